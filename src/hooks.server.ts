@@ -1,0 +1,65 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { m } from '$lib/paraglide/messages.js';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { lucia, toPublicUser } from '$lib/server/auth/session';
+import { db } from '$lib/server/db';
+import { bundledMigrations, migrateToLatest } from '$lib/server/db/migrator';
+
+export const init: ServerInit = async () => {
+	await migrateToLatest(db(), bundledMigrations);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	try {
+		h.set('X-Content-Type-Options', 'nosniff');
+		h.set('Referrer-Policy', 'same-origin');
+		h.set('X-Frame-Options', 'DENY');
+		// Pages get SvelteKit's CSP (svelte.config.js); anything else gets a closed one.
+		if (!h.has('Content-Security-Policy')) {
+			h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+		}
+	} catch {
+		// Immutable headers (a proxied fetch response) are left as they are.
+	}
+	return response;
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale === 'zh' ? 'zh-CN' : locale)
+		});
+	});
+
+const auth: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(lucia.sessionCookieName);
+	if (!token) {
+		event.locals.user = null;
+		event.locals.session = null;
+		return resolve(event);
+	}
+	const { session, user } = await lucia.validateSession(token);
+	if (session?.fresh) {
+		const cookie = lucia.createSessionCookie(session.id);
+		event.cookies.set(cookie.name, cookie.value, { path: '/', ...cookie.attributes });
+	}
+	if (!session) {
+		const cookie = lucia.createBlankSessionCookie();
+		event.cookies.set(cookie.name, cookie.value, { path: '/', ...cookie.attributes });
+	}
+	event.locals.user = user ? toPublicUser(user) : null;
+	event.locals.session = session;
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, i18n, auth);
+
+// Users see a short message in their language; the stack stays in the server log.
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status >= 500) console.error(error);
+	return { message: status === 404 ? m.error_not_found() : m.error_generic() };
+};

@@ -1,0 +1,62 @@
+// Zod schemas for the forms, built per request so their messages follow the user's language.
+import { z } from 'zod';
+import { m } from '$lib/paraglide/messages.js';
+import { roles } from '$lib/domain/roles';
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+const required = (max: number) =>
+	z
+		.string()
+		.trim()
+		.min(1, m.field_required())
+		.max(max, m.field_too_long({ max }));
+
+export const signInSchema = () =>
+	z.object({
+		username: required(64),
+		password: z.string().min(1, m.field_required()).max(200, m.field_too_long({ max: 200 }))
+	});
+
+export const changePasswordSchema = () =>
+	z
+		.object({
+			current: z.string().min(1, m.field_required()).max(200, m.field_too_long({ max: 200 })),
+			next: z
+				.string()
+				.min(PASSWORD_MIN_LENGTH, m.password_too_short({ min: PASSWORD_MIN_LENGTH }))
+				.max(200, m.field_too_long({ max: 200 })),
+			confirm: z.string().min(1, m.field_required())
+		})
+		.refine((v) => v.next === v.confirm, { message: m.password_mismatch(), path: ['confirm'] });
+
+const optionalText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max, m.field_too_long({ max }))
+		.transform((v) => (v === '' ? null : v))
+		.nullable()
+		.default(null);
+
+export const pointSchema = () =>
+	z.object({
+		type: z.enum(['village', 'community'], { message: m.field_choose() }),
+		contactName: optionalText(100),
+		contactPhone: optionalText(40).refine((v) => v == null || /^[\d+\-\s()]{5,40}$/.test(v), m.phone_invalid())
+	});
+
+export const userSchema = () =>
+	z.object({
+		username: required(64).regex(/^[a-zA-Z0-9._-]+$/, m.username_invalid()),
+		displayName: required(100),
+		role: z.enum(roles, { message: m.field_choose() }),
+		scopeCode: z
+			.string()
+			.trim()
+			.max(12, m.field_too_long({ max: 12 }))
+			.regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$/, m.region_code_invalid())
+			.default('')
+	});
+
+export const userEditSchema = () => userSchema().omit({ username: true });

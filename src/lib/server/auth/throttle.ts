@@ -1,0 +1,48 @@
+import type { Db } from '../db';
+
+// After FREE_FAILURES failures a key is locked for BASE_DELAY, doubling with each further
+// failure up to MAX_DELAY. A key with no failure for RESET_AFTER starts afresh.
+export const FREE_FAILURES = 5;
+const BASE_DELAY_MS = 30_000;
+const MAX_DELAY_MS = 15 * 60_000;
+const RESET_AFTER_MS = 60 * 60_000;
+
+export function lockDelayMs(failures: number): number {
+	if (failures < FREE_FAILURES) return 0;
+	return Math.min(BASE_DELAY_MS * 2 ** (failures - FREE_FAILURES), MAX_DELAY_MS);
+}
+
+export const throttleKeys = (username: string, ip: string) => [
+	`user:${username.trim().toLowerCase()}`,
+	`ip:${ip}`
+];
+
+/** Seconds until the first of these keys may try again, or 0. */
+export async function secondsLocked(db: Db, keys: string[], at: Date): Promise<number> {
+	const rows = await db.selectFrom('sign_in_throttle').selectAll().where('key', 'in', keys).execute();
+	let wait = 0;
+	for (const r of rows) {
+		if (r.locked_until) wait = Math.max(wait, Date.parse(r.locked_until) - at.getTime());
+	}
+	return wait > 0 ? Math.ceil(wait / 1000) : 0;
+}
+
+export async function recordFailure(db: Db, keys: string[], at: Date): Promise<void> {
+	for (const key of keys) {
+		const row = await db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+		const stale = row && at.getTime() - Date.parse(row.last_failure_at) > RESET_AFTER_MS;
+		const failures = row && !stale ? row.failures + 1 : 1;
+		const delay = lockDelayMs(failures);
+		const values = {
+			failures,
+			last_failure_at: at.toISOString(),
+			locked_until: delay ? new Date(at.getTime() + delay).toISOString() : null
+		};
+		if (row) await db.updateTable('sign_in_throttle').set(values).where('key', '=', key).execute();
+		else await db.insertInto('sign_in_throttle').values({ key, ...values }).execute();
+	}
+}
+
+export async function clearFailures(db: Db, keys: string[]): Promise<void> {
+	await db.deleteFrom('sign_in_throttle').where('key', 'in', keys).execute();
+}

@@ -1,0 +1,22 @@
+import path from 'node:path';
+
+// Read from process.env (not $env) so the CLI tools under tsx share this module with the app.
+export const config = {
+	get databasePath(): string {
+		return path.resolve(process.env.DATABASE_PATH || './data/app.db');
+	},
+	get backupDir(): string {
+		return path.resolve(process.env.BACKUP_DIR || './data/backups');
+	},
+	/** Secure cookies unless told otherwise; the dev server (http) turns it off. */
+	get cookieSecure(): boolean {
+		const v = process.env.COOKIE_SECURE;
+		if (v === 'true' || v === '1') return true;
+		if (v === 'false' || v === '0') return false;
+		return process.env.NODE_ENV === 'production';
+	},
+	get sessionDays(): number {
+		const n = Number(process.env.SESSION_DAYS);
+		return Number.isFinite(n) && n > 0 ? n : 14;
+	}
+};

@@ -1,0 +1,85 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// One encoding for the whole schema: times are ISO-8601 UTC strings, booleans are 0/1.
+export type IsoTime = string;
+export type Flag = 0 | 1;
+
+export interface RegionsTable {
+	code: string;
+	parent_code: string | null;
+	level: number;
+	name: string;
+}
+
+export interface PointsTable {
+	id: Generated<number>;
+	region_code: string;
+	type: 'village' | 'community';
+	active: Generated<Flag>;
+	contact_name: string | null;
+	contact_phone: string | null;
+	created_at: IsoTime;
+	deactivated_at: IsoTime | null;
+}
+
+export interface UsersTable {
+	id: Generated<number>;
+	username: string;
+	display_name: string;
+	role: 'admin' | 'analyst' | 'reviewer' | 'staff';
+	region_code: string | null;
+	point_id: number | null;
+	password_hash: string;
+	must_change_password: Generated<Flag>;
+	active: Generated<Flag>;
+	created_at: IsoTime;
+}
+
+export interface SessionsTable {
+	id: string;
+	user_id: number;
+	expires_at: IsoTime;
+	created_at: IsoTime;
+}
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: IsoTime;
+	user_id: number | null;
+	action: string;
+	entity_type: string;
+	entity_id: string | null;
+	changes: string | null;
+	ip: string | null;
+}
+
+export interface SignInThrottleTable {
+	key: string;
+	failures: number;
+	last_failure_at: IsoTime;
+	locked_until: IsoTime | null;
+}
+
+export interface AppSettingsTable {
+	key: string;
+	value: string;
+}
+
+export interface Database {
+	regions: RegionsTable;
+	points: PointsTable;
+	users: UsersTable;
+	sessions: SessionsTable;
+	audit_log: AuditLogTable;
+	sign_in_throttle: SignInThrottleTable;
+	app_settings: AppSettingsTable;
+}
+
+export type RegionRow = Selectable<RegionsTable>;
+export type NewRegion = Insertable<RegionsTable>;
+export type PointRow = Selectable<PointsTable>;
+export type NewPoint = Insertable<PointsTable>;
+export type PointUpdate = Updateable<PointsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type AuditRow = Selectable<AuditLogTable>;

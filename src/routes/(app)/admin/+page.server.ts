@@ -1,0 +1,17 @@
+import { requireRole } from '$lib/server/auth/access';
+import { listAudit } from '$lib/server/audit/audit.repository';
+import { db } from '$lib/server/db';
+import { countPoints } from '$lib/server/points/points.repository';
+import { countRegionsByLevel } from '$lib/server/regions/regions.repository';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'admin');
+	const [levels, points, users, recent] = await Promise.all([
+		countRegionsByLevel(db()),
+		countPoints(db()),
+		db().selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+		listAudit(db(), { limit: 10 })
+	]);
+	return { levels, points, users: Number(users.n), recent };
+};

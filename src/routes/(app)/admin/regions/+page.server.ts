@@ -1,0 +1,63 @@
+import { fail } from '@sveltejs/kit';
+import { guessPointType, lineageOf, levelOfCode, VILLAGE_LEVEL } from '$lib/domain/regions';
+import { m } from '$lib/paraglide/messages.js';
+import { requireRole } from '$lib/server/auth/access';
+import { db } from '$lib/server/db';
+import { markAsPoint, PointInputError } from '$lib/server/points/points.service';
+import { findRegion, findRegions, listChildren, searchRegions } from '$lib/server/regions/regions.repository';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'admin');
+	const q = event.url.searchParams.get('q')?.trim().slice(0, 50) ?? '';
+	const parentParam = event.url.searchParams.get('parent') ?? '';
+	const parent = levelOfCode(parentParam) ? await findRegion(db(), parentParam) : undefined;
+
+	const rows = q
+		? await searchRegions(db(), q, { within: parent?.code, limit: 200 })
+		: (await listChildren(db(), parent?.code ?? null)).map((r) => ({ ...r, pointId: null, pointActive: null }));
+	// Village-level rows show their point, so an admin can mark or open it right there.
+	const villageCodes = rows.filter((r) => r.level === VILLAGE_LEVEL).map((r) => r.code);
+	const points = villageCodes.length
+		? await db().selectFrom('points').select(['id', 'region_code', 'active', 'type']).where('region_code', 'in', villageCodes).execute()
+		: [];
+	const pointOf = new Map(points.map((p) => [p.region_code, p]));
+
+	return {
+		q,
+		parent: parent ?? null,
+		breadcrumbs: parent ? (await findRegions(db(), lineageOf(parent.code))).map((r) => ({ code: r.code, name: r.name, linked: true })) : [],
+		rows: rows.map((r) => {
+			const point = pointOf.get(r.code);
+			return {
+				code: r.code,
+				name: r.name,
+				level: r.level,
+				children: 'children' in r ? Number(r.children) : null,
+				points: 'activePoints' in r ? Number(r.activePoints) : null,
+				point: point ? { id: point.id, active: point.active === 1, type: point.type } : null,
+				guessedType: guessPointType(r.name)
+			};
+		}),
+		truncated: q !== '' && rows.length >= 200
+	};
+};
+
+export const actions: Actions = {
+	mark: async (event) => {
+		const admin = requireRole(event, 'admin');
+		const form = await event.request.formData();
+		const code = String(form.get('code') ?? '');
+		const type = String(form.get('type') ?? '');
+		if (type !== 'village' && type !== 'community') return fail(400, { code, error: m.field_choose() });
+		try {
+			const id = await markAsPoint(db(), admin.id, code, type);
+			return { marked: { code, id } };
+		} catch (e) {
+			if (e instanceof PointInputError) {
+				return fail(400, { code, error: e.problem === 'not_village_level' ? m.point_not_village_level() : m.region_not_found() });
+			}
+			throw e;
+		}
+	}
+};

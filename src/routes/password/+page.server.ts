@@ -1,0 +1,30 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { setError, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { landingPath } from '$lib/domain/roles';
+import { changePasswordSchema } from '$lib/forms';
+import { m } from '$lib/paraglide/messages.js';
+import { requireUser } from '$lib/server/auth/access';
+import { db } from '$lib/server/db';
+import { changePassword } from '$lib/server/users/users.service';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireUser(event, { allowPendingPassword: true });
+	return { form: await superValidate(zod4(changePasswordSchema())), firstSignIn: user.mustChangePassword };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireUser(event, { allowPendingPassword: true });
+		const form = await superValidate(event.request, zod4(changePasswordSchema()));
+		const { current, next } = form.data;
+		form.data = { current: '', next: '', confirm: '' };
+		if (!form.valid) return fail(400, { form });
+
+		const result = await changePassword(db(), user, current, next, event.locals.session?.id ?? null, event.getClientAddress());
+		if (result === 'wrong_current') return setError(form, 'current', m.password_wrong_current());
+		if (result === 'same_as_current') return setError(form, 'next', m.password_same_as_current());
+		redirect(303, landingPath(user));
+	}
+};
