@@ -167,7 +167,17 @@ export async function importDivisions(
 		rows.push(...parsed.rows);
 		problems.push(...parsed.problems);
 	}
-	problems.push(...(await validateDivisions(rows, (codes) => knownCodes(db, codes))));
+	return importDivisionRows(db, rows, actorId, problems);
+}
+
+/** Validates and writes rows already parsed (the demo's compact file arrives this way). */
+export async function importDivisionRows(
+	db: Db,
+	rows: DivisionRow[],
+	actorId: number | null,
+	parseProblems: ImportProblem[] = []
+): Promise<ImportOutcome> {
+	const problems = [...parseProblems, ...(await validateDivisions(rows, (codes) => knownCodes(db, codes)))];
 	if (problems.length > 0) return { ok: false, problems, added: 0, renamed: 0 };
 	return { ok: true, problems: [], ...(await writeDivisions(db, rows, actorId)) };
 }
