@@ -34,6 +34,8 @@ const server = spawn(process.execPath, ['build/index.js'], {
 		...process.env,
 		NODE_ENV: 'production',
 		PORT: port,
+		// adapter-node assumes https without ORIGIN, and form posts would fail its CSRF check.
+		ORIGIN: process.env.ORIGIN || url,
 		DATABASE_PATH: file,
 		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT || '64M',
 		// The demo is served over plain http, where browsers drop Secure cookies on any host but localhost.
