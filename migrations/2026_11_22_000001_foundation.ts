@@ -87,7 +87,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('key', 'varchar(64)', (c) => c.primaryKey())
 		.addColumn('value', 'text', (c) => c.notNull())
 		.execute();
-
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

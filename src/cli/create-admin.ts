@@ -15,7 +15,8 @@ try {
 	console.log(`One-time password: ${oneTimePassword}`);
 	console.log('It must be changed at first sign-in.');
 } catch (e) {
-	if (e instanceof UserInputError && e.problem === 'username_taken') fail(`A user named "${username}" already exists.`);
+	if (e instanceof UserInputError && e.problem === 'username_taken')
+		fail(`A user named "${username}" already exists.`);
 	throw e;
 } finally {
 	await db.destroy();

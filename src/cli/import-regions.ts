@@ -12,7 +12,9 @@ if (args.length === 0) fail('usage: npm run import-regions -- <folder or CSV fil
 const paths = args.flatMap((a) => {
 	if (!fs.existsSync(a)) fail(`not found: ${a}`);
 	if (!fs.statSync(a).isDirectory()) return [a];
-	return ['provinces', 'cities', 'areas', 'streets', 'villages'].map((f) => path.join(a, `${f}.csv`)).filter((f) => fs.existsSync(f));
+	return ['provinces', 'cities', 'areas', 'streets', 'villages']
+		.map((f) => path.join(a, `${f}.csv`))
+		.filter((f) => fs.existsSync(f));
 });
 const files = paths.map((p) => ({ name: path.basename(p), text: fs.readFileSync(p, 'utf8') }));
 

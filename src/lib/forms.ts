@@ -6,22 +6,24 @@ import { roles } from '$lib/domain/roles';
 export const PASSWORD_MIN_LENGTH = 10;
 
 const required = (max: number) =>
-	z
-		.string()
-		.trim()
-		.min(1, m.field_required())
-		.max(max, m.field_too_long({ max }));
+	z.string().trim().min(1, m.field_required()).max(max, m.field_too_long({ max }));
 
 export const signInSchema = () =>
 	z.object({
 		username: required(64),
-		password: z.string().min(1, m.field_required()).max(200, m.field_too_long({ max: 200 }))
+		password: z
+			.string()
+			.min(1, m.field_required())
+			.max(200, m.field_too_long({ max: 200 }))
 	});
 
 export const changePasswordSchema = () =>
 	z
 		.object({
-			current: z.string().min(1, m.field_required()).max(200, m.field_too_long({ max: 200 })),
+			current: z
+				.string()
+				.min(1, m.field_required())
+				.max(200, m.field_too_long({ max: 200 })),
 			next: z
 				.string()
 				.min(PASSWORD_MIN_LENGTH, m.password_too_short({ min: PASSWORD_MIN_LENGTH }))
@@ -43,7 +45,10 @@ export const pointSchema = () =>
 	z.object({
 		type: z.enum(['village', 'community'], { message: m.field_choose() }),
 		contactName: optionalText(100),
-		contactPhone: optionalText(40).refine((v) => v == null || /^[\d+\-\s()]{5,40}$/.test(v), m.phone_invalid())
+		contactPhone: optionalText(40).refine(
+			(v) => v == null || /^[\d+\-\s()]{5,40}$/.test(v),
+			m.phone_invalid()
+		)
 	});
 
 export const userSchema = () =>

@@ -11,7 +11,12 @@ export const actions: Actions = {
 		const locale = String(form.get('locale') ?? '');
 		if (isLocale(locale)) {
 			// Read by Paraglide in the browser too, so not httpOnly.
-			cookies.set(cookieName, locale, { path: '/', maxAge: 60 * 60 * 24 * 365, httpOnly: false, sameSite: 'lax' });
+			cookies.set(cookieName, locale, {
+				path: '/',
+				maxAge: 60 * 60 * 24 * 365,
+				httpOnly: false,
+				sameSite: 'lax'
+			});
 		}
 		redirect(303, safeRedirect(String(form.get('redirectTo') ?? '/')));
 	}

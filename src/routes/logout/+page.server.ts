@@ -11,7 +11,13 @@ export const actions: Actions = {
 		const { session, user } = event.locals;
 		if (session && user) {
 			await lucia.invalidateSession(session.id);
-			await writeAudit(db(), { userId: user.id, action: 'sign_out', entityType: 'sign_in', entityId: user.username, ip: event.getClientAddress() });
+			await writeAudit(db(), {
+				userId: user.id,
+				action: 'sign_out',
+				entityType: 'sign_in',
+				entityId: user.username,
+				ip: event.getClientAddress()
+			});
 		}
 		const cookie = lucia.createBlankSessionCookie();
 		event.cookies.set(cookie.name, cookie.value, { path: '/', ...cookie.attributes });

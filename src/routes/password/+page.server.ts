@@ -22,7 +22,14 @@ export const actions: Actions = {
 		form.data = { current: '', next: '', confirm: '' };
 		if (!form.valid) return fail(400, { form });
 
-		const result = await changePassword(db(), user, current, next, event.locals.session?.id ?? null, event.getClientAddress());
+		const result = await changePassword(
+			db(),
+			user,
+			current,
+			next,
+			event.locals.session?.id ?? null,
+			event.getClientAddress()
+		);
 		if (result === 'wrong_current') return setError(form, 'current', m.password_wrong_current());
 		if (result === 'same_as_current') return setError(form, 'next', m.password_same_as_current());
 		redirect(303, landingPath(user));

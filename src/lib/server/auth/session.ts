@@ -12,9 +12,7 @@ export function hashToken(token: string): string {
 }
 
 class KyselyAdapter implements Adapter {
-	async getSessionAndUser(
-		sessionId: string
-	): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+	async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
 		const row = await db()
 			.selectFrom('sessions')
 			.innerJoin('users', 'users.id', 'sessions.user_id')

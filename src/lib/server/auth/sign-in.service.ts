@@ -20,17 +20,32 @@ export async function signIn(
 
 	const wait = await secondsLocked(db, keys, at);
 	if (wait > 0) {
-		await writeAudit(db, { userId: null, action: 'sign_in.locked', entityType: 'sign_in', entityId: username, ip: input.ip });
+		await writeAudit(db, {
+			userId: null,
+			action: 'sign_in.locked',
+			entityType: 'sign_in',
+			entityId: username,
+			ip: input.ip
+		});
 		return { ok: false, reason: 'locked', seconds: wait };
 	}
 
 	const user = await findUserByUsername(db, username);
-	const valid = user && user.active === 1 ? await verifyPassword(user.password_hash, input.password) : (await burnVerify(input.password), false);
+	const valid =
+		user && user.active === 1
+			? await verifyPassword(user.password_hash, input.password)
+			: (await burnVerify(input.password), false);
 
 	if (!valid || !user) {
 		await db.transaction().execute(async (trx) => {
 			await recordFailure(trx, keys, at);
-			await writeAudit(trx, { userId: user?.id ?? null, action: 'sign_in.failure', entityType: 'sign_in', entityId: username, ip: input.ip });
+			await writeAudit(trx, {
+				userId: user?.id ?? null,
+				action: 'sign_in.failure',
+				entityType: 'sign_in',
+				entityId: username,
+				ip: input.ip
+			});
 		});
 		const after = await secondsLocked(db, keys, at);
 		return after > 0 ? { ok: false, reason: 'locked', seconds: after } : { ok: false, reason: 'invalid' };
@@ -38,7 +53,13 @@ export async function signIn(
 
 	await db.transaction().execute(async (trx) => {
 		await clearFailures(trx, keys);
-		await writeAudit(trx, { userId: user.id, action: 'sign_in.success', entityType: 'sign_in', entityId: username, ip: input.ip });
+		await writeAudit(trx, {
+			userId: user.id,
+			action: 'sign_in.success',
+			entityType: 'sign_in',
+			entityId: username,
+			ip: input.ip
+		});
 	});
 	return { ok: true, userId: user.id };
 }

@@ -39,7 +39,11 @@ export async function recordFailure(db: Db, keys: string[], at: Date): Promise<v
 			locked_until: delay ? new Date(at.getTime() + delay).toISOString() : null
 		};
 		if (row) await db.updateTable('sign_in_throttle').set(values).where('key', '=', key).execute();
-		else await db.insertInto('sign_in_throttle').values({ key, ...values }).execute();
+		else
+			await db
+				.insertInto('sign_in_throttle')
+				.values({ key, ...values })
+				.execute();
 	}
 }
 

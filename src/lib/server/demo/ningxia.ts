@@ -13,7 +13,14 @@ export function readNingxia(file = NINGXIA_FILE): DivisionRow[] {
 		.forEach((line, i) => {
 			if (!line || line.startsWith('#')) return;
 			const [code, name] = line.split('\t');
-			rows.push({ file: path.basename(file), line: i + 1, code, name, parentCode: parentCodeOf(code), level: levelOfCode(code) ?? 0 });
+			rows.push({
+				file: path.basename(file),
+				line: i + 1,
+				code,
+				name,
+				parentCode: parentCodeOf(code),
+				level: levelOfCode(code) ?? 0
+			});
 		});
 	return rows;
 }

@@ -49,7 +49,8 @@ export function choosePoints(villages: { code: string; name: string }[], count =
 export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 	const rows = readNingxia();
 	const outcome = await importDivisionRows(db, rows, null);
-	if (!outcome.ok) throw new Error(`demo regions did not import: ${JSON.stringify(outcome.problems.slice(0, 5))}`);
+	if (!outcome.ok)
+		throw new Error(`demo regions did not import: ${JSON.stringify(outcome.problems.slice(0, 5))}`);
 
 	const villages = rows.filter((r) => r.level === VILLAGE_LEVEL);
 	const pointCodes = choosePoints(villages);
@@ -60,9 +61,27 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 	const staffPointName = villages.find((v) => v.code === staffPoint)!.name;
 	const accounts: DemoAccount[] = [
 		{ role: 'admin', username: 'admin', password: 'demo-admin-2026', name: '系统管理员', scope: '' },
-		{ role: 'analyst', username: 'analyst', password: 'demo-analyst-2026', name: '自治区减负办分析员', scope: '64' },
-		{ role: 'reviewer', username: 'reviewer', password: 'demo-reviewer-2026', name: '兴庆区审核员', scope: REVIEWER_COUNTY },
-		{ role: 'staff', username: 'staff', password: 'demo-staff-2026', name: `${staffPointName}联络员`, scope: staffPoint }
+		{
+			role: 'analyst',
+			username: 'analyst',
+			password: 'demo-analyst-2026',
+			name: '自治区减负办分析员',
+			scope: '64'
+		},
+		{
+			role: 'reviewer',
+			username: 'reviewer',
+			password: 'demo-reviewer-2026',
+			name: '兴庆区审核员',
+			scope: REVIEWER_COUNTY
+		},
+		{
+			role: 'staff',
+			username: 'staff',
+			password: 'demo-staff-2026',
+			name: `${staffPointName}联络员`,
+			scope: staffPoint
+		}
 	];
 	for (const a of accounts) {
 		await createUser(db, null, {

@@ -59,7 +59,10 @@ export function listPoints(
 		.execute();
 }
 
-export async function countPoints(db: Db, within?: string | null): Promise<{ total: number; active: number }> {
+export async function countPoints(
+	db: Db,
+	within?: string | null
+): Promise<{ total: number; active: number }> {
 	const row = await db
 		.selectFrom('points')
 		.select((eb) => [

@@ -26,14 +26,32 @@ export async function markAsPoint(
 		const region = await findRegion(trx, regionCode);
 		if (!region) throw new PointInputError('unknown_region');
 		if (region.level !== VILLAGE_LEVEL) throw new PointInputError('not_village_level');
-		const existing = await trx.selectFrom('points').selectAll().where('region_code', '=', regionCode).executeTakeFirst();
+		const existing = await trx
+			.selectFrom('points')
+			.selectAll()
+			.where('region_code', '=', regionCode)
+			.executeTakeFirst();
 		if (existing) {
 			if (!existing.active) await setActiveIn(trx, actorId, existing.id, true);
 			return existing.id;
 		}
-		const row = { region_code: regionCode, type: type ?? guessPointType(region.name), active: 1 as const, contact_name: null, contact_phone: null, created_at: now(), deactivated_at: null };
+		const row = {
+			region_code: regionCode,
+			type: type ?? guessPointType(region.name),
+			active: 1 as const,
+			contact_name: null,
+			contact_phone: null,
+			created_at: now(),
+			deactivated_at: null
+		};
 		const id = await insertPoint(trx, row);
-		await writeAudit(trx, { userId: actorId, action: 'point.create', entityType: 'point', entityId: id, changes: { region_code: regionCode, type: row.type } });
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'point.create',
+			entityType: 'point',
+			entityId: id,
+			changes: { region_code: regionCode, type: row.type }
+		});
 		return id;
 	});
 }
@@ -51,7 +69,13 @@ export async function updatePointDetails(
 		const changes = diff(before, after);
 		if (Object.keys(changes).length === 0) return;
 		await updatePoint(trx, id, after);
-		await writeAudit(trx, { userId: actorId, action: 'point.update', entityType: 'point', entityId: id, changes });
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'point.update',
+			entityType: 'point',
+			entityId: id,
+			changes
+		});
 	});
 }
 

@@ -16,12 +16,7 @@ export interface DivisionRow {
 }
 
 export type ImportReason =
-	| 'bad_header'
-	| 'malformed_code'
-	| 'unknown_parent'
-	| 'duplicate'
-	| 'empty_name'
-	| 'wrong_columns';
+	'bad_header' | 'malformed_code' | 'unknown_parent' | 'duplicate' | 'empty_name' | 'wrong_columns';
 
 export interface ImportProblem {
 	file: string;
@@ -111,7 +106,12 @@ export async function validateDivisions(
 			problems.push({ ...at, reason: 'malformed_code' });
 			continue;
 		}
-		if (row.level > 1 && (!row.parentCode || !row.code.startsWith(row.parentCode) || levelOfCode(row.parentCode) !== row.level - 1)) {
+		if (
+			row.level > 1 &&
+			(!row.parentCode ||
+				!row.code.startsWith(row.parentCode) ||
+				levelOfCode(row.parentCode) !== row.level - 1)
+		) {
 			problems.push({ ...at, reason: 'malformed_code', detail: row.parentCode ?? '' });
 			continue;
 		}
@@ -132,7 +132,13 @@ export async function validateDivisions(
 	const knownParents = await known([...missingParents]);
 	for (const row of firstLine.values()) {
 		if (row.parentCode && !firstLine.has(row.parentCode) && !knownParents.has(row.parentCode)) {
-			problems.push({ file: row.file, line: row.line, code: row.code, reason: 'unknown_parent', detail: row.parentCode });
+			problems.push({
+				file: row.file,
+				line: row.line,
+				code: row.code,
+				reason: 'unknown_parent',
+				detail: row.parentCode
+			});
 		}
 	}
 	return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -148,7 +154,11 @@ export interface ImportOutcome {
 async function knownCodes(db: Db, codes: string[]): Promise<Set<string>> {
 	const found = new Set<string>();
 	for (let i = 0; i < codes.length; i += 500) {
-		const rows = await db.selectFrom('regions').select('code').where('code', 'in', codes.slice(i, i + 500)).execute();
+		const rows = await db
+			.selectFrom('regions')
+			.select('code')
+			.where('code', 'in', codes.slice(i, i + 500))
+			.execute();
 		for (const r of rows) found.add(r.code);
 	}
 	return found;
@@ -188,7 +198,11 @@ async function writeDivisions(db: Db, rows: DivisionRow[], actorId: number | nul
 		const existing = new Map<string, string>();
 		const codes = sorted.map((r) => r.code);
 		for (let i = 0; i < codes.length; i += 500) {
-			const found = await trx.selectFrom('regions').select(['code', 'name']).where('code', 'in', codes.slice(i, i + 500)).execute();
+			const found = await trx
+				.selectFrom('regions')
+				.select(['code', 'name'])
+				.where('code', 'in', codes.slice(i, i + 500))
+				.execute();
 			for (const r of found) existing.set(r.code, r.name);
 		}
 		const fresh = sorted.filter((r) => !existing.has(r.code));
@@ -196,7 +210,11 @@ async function writeDivisions(db: Db, rows: DivisionRow[], actorId: number | nul
 		for (let i = 0; i < fresh.length; i += 500) {
 			await trx
 				.insertInto('regions')
-				.values(fresh.slice(i, i + 500).map((r) => ({ code: r.code, parent_code: r.parentCode, level: r.level, name: r.name })))
+				.values(
+					fresh
+						.slice(i, i + 500)
+						.map((r) => ({ code: r.code, parent_code: r.parentCode, level: r.level, name: r.name }))
+				)
 				.execute();
 		}
 		for (const r of renamed) {

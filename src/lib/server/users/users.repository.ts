@@ -55,10 +55,7 @@ export function listUsers(db: Db, q?: string): Promise<UserListItem[]> {
 		])
 		.$if(!!q, (qb) =>
 			qb.where((eb) =>
-				eb.or([
-					eb('users.username', 'like', `%${q}%`),
-					eb('users.display_name', 'like', `%${q}%`)
-				])
+				eb.or([eb('users.username', 'like', `%${q}%`), eb('users.display_name', 'like', `%${q}%`)])
 			)
 		)
 		.orderBy('users.role')

@@ -76,7 +76,13 @@ export async function createUser(
 		const newId = await insertUser(trx, row);
 		const { password_hash: _omit, ...visible } = row;
 		void _omit;
-		await writeAudit(trx, { userId: actorId, action: 'user.create', entityType: 'user', entityId: newId, changes: visible });
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'user.create',
+			entityType: 'user',
+			entityId: newId,
+			changes: visible
+		});
 		return newId;
 	});
 	return { id, oneTimePassword: password };
@@ -98,7 +104,13 @@ export async function updateUserProfile(
 		await updateUser(trx, userId, after);
 		// A changed role or scope must not keep old sessions with the old rights cached in a tab.
 		if (changes.role || changes.region_code || changes.point_id) await endOtherSessions(trx, userId, null);
-		await writeAudit(trx, { userId: actorId, action: 'user.update', entityType: 'user', entityId: userId, changes });
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'user.update',
+			entityType: 'user',
+			entityId: userId,
+			changes
+		});
 	});
 }
 
@@ -108,7 +120,12 @@ export async function resetPassword(db: Db, actorId: number, userId: number): Pr
 	await db.transaction().execute(async (trx) => {
 		await updateUser(trx, userId, { password_hash: passwordHash, must_change_password: 1 });
 		await endOtherSessions(trx, userId, null);
-		await writeAudit(trx, { userId: actorId, action: 'user.reset_password', entityType: 'user', entityId: userId });
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'user.reset_password',
+			entityType: 'user',
+			entityId: userId
+		});
 	});
 	return password;
 }
@@ -147,7 +164,13 @@ export async function changePassword(
 	await db.transaction().execute(async (trx) => {
 		await updateUser(trx, user.id, { password_hash: passwordHash, must_change_password: 0 });
 		await endOtherSessions(trx, user.id, keepToken);
-		await writeAudit(trx, { userId: user.id, action: 'user.change_password', entityType: 'user', entityId: user.id, ip });
+		await writeAudit(trx, {
+			userId: user.id,
+			action: 'user.change_password',
+			entityType: 'user',
+			entityId: user.id,
+			ip
+		});
 	});
 	return 'ok';
 }

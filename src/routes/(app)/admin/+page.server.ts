@@ -10,7 +10,10 @@ export const load: PageServerLoad = async (event) => {
 	const [levels, points, users, recent] = await Promise.all([
 		countRegionsByLevel(db()),
 		countPoints(db()),
-		db().selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+		db()
+			.selectFrom('users')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow(),
 		listAudit(db(), { limit: 10 })
 	]);
 	return { levels, points, users: Number(users.n), recent };

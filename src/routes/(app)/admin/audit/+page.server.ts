@@ -12,5 +12,10 @@ export const load: PageServerLoad = async (event) => {
 	const entityId = p.get('id')?.slice(0, 64) || undefined;
 	const beforeId = Number(p.get('before')) || undefined;
 	const rows = await listAudit(db(), { entityType, entityId, beforeId, limit: PAGE + 1 });
-	return { rows: rows.slice(0, PAGE), next: rows.length > PAGE ? rows[PAGE - 1].id : null, entityType, entityId };
+	return {
+		rows: rows.slice(0, PAGE),
+		next: rows.length > PAGE ? rows[PAGE - 1].id : null,
+		entityType,
+		entityId
+	};
 };

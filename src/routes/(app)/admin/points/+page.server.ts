@@ -12,8 +12,20 @@ export const load: PageServerLoad = async (event) => {
 	const status = p.get('status') === 'inactive' ? 'inactive' : p.get('status') === 'all' ? 'all' : 'active';
 	const pageNo = Math.max(1, Number(p.get('page')) || 1);
 	const [points, counts] = await Promise.all([
-		listPoints(db(), { q, active: status === 'all' ? undefined : status === 'active', limit: PAGE_SIZE + 1, offset: (pageNo - 1) * PAGE_SIZE }),
+		listPoints(db(), {
+			q,
+			active: status === 'all' ? undefined : status === 'active',
+			limit: PAGE_SIZE + 1,
+			offset: (pageNo - 1) * PAGE_SIZE
+		}),
 		countPoints(db())
 	]);
-	return { points: points.slice(0, PAGE_SIZE), hasMore: points.length > PAGE_SIZE, pageNo, q, status, counts };
+	return {
+		points: points.slice(0, PAGE_SIZE),
+		hasMore: points.length > PAGE_SIZE,
+		pageNo,
+		q,
+		status,
+		counts
+	};
 };

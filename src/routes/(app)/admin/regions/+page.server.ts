@@ -15,18 +15,32 @@ export const load: PageServerLoad = async (event) => {
 
 	const rows = q
 		? await searchRegions(db(), q, { within: parent?.code, limit: 200 })
-		: (await listChildren(db(), parent?.code ?? null)).map((r) => ({ ...r, pointId: null, pointActive: null }));
+		: (await listChildren(db(), parent?.code ?? null)).map((r) => ({
+				...r,
+				pointId: null,
+				pointActive: null
+			}));
 	// Village-level rows show their point, so an admin can mark or open it right there.
 	const villageCodes = rows.filter((r) => r.level === VILLAGE_LEVEL).map((r) => r.code);
 	const points = villageCodes.length
-		? await db().selectFrom('points').select(['id', 'region_code', 'active', 'type']).where('region_code', 'in', villageCodes).execute()
+		? await db()
+				.selectFrom('points')
+				.select(['id', 'region_code', 'active', 'type'])
+				.where('region_code', 'in', villageCodes)
+				.execute()
 		: [];
 	const pointOf = new Map(points.map((p) => [p.region_code, p]));
 
 	return {
 		q,
 		parent: parent ?? null,
-		breadcrumbs: parent ? (await findRegions(db(), lineageOf(parent.code))).map((r) => ({ code: r.code, name: r.name, linked: true })) : [],
+		breadcrumbs: parent
+			? (await findRegions(db(), lineageOf(parent.code))).map((r) => ({
+					code: r.code,
+					name: r.name,
+					linked: true
+				}))
+			: [],
 		rows: rows.map((r) => {
 			const point = pointOf.get(r.code);
 			return {
@@ -55,7 +69,10 @@ export const actions: Actions = {
 			return { marked: { code, id } };
 		} catch (e) {
 			if (e instanceof PointInputError) {
-				return fail(400, { code, error: e.problem === 'not_village_level' ? m.point_not_village_level() : m.region_not_found() });
+				return fail(400, {
+					code,
+					error: e.problem === 'not_village_level' ? m.point_not_village_level() : m.region_not_found()
+				});
 			}
 			throw e;
 		}

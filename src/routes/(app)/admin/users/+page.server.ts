@@ -29,7 +29,11 @@ export const actions: Actions = {
 		try {
 			const created = await createUser(db(), admin.id, form.data);
 			// Shown once, here; only its hash is stored.
-			return message(form, { username: form.data.username.toLowerCase(), password: created.oneTimePassword, id: created.id });
+			return message(form, {
+				username: form.data.username.toLowerCase(),
+				password: created.oneTimePassword,
+				id: created.id
+			});
 		} catch (e) {
 			if (e instanceof UserInputError) return setError(form, e.field, userProblemMessage(e.problem));
 			throw e;

@@ -26,7 +26,13 @@ export const load: PageServerLoad = async (event) => {
 		region,
 		// Ancestors above the user's own region are named but not linked: their pages answer 404.
 		breadcrumbs: lineage.map((r) => ({ code: r.code, name: r.name, linked: canSeeRegion(user, r.code) })),
-		children: children.map((c) => ({ code: c.code, name: c.name, level: c.level, points: Number(c.points), activePoints: Number(c.activePoints) })),
+		children: children.map((c) => ({
+			code: c.code,
+			name: c.name,
+			level: c.level,
+			points: Number(c.points),
+			activePoints: Number(c.activePoints)
+		})),
 		counts,
 		points: points.slice(0, PAGE_SIZE),
 		hasMore: points.length > PAGE_SIZE,

@@ -24,7 +24,11 @@ export const load: PageServerLoad = async (event) => {
 	const [lineage, history, staff] = await Promise.all([
 		findRegions(db(), lineageOf(point.regionCode).slice(0, -1)),
 		listAudit(db(), { entityType: 'point', entityId: String(point.id), limit: 50 }),
-		db().selectFrom('users').select(['id', 'username', 'display_name as name', 'active']).where('point_id', '=', point.id).execute()
+		db()
+			.selectFrom('users')
+			.select(['id', 'username', 'display_name as name', 'active'])
+			.where('point_id', '=', point.id)
+			.execute()
 	]);
 	const form = await superValidate(
 		{ type: point.type, contactName: point.contactName, contactPhone: point.contactPhone },

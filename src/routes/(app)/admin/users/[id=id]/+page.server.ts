@@ -9,7 +9,12 @@ import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
 import { userProblemMessage } from '$lib/server/users/user-errors';
 import { findUser } from '$lib/server/users/users.repository';
-import { resetPassword, setUserActive, updateUserProfile, UserInputError } from '$lib/server/users/users.service';
+import {
+	resetPassword,
+	setUserActive,
+	updateUserProfile,
+	UserInputError
+} from '$lib/server/users/users.service';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadUser(id: string) {
@@ -23,7 +28,11 @@ export const load: PageServerLoad = async (event) => {
 	const user = await loadUser(event.params.id);
 	const point = user.point_id ? await findPoint(db(), user.point_id) : undefined;
 	const form = await superValidate(
-		{ displayName: user.display_name, role: user.role, scopeCode: point?.region_code ?? user.region_code ?? '' },
+		{
+			displayName: user.display_name,
+			role: user.role,
+			scopeCode: point?.region_code ?? user.region_code ?? ''
+		},
 		zod4(userEditSchema())
 	);
 	const [history, signIns] = await Promise.all([
@@ -31,7 +40,13 @@ export const load: PageServerLoad = async (event) => {
 		listAudit(db(), { entityType: 'sign_in', entityId: user.username, limit: 20 })
 	]);
 	return {
-		account: { id: user.id, username: user.username, active: user.active === 1, mustChangePassword: user.must_change_password === 1, createdAt: user.created_at },
+		account: {
+			id: user.id,
+			username: user.username,
+			active: user.active === 1,
+			mustChangePassword: user.must_change_password === 1,
+			createdAt: user.created_at
+		},
 		isSelf: admin.id === user.id,
 		form,
 		history,
@@ -45,11 +60,13 @@ export const actions: Actions = {
 		const user = await loadUser(event.params.id);
 		const form = await superValidate(event.request, zod4(userEditSchema()));
 		if (!form.valid) return fail(400, { form });
-		if (user.id === admin.id && form.data.role !== 'admin') return setError(form, 'role', m.user_cannot_demote_self());
+		if (user.id === admin.id && form.data.role !== 'admin')
+			return setError(form, 'role', m.user_cannot_demote_self());
 		try {
 			await updateUserProfile(db(), admin.id, user.id, form.data);
 		} catch (e) {
-			if (e instanceof UserInputError && e.field !== 'username') return setError(form, e.field, userProblemMessage(e.problem));
+			if (e instanceof UserInputError && e.field !== 'username')
+				return setError(form, e.field, userProblemMessage(e.problem));
 			throw e;
 		}
 		return message(form, m.saved());

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1280, height: 860 };
+
+/** Debian's chromium; Playwright's own browser download is not used. */
+export function chromiumPath(): string {
+	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+		Boolean
+	) as string[];
+	const found = candidates.find((p) => fs.existsSync(p));
+	if (!found)
+		throw new Error(
+			"No Chromium found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH."
+		);
+	return found;
+}
+
+export function launch(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: chromiumPath(),
+		headless: true,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run'
+		]
+	});
+}
+
+export async function newPage(
+	browser: Browser,
+	baseURL: string,
+	options: BrowserContextOptions = {}
+): Promise<Page> {
+	const context = await browser.newContext({ baseURL, viewport: PHONE, locale: 'zh-CN', ...options });
+	return context.newPage();
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+	await page.goto('/login');
+	await page.getByLabel('用户名').fill(username);
+	await page.getByLabel('密码').fill(password);
+	await Promise.all([
+		page.waitForURL((url) => !url.pathname.startsWith('/login')),
+		page.getByRole('button', { name: '登录' }).click()
+	]);
+}
+
+const shots = path.resolve('tests/e2e/screenshots');
+export async function screenshot(page: Page, name: string): Promise<void> {
+	fs.mkdirSync(shots, { recursive: true });
+	await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
