@@ -8,12 +8,12 @@ export const config = {
 	get backupDir(): string {
 		return path.resolve(process.env.BACKUP_DIR || './data/backups');
 	},
-	/** Secure cookies unless told otherwise; the dev server (http) turns it off. */
+	/** Secure cookies unless told otherwise; only the dev server and tests run without. */
 	get cookieSecure(): boolean {
 		const v = process.env.COOKIE_SECURE;
 		if (v === 'true' || v === '1') return true;
 		if (v === 'false' || v === '0') return false;
-		return process.env.NODE_ENV === 'production';
+		return process.env.NODE_ENV !== 'development' && process.env.NODE_ENV !== 'test';
 	},
 	get sessionDays(): number {
 		const n = Number(process.env.SESSION_DAYS);

@@ -28,8 +28,10 @@ export const actions: Actions = {
 		if (!form.valid) return fail(400, { form });
 		try {
 			const created = await createUser(db(), admin.id, form.data);
-			// Shown once, here; only its hash is stored.
-			return message(form, {
+			// An empty form for the next user, keeping the role; the password is shown once, here.
+			const next = await superValidate(zod4(userSchema()));
+			next.data.role = form.data.role;
+			return message(next, {
 				username: form.data.username.toLowerCase(),
 				password: created.oneTimePassword,
 				id: created.id

@@ -1,0 +1,49 @@
+import { m } from '$lib/paraglide/messages.js';
+
+// Audit rows store stable codes; people read them in their language.
+const actions: Record<string, () => string> = {
+	'sign_in.success': m.audit_sign_in_success,
+	'sign_in.failure': m.audit_sign_in_failure,
+	'sign_in.locked': m.audit_sign_in_locked,
+	sign_out: m.audit_sign_out,
+	'user.create': m.audit_user_create,
+	'user.update': m.audit_user_update,
+	'user.reset_password': m.audit_user_reset_password,
+	'user.change_password': m.audit_user_change_password,
+	'user.activate': m.audit_user_activate,
+	'user.deactivate': m.audit_user_deactivate,
+	'point.create': m.audit_point_create,
+	'point.update': m.audit_point_update,
+	'point.activate': m.audit_point_activate,
+	'point.deactivate': m.audit_point_deactivate,
+	'regions.import': m.audit_regions_import
+};
+
+export const entityTypes: Record<string, () => string> = {
+	sign_in: m.audit_entity_sign_in,
+	user: m.audit_entity_user,
+	point: m.audit_entity_point,
+	region: m.audit_entity_region
+};
+
+export const actionLabel = (code: string) => actions[code]?.() ?? code;
+export const entityLabel = (code: string) => entityTypes[code]?.() ?? code;
+
+/** { field: [from, to] } reads as "field: from → to"; anything else as compact JSON. */
+export function changeLines(json: string | null): string[] {
+	if (!json) return [];
+	let value: unknown;
+	try {
+		value = JSON.parse(json);
+	} catch {
+		return [json];
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return [JSON.stringify(value)];
+	return Object.entries(value as Record<string, unknown>).map(([key, v]) =>
+		Array.isArray(v) && v.length === 2 && !Array.isArray(v[0])
+			? `${key}: ${show(v[0])} → ${show(v[1])}`
+			: `${key}: ${show(v)}`
+	);
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
