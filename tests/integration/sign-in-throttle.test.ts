@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signIn } from '../../src/lib/server/auth/sign-in.service';
+import type { Db } from '../../src/lib/server/db';
+import { freshDatabase } from '../helpers/db';
+import { auditRows, newUser, type TestUser } from '../helpers/factories';
+
+let db: Db;
+let close: () => Promise<void>;
+let alice: TestUser;
+let bob: TestUser;
+
+beforeAll(async () => {
+	({ db, close } = await freshDatabase());
+	alice = await newUser(db, 'admin', null, { username: 'alice' });
+	bob = await newUser(db, 'admin', null, { username: 'bob' });
+});
+afterAll(() => close());
+
+// Each test starts with no failures on record and its own clock.
+beforeEach(async () => {
+	await db.deleteFrom('sign_in_throttle').execute();
+	await db.deleteFrom('audit_log').execute();
+});
+
+const T0 = new Date('2026-03-01T08:00:00Z');
+const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+function attempt(username: string, password: string, at: Date, ip = '198.51.100.10') {
+	return signIn(db, { username, password, ip, at });
+}
+
+async function actions() {
+	return (await auditRows(db)).map((r) => r.action);
+}
+
+describe('signing in', () => {
+	it('lets the right password in and audits the success', async () => {
+		expect(await attempt('alice', alice.password, T0)).toEqual({ ok: true, userId: alice.id });
+		const [row] = await auditRows(db);
+		expect(row).toMatchObject({
+			action: 'sign_in.success',
+			user_id: alice.id,
+			entity_type: 'sign_in',
+			entity_id: 'alice',
+			ip: '198.51.100.10'
+		});
+	});
+
+	it('accepts the username in any case and with spaces around it', async () => {
+		expect(await attempt('  ALICE ', alice.password, T0)).toEqual({ ok: true, userId: alice.id });
+	});
+
+	it('refuses a wrong password and an unknown user alike, auditing both', async () => {
+		expect(await attempt('alice', 'wrong-password', T0)).toEqual({ ok: false, reason: 'invalid' });
+		expect(await attempt('nobody', alice.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+		const rows = await auditRows(db);
+		expect(rows.map((r) => [r.action, r.entity_id, r.user_id])).toEqual([
+			['sign_in.failure', 'alice', alice.id],
+			['sign_in.failure', 'nobody', null]
+		]);
+	});
+
+	it('refuses a deactivated account even with the right password', async () => {
+		await db.updateTable('users').set({ active: 0 }).where('id', '=', bob.id).execute();
+		try {
+			expect(await attempt('bob', bob.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+		} finally {
+			await db.updateTable('users').set({ active: 1 }).where('id', '=', bob.id).execute();
+		}
+	});
+});
+
+describe('throttling an account', () => {
+	it('locks the account after five wrong passwords, even against the right one, and says how long', async () => {
+		for (let i = 0; i < 4; i++)
+			expect(await attempt('alice', `wrong-${i}`, later(i))).toEqual({ ok: false, reason: 'invalid' });
+		// The fifth failure is the one that locks: 30 seconds from then.
+		expect(await attempt('alice', 'wrong-4', later(4))).toEqual({ ok: false, reason: 'locked', seconds: 30 });
+		expect(await attempt('alice', alice.password, later(5))).toEqual({
+			ok: false,
+			reason: 'locked',
+			seconds: 29
+		});
+		// The lock follows the account, whichever address the next try comes from.
+		expect(await attempt('alice', alice.password, later(10), '192.0.2.99')).toEqual({
+			ok: false,
+			reason: 'locked',
+			seconds: 24
+		});
+		expect(await actions()).toEqual([
+			...Array(5).fill('sign_in.failure'),
+			'sign_in.locked',
+			'sign_in.locked'
+		]);
+	});
+
+	it('locks for longer with each further failure', async () => {
+		for (let i = 0; i < 5; i++) await attempt('alice', `wrong-${i}`, later(i));
+		// Failures past the lock double it: 60 s after the sixth, 120 s after the seventh.
+		expect(await attempt('alice', 'wrong-5', later(40))).toEqual({
+			ok: false,
+			reason: 'locked',
+			seconds: 60
+		});
+		expect(await attempt('alice', alice.password, later(99))).toEqual({
+			ok: false,
+			reason: 'locked',
+			seconds: 1
+		});
+		expect(await attempt('alice', 'wrong-6', later(101))).toEqual({
+			ok: false,
+			reason: 'locked',
+			seconds: 120
+		});
+		const row = await db
+			.selectFrom('sign_in_throttle')
+			.selectAll()
+			.where('key', '=', 'user:alice')
+			.executeTakeFirstOrThrow();
+		expect(row.failures).toBe(7);
+		expect(row.locked_until).toBe(later(221).toISOString());
+	});
+
+	it('lets the right password in once the lock has passed, and forgets the failures', async () => {
+		for (let i = 0; i < 5; i++) await attempt('alice', `wrong-${i}`, later(i));
+		expect(await attempt('alice', alice.password, later(35))).toEqual({ ok: true, userId: alice.id });
+		expect(await db.selectFrom('sign_in_throttle').selectAll().execute()).toEqual([]);
+		// A fresh count: one wrong password is an ordinary failure again, not a longer lock.
+		expect(await attempt('alice', 'wrong-again', later(36))).toEqual({ ok: false, reason: 'invalid' });
+		expect((await actions()).slice(-2)).toEqual(['sign_in.success', 'sign_in.failure']);
+	});
+
+	it('starts the count afresh after an hour without failures', async () => {
+		for (let i = 0; i < 4; i++) await attempt('alice', `wrong-${i}`, later(i));
+		expect(await attempt('alice', 'wrong-4', later(3 + 3601))).toEqual({ ok: false, reason: 'invalid' });
+	});
+});
+
+describe('throttling an address', () => {
+	it('locks an address that fails across different accounts, even for a right password', async () => {
+		const ip = '203.0.113.50';
+		const names = ['carol', 'dave', 'erin', 'frank', 'grace'];
+		for (const [i, name] of names.entries()) await attempt(name, 'guess', later(i), ip);
+		const result = await attempt('alice', alice.password, later(6), ip);
+		expect(result).toEqual({ ok: false, reason: 'locked', seconds: 28 });
+		// alice's own record is clean: it is the address that is locked.
+		const keys = (await db.selectFrom('sign_in_throttle').select('key').execute()).map((r) => r.key);
+		expect(keys).toContain(`ip:${ip}`);
+		expect(keys).not.toContain('user:alice');
+		expect((await actions()).at(-1)).toBe('sign_in.locked');
+	});
+
+	it('leaves other addresses free to sign in to other accounts', async () => {
+		const ip = '203.0.113.50';
+		for (let i = 0; i < 5; i++) await attempt(`user${i}`, 'guess', later(i), ip);
+		expect(await attempt('bob', bob.password, later(6), '198.51.100.77')).toEqual({
+			ok: true,
+			userId: bob.id
+		});
+		expect(await attempt('alice', alice.password, later(7), ip)).toMatchObject({
+			ok: false,
+			reason: 'locked'
+		});
+	});
+});
