@@ -5,9 +5,11 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { lucia, toPublicUser } from '$lib/server/auth/session';
 import { db } from '$lib/server/db';
 import { bundledMigrations, migrateToLatest } from '$lib/server/db/migrator';
+import { ensureDefaultTemplate } from '$lib/server/checklists/templates.service';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
+	await ensureDefaultTemplate(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

@@ -2,10 +2,12 @@
 import { config } from '../lib/server/config';
 import { folderMigrations, migrateToLatest } from '../lib/server/db/migrator';
 import { openSqlite } from '../lib/server/db/sqlite';
+import { ensureDefaultTemplate } from '../lib/server/checklists/templates.service';
 
 export async function openMigrated(file = config.databasePath) {
 	const { db } = openSqlite(file);
 	const applied = await migrateToLatest(db, folderMigrations());
+	await ensureDefaultTemplate(db);
 	return { db, applied };
 }
 

@@ -46,4 +46,5 @@ export function changeLines(json: string | null): string[] {
 	);
 }
 
-const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v));
+const show = (v: unknown) =>
+	v === null || v === undefined ? '∅' : typeof v === 'string' ? v : JSON.stringify(v);

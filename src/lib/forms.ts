@@ -65,3 +65,22 @@ export const userSchema = () =>
 	});
 
 export const userEditSchema = () => userSchema().omit({ username: true });
+
+const isoDate = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
+
+export const roundSchema = () =>
+	z.object({
+		name: required(200),
+		periodKind: z.enum(['month', 'quarter', 'custom'], { message: m.field_choose() }),
+		period: z.string().trim().max(10).default(''),
+		periodStart: z.string().trim().max(10).default(''),
+		periodEnd: z.string().trim().max(10).default(''),
+		templateVersionId: z.number({ message: m.field_choose() }).int().positive(m.field_choose()),
+		targetRegion: z
+			.string()
+			.trim()
+			.regex(/^(\d{2}|\d{4}|\d{6}|\d{9})?$/, m.region_code_invalid())
+			.default(''),
+		opensOn: isoDate(),
+		dueOn: isoDate()
+	});

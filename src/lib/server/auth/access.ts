@@ -36,6 +36,23 @@ export function canEditPointRecords(user: Viewer, point: PointRef): boolean {
 	return user.role === 'staff' && user.pointId === point.id;
 }
 
+/** Creating, opening and closing rounds: admins anywhere, analysts for rounds inside their region. */
+export function canManageRound(user: Viewer, targetRegionCode: string | null): boolean {
+	if (user.role === 'admin') return true;
+	return user.role === 'analyst' && targetRegionCode != null && canSeeRegion(user, targetRegionCode);
+}
+
+/** A round is visible to readers whose region overlaps its target. */
+export function canSeeRound(user: Viewer, targetRegionCode: string | null): boolean {
+	if (user.role === 'admin') return true;
+	if (user.role === 'staff' || !user.regionCode) return false;
+	return (
+		targetRegionCode == null ||
+		isInSubtree(user.regionCode, targetRegionCode) ||
+		isInSubtree(targetRegionCode, user.regionCode)
+	);
+}
+
 export function canAdminister(user: Viewer): boolean {
 	return user.role === 'admin';
 }

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PeriodKind } from '../../domain/periods';
 
 // One encoding for the whole schema: times are ISO-8601 UTC strings, booleans are 0/1.
 export type IsoTime = string;
@@ -65,6 +66,73 @@ export interface AppSettingsTable {
 	value: string;
 }
 
+export interface ChecklistTemplatesTable {
+	id: Generated<number>;
+	name: string;
+	created_at: IsoTime;
+}
+
+export interface TemplateVersionsTable {
+	id: Generated<number>;
+	template_id: number;
+	version: number;
+	status: 'draft' | 'published';
+	/** JSON of a ChecklistDefinition. */
+	definition: string;
+	created_at: IsoTime;
+	published_at: IsoTime | null;
+}
+
+export type RoundStatus = 'draft' | 'open' | 'closed';
+
+export interface RoundsTable {
+	id: Generated<number>;
+	name: string;
+	period_kind: PeriodKind;
+	/** Dates are YYYY-MM-DD, in China time. */
+	period_start: string;
+	period_end: string;
+	template_version_id: number;
+	target_region_code: string | null;
+	opens_on: string;
+	due_on: string;
+	status: RoundStatus;
+	created_by: number | null;
+	created_at: IsoTime;
+}
+
+export interface RoundTargetsTable {
+	round_id: number;
+	point_id: number;
+}
+
+export type SubmissionStatus = 'draft' | 'submitted' | 'returned' | 'accepted';
+
+export interface SubmissionsTable {
+	id: Generated<number>;
+	round_id: number;
+	point_id: number;
+	status: SubmissionStatus;
+	version: number;
+	client_token: string | null;
+	late: Generated<Flag>;
+	submitted_at: IsoTime | null;
+	submitted_by: number | null;
+	reviewed_at: IsoTime | null;
+	reviewed_by: number | null;
+	review_note: string | null;
+	created_at: IsoTime;
+	updated_at: IsoTime;
+}
+
+export interface AnswersTable {
+	submission_id: number;
+	item_key: string;
+	/** JSON of an AnswerValue. */
+	value: string;
+	note: string | null;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	points: PointsTable;
@@ -73,6 +141,12 @@ export interface Database {
 	audit_log: AuditLogTable;
 	sign_in_throttle: SignInThrottleTable;
 	app_settings: AppSettingsTable;
+	checklist_templates: ChecklistTemplatesTable;
+	template_versions: TemplateVersionsTable;
+	rounds: RoundsTable;
+	round_targets: RoundTargetsTable;
+	submissions: SubmissionsTable;
+	answers: AnswersTable;
 }
 
 export type RegionRow = Selectable<RegionsTable>;
@@ -83,3 +157,6 @@ export type PointUpdate = Updateable<PointsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type TemplateVersionRow = Selectable<TemplateVersionsTable>;
+export type RoundRow = Selectable<RoundsTable>;
+export type SubmissionRow = Selectable<SubmissionsTable>;

@@ -4,6 +4,8 @@ import type { Db } from '../db';
 import { markAsPoint } from '../points/points.service';
 import { importDivisionRows } from '../regions/division-import';
 import { createUser } from '../users/users.service';
+import { ensureDefaultTemplate } from '../checklists/templates.service';
+import { seedDemoRounds } from './demo-rounds';
 import { readNingxia } from './ningxia';
 
 export const DEMO_MARKER = 'demo_database';
@@ -93,6 +95,14 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 			mustChangePassword: false
 		});
 	}
+	await ensureDefaultTemplate(db);
+	const version = await db
+		.selectFrom('template_versions')
+		.select('id')
+		.where('status', '=', 'published')
+		.orderBy('id')
+		.executeTakeFirstOrThrow();
+	await seedDemoRounds(db, version.id, [...pointIds.values()], pointIds.get(staffPoint)!);
 	await db.insertInto('app_settings').values({ key: DEMO_MARKER, value: new Date().toISOString() }).execute();
 	return accounts;
 }

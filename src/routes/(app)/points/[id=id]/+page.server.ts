@@ -1,5 +1,6 @@
 import { lineageOf } from '$lib/domain/regions';
 import { canEditPointRecords, canReviewPoint, canSeeRegion, requirePoint } from '$lib/server/auth/access';
+import { listOpenRoundsForPoint } from '$lib/server/checklists/rounds.service';
 import { db } from '$lib/server/db';
 import { findPointView } from '$lib/server/points/points.repository';
 import { findRegions } from '$lib/server/regions/regions.repository';
@@ -9,13 +10,15 @@ export const load: PageServerLoad = async (event) => {
 	const found = await findPointView(db(), Number(event.params.id));
 	const { user } = requirePoint(event, found);
 	const point = found!;
-	const lineage = await findRegions(db(), lineageOf(point.regionCode).slice(0, -1));
+	const ref = { id: point.id, regionCode: point.regionCode };
+	const [lineage, rounds] = await Promise.all([
+		findRegions(db(), lineageOf(point.regionCode).slice(0, -1)),
+		listOpenRoundsForPoint(db(), point.id)
+	]);
 	return {
 		point,
 		breadcrumbs: lineage.map((r) => ({ code: r.code, name: r.name, linked: canSeeRegion(user, r.code) })),
-		can: {
-			edit: canEditPointRecords(user, { id: point.id, regionCode: point.regionCode }),
-			review: canReviewPoint(user, { id: point.id, regionCode: point.regionCode })
-		}
+		rounds: rounds.map((r) => ({ ...r, late: r.late === 1 })),
+		can: { edit: canEditPointRecords(user, ref), review: canReviewPoint(user, ref) }
 	};
 };

@@ -1,0 +1,12 @@
+import type { AnswerValue, ChecklistItem } from '$lib/domain/checklist';
+import { m } from '$lib/paraglide/messages.js';
+
+/** An answer as a person reads it: 是/否, option labels, or the value itself. */
+export function formatAnswer(item: ChecklistItem, value: AnswerValue | undefined): string {
+	if (value === null || value === undefined || value === '') return m.answer_blank();
+	if (typeof value === 'boolean') return value ? m.yes() : m.no();
+	const label = (v: string) => item.options?.find((o) => o.value === v)?.label ?? v;
+	if (Array.isArray(value)) return value.length ? value.map(label).join('、') : m.answer_blank();
+	if (item.kind === 'single') return label(String(value));
+	return String(value);
+}

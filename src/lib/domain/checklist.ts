@@ -1,0 +1,222 @@
+// The checklist definition (sections and items), answer validation, compliance and the
+// out-of-line check. Pure: the form, the server and the tests all use it.
+
+export const itemKinds = [
+	'yes_no',
+	'count',
+	'number',
+	'single',
+	'multi',
+	'date',
+	'short_text',
+	'long_text'
+] as const;
+export type ItemKind = (typeof itemKinds)[number];
+
+export interface ChoiceOption {
+	value: string;
+	label: string;
+}
+
+/** When an answer counts as compliant for the compliance rate. */
+export type CompliantWhen =
+	| { op: 'eq'; value: string | number | boolean }
+	| { op: 'lte'; value: number }
+	| { op: 'gte'; value: number };
+
+export interface ChecklistItem {
+	/** Stable across template versions, so trends follow it. */
+	key: string;
+	kind: ItemKind;
+	label: string;
+	help?: string;
+	required: boolean;
+	/** Bounds: values for count/number, lengths for text, choices for multi. */
+	min?: number;
+	max?: number;
+	options?: ChoiceOption[];
+	compliantWhen?: CompliantWhen;
+	/** Shown only when another item's answer equals this value. */
+	showWhen?: { key: string; equals: string | number | boolean };
+}
+
+export interface ChecklistSection {
+	key: string;
+	title: string;
+	items: ChecklistItem[];
+}
+
+export interface ChecklistDefinition {
+	sections: ChecklistSection[];
+}
+
+export type AnswerValue = string | number | boolean | string[] | null;
+export type Answers = Record<string, AnswerValue>;
+
+export const SHORT_TEXT_MAX = 200;
+export const LONG_TEXT_MAX = 2000;
+export const COUNT_MAX = 100_000;
+
+export type AnswerProblem =
+	| { code: 'required' }
+	| { code: 'not_whole_number' }
+	| { code: 'not_number' }
+	| { code: 'below_min'; min: number }
+	| { code: 'above_max'; max: number }
+	| { code: 'not_an_option' }
+	| { code: 'too_few_choices'; min: number }
+	| { code: 'too_many_choices'; max: number }
+	| { code: 'not_date' }
+	| { code: 'too_long'; max: number }
+	| { code: 'not_yes_no' };
+
+/** A problem with one answer, including the ones only the server can judge. */
+export type FieldProblem =
+	AnswerProblem | { code: 'needs_confirmation' } | { code: 'note_too_long'; max: number };
+
+export function allItems(def: ChecklistDefinition): ChecklistItem[] {
+	return def.sections.flatMap((s) => s.items);
+}
+
+export function isVisible(item: ChecklistItem, answers: Answers): boolean {
+	if (!item.showWhen) return true;
+	return answers[item.showWhen.key] === item.showWhen.equals;
+}
+
+const isBlank = (v: unknown) =>
+	v === undefined ||
+	v === null ||
+	(typeof v === 'string' && v.trim() === '') ||
+	(Array.isArray(v) && v.length === 0);
+
+/**
+ * Turns what a form sent (strings, or string lists for multi) into typed answers, with a problem
+ * per bad item. Hidden items are dropped, so a stale answer behind a changed condition is not kept.
+ */
+export function parseAnswers(
+	items: ChecklistItem[],
+	raw: Record<string, string | string[] | undefined>,
+	options: { requireComplete: boolean; context?: Answers }
+): { answers: Answers; problems: Record<string, AnswerProblem> } {
+	const answers: Answers = {};
+	const problems: Record<string, AnswerProblem> = {};
+	// Conditions refer to earlier answers (here, or in `context` for other sections): parse in order.
+	for (const item of items) {
+		if (!isVisible(item, { ...options.context, ...answers })) continue;
+		const input = raw[item.key];
+		if (isBlank(input)) {
+			answers[item.key] = null;
+			if (item.required && options.requireComplete) problems[item.key] = { code: 'required' };
+			continue;
+		}
+		const result = parseOne(item, input!);
+		if ('problem' in result) problems[item.key] = result.problem;
+		else answers[item.key] = result.value;
+	}
+	return { answers, problems };
+}
+
+function parseOne(
+	item: ChecklistItem,
+	input: string | string[]
+): { value: AnswerValue } | { problem: AnswerProblem } {
+	const text = Array.isArray(input) ? input[0] : input.trim();
+	switch (item.kind) {
+		case 'yes_no':
+			if (text === 'yes' || text === 'true') return { value: true };
+			if (text === 'no' || text === 'false') return { value: false };
+			return { problem: { code: 'not_yes_no' } };
+		case 'count':
+		case 'number': {
+			const n = Number(text.replace(/,/g, ''));
+			if (text === '' || !Number.isFinite(n))
+				return { problem: { code: item.kind === 'count' ? 'not_whole_number' : 'not_number' } };
+			if (item.kind === 'count' && !Number.isInteger(n)) return { problem: { code: 'not_whole_number' } };
+			const min = item.min ?? (item.kind === 'count' ? 0 : undefined);
+			const max = item.max ?? (item.kind === 'count' ? COUNT_MAX : undefined);
+			if (min !== undefined && n < min) return { problem: { code: 'below_min', min } };
+			if (max !== undefined && n > max) return { problem: { code: 'above_max', max } };
+			return { value: n };
+		}
+		case 'single':
+			if (!item.options?.some((o) => o.value === text)) return { problem: { code: 'not_an_option' } };
+			return { value: text };
+		case 'multi': {
+			const list = [
+				...new Set((Array.isArray(input) ? input : [input]).map((v) => v.trim()).filter(Boolean))
+			];
+			if (list.some((v) => !item.options?.some((o) => o.value === v)))
+				return { problem: { code: 'not_an_option' } };
+			if (item.min !== undefined && list.length < item.min)
+				return { problem: { code: 'too_few_choices', min: item.min } };
+			if (item.max !== undefined && list.length > item.max)
+				return { problem: { code: 'too_many_choices', max: item.max } };
+			return { value: list };
+		}
+		case 'date': {
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { problem: { code: 'not_date' } };
+			const d = new Date(`${text}T00:00:00Z`);
+			if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text)
+				return { problem: { code: 'not_date' } };
+			return { value: text };
+		}
+		case 'short_text':
+		case 'long_text': {
+			const max = item.max ?? (item.kind === 'short_text' ? SHORT_TEXT_MAX : LONG_TEXT_MAX);
+			if ([...text].length > max) return { problem: { code: 'too_long', max } };
+			return { value: text };
+		}
+	}
+}
+
+/** The answer as a form field holds it. */
+export function toFormValue(value: AnswerValue | undefined): string | string[] {
+	if (value === null || value === undefined) return '';
+	if (Array.isArray(value)) return value;
+	if (typeof value === 'boolean') return value ? 'yes' : 'no';
+	return String(value);
+}
+
+export function isCompliant(item: ChecklistItem, value: AnswerValue | undefined): boolean | null {
+	const rule = item.compliantWhen;
+	if (!rule || value === null || value === undefined) return null;
+	if (rule.op === 'eq') return value === rule.value;
+	if (typeof value !== 'number') return null;
+	return rule.op === 'lte' ? value <= rule.value : value >= rule.value;
+}
+
+/** Share of rule-bearing, answered, visible items that are compliant; null when none apply. */
+export function complianceRate(def: ChecklistDefinition, answers: Answers): number | null {
+	let judged = 0;
+	let ok = 0;
+	for (const item of allItems(def)) {
+		if (!isVisible(item, answers)) continue;
+		const c = isCompliant(item, answers[item.key]);
+		if (c === null) continue;
+		judged++;
+		if (c) ok++;
+	}
+	return judged === 0 ? null : ok / judged;
+}
+
+/**
+ * A count or number far out of line with the point's last accepted value: at least 10 apart and
+ * at least three times (or a third of) it. Not refused; the staff member confirms it with a reason.
+ */
+export function isOutOfLine(previous: AnswerValue | undefined, next: AnswerValue | undefined): boolean {
+	if (typeof previous !== 'number' || typeof next !== 'number') return false;
+	const gap = Math.abs(next - previous);
+	if (gap < 10) return false;
+	return next >= previous * 3 || next * 3 <= previous;
+}
+
+export function sameAnswer(a: AnswerValue | undefined, b: AnswerValue | undefined): boolean {
+	return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Sections whose required, visible items all have answers. */
+export function sectionComplete(section: ChecklistSection, answers: Answers): boolean {
+	return section.items.every(
+		(item) => !item.required || !isVisible(item, answers) || !isBlank(answers[item.key])
+	);
+}

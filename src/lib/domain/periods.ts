@@ -1,0 +1,41 @@
+// Reporting periods and dates. Dates are YYYY-MM-DD in China time (UTC+8, no daylight saving).
+export type PeriodKind = 'month' | 'quarter' | 'custom';
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+export function chinaDate(at: Date = new Date()): string {
+	return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** `2026-03` (month) or `2026-Q1` (quarter) to its first and last day. */
+export function periodRange(
+	kind: Exclude<PeriodKind, 'custom'>,
+	value: string
+): { start: string; end: string } | null {
+	if (kind === 'month') {
+		const match = /^(\d{4})-(\d{2})$/.exec(value);
+		if (!match) return null;
+		const [y, m] = [Number(match[1]), Number(match[2])];
+		if (m < 1 || m > 12) return null;
+		return { start: `${y}-${pad(m)}-01`, end: `${y}-${pad(m)}-${pad(lastDay(y, m))}` };
+	}
+	const match = /^(\d{4})-Q([1-4])$/.exec(value);
+	if (!match) return null;
+	const [y, q] = [Number(match[1]), Number(match[2])];
+	const first = (q - 1) * 3 + 1;
+	return { start: `${y}-${pad(first)}-01`, end: `${y}-${pad(first + 2)}-${pad(lastDay(y, first + 2))}` };
+}
+
+export function isIsoDate(value: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const d = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** Late when submitted on a China-time day after the due date. */
+export function isLate(dueOn: string, submittedAt: Date): boolean {
+	return chinaDate(submittedAt) > dueOn;
+}

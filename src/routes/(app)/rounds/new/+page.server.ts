@@ -1,0 +1,52 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { setError, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { chinaDate } from '$lib/domain/periods';
+import { roundSchema } from '$lib/forms';
+import { m } from '$lib/paraglide/messages.js';
+import { canManageRound, requireRole } from '$lib/server/auth/access';
+import { createRound, RoundInputError, type RoundProblem } from '$lib/server/checklists/rounds.service';
+import { listPublishedVersions } from '$lib/server/checklists/templates.service';
+import { db } from '$lib/server/db';
+import type { Actions, PageServerLoad } from './$types';
+
+const problemText: Record<RoundProblem['code'], () => string> = {
+	bad_period: m.round_bad_period,
+	end_before_start: m.round_end_before_start,
+	not_published: m.round_not_published,
+	unknown_region: m.scope_region_unknown,
+	due_before_open: m.round_due_before_open
+};
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireRole(event, 'admin', 'analyst');
+	const versions = await listPublishedVersions(db());
+	const form = await superValidate(zod4(roundSchema()));
+	const today = chinaDate();
+	const [y, mo] = today.split('-').map(Number);
+	form.data.periodKind = 'quarter';
+	form.data.period = `${y}-Q${Math.ceil(mo / 3)}`;
+	form.data.opensOn = today;
+	form.data.dueOn = chinaDate(new Date(Date.now() + 14 * 86_400_000));
+	form.data.templateVersionId = versions[0]?.id ?? 0;
+	form.data.targetRegion = user.role === 'analyst' ? (user.regionCode ?? '') : '';
+	return { form, versions, mustTarget: user.role === 'analyst' };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = requireRole(event, 'admin', 'analyst');
+		const form = await superValidate(event.request, zod4(roundSchema()));
+		if (!form.valid) return fail(400, { form });
+		const target = form.data.targetRegion || null;
+		if (!canManageRound(user, target)) return setError(form, 'targetRegion', m.round_target_outside_scope());
+		let id: number;
+		try {
+			id = await createRound(db(), user.id, { ...form.data, targetRegion: target });
+		} catch (e) {
+			if (e instanceof RoundInputError) return setError(form, e.problem.field, problemText[e.problem.code]());
+			throw e;
+		}
+		redirect(303, `/rounds/${id}`);
+	}
+};

@@ -1,0 +1,157 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DESKTOP, launch, newPage, screenshot, signIn } from './browser';
+
+const baseURL = inject('baseURL');
+const POINT = '丽景社区居委会';
+let browser: Browser;
+
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => {
+	await browser?.close();
+});
+
+const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+
+async function openSubmissionAsReviewer(page: Page, roundName: string) {
+	await page.goto('/rounds');
+	await page.getByRole('link', { name: roundName }).click();
+	await page.getByRole('link', { name: POINT }).click();
+	await page.waitForURL(/\/submissions\/\d+$/);
+}
+
+/** Clicks "save, next" through every section to the review step. */
+async function saveThroughSections(page: Page) {
+	for (let i = 0; i < 6; i++) {
+		await page.getByRole('button', { name: /^保存，(下一节|核对并提交)/ }).click();
+		await page.waitForURL(new RegExp(`section=${i < 5 ? i + 1 : 'review'}$`), { waitUntil: 'commit' });
+	}
+}
+
+describe('the 六必查 at 375 px, from filling to acceptance', () => {
+	let staff: Page;
+	let reviewer: Page;
+	let currentRound = '';
+
+	it('lets staff fill the prefilled checklist and submit it', async () => {
+		staff = await newPage(browser, baseURL);
+		await signIn(staff, 'staff', 'demo-staff-2026');
+		const round = staff.locator('.round-card a').first();
+		currentRound = (await round.textContent())!.trim();
+		await round.click();
+		await staff.waitForURL(/\/rounds\/\d+/);
+		await expect(staff.getByText('已按上一轮通过审核的答案预先填好').isVisible()).resolves.toBe(true);
+		await screenshot(staff, 'checklist-form-375');
+
+		// A wrong answer is refused next to the field and what was typed stays.
+		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('三块');
+		await staff.getByRole('button', { name: '保存，下一节 →' }).click();
+		await expect(staff.locator('.field-error').first().textContent()).resolves.toContain('请填一个整数');
+		await expect(staff.getByLabel('办公场所外挂的牌子有几块？').inputValue()).resolves.toBe('三块');
+		await screenshot(staff, 'checklist-error-375');
+
+		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('4');
+		await saveThroughSections(staff);
+		await staff.getByRole('button', { name: '确认提交' }).click();
+		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
+	});
+
+	it('lets the reviewer return it with a reason the staff member sees', async () => {
+		reviewer = await newPage(browser, baseURL);
+		await signIn(reviewer, 'reviewer', 'demo-reviewer-2026');
+		await openSubmissionAsReviewer(reviewer, currentRound);
+		await screenshot(reviewer, 'review-submission-375');
+		// No reason: refused next to the field.
+		await reviewer.getByRole('button', { name: '退回修改' }).click();
+		await expect(reviewer.locator('#return-error').textContent()).resolves.toContain('请写明原因');
+		await reviewer.getByLabel('退回原因').fill('外挂牌子数与台账不符，请核实');
+		await reviewer.getByRole('button', { name: '退回修改' }).click();
+		await reviewer.getByRole('status').filter({ hasText: '已退回' }).waitFor();
+
+		await staff.reload();
+		await expect(staff.locator('.notice.error').first().textContent()).resolves.toContain(
+			'外挂牌子数与台账不符'
+		);
+	});
+
+	it('lets staff correct and resubmit, and the reviewer accept', async () => {
+		await staff.getByRole('link', { name: '查牌子' }).click();
+		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('5');
+		await saveThroughSections(staff);
+		await staff.getByRole('button', { name: '确认提交' }).click();
+		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
+
+		await reviewer.reload();
+		await expect(reviewer.getByText('“办公场所外挂的牌子有几块？”：4 → 5').isVisible()).resolves.toBe(true);
+		await reviewer.getByRole('button', { name: '审核通过' }).click();
+		await reviewer.getByRole('status').filter({ hasText: '已审核通过' }).waitFor();
+
+		await reviewer.goto('/rounds');
+		await reviewer.getByRole('link', { name: currentRound }).click();
+		await screenshot(reviewer, 'review-round-375');
+	});
+
+	it('opens the next round prefilled, and an unchanged point submits it in at most 3 taps', async () => {
+		const admin = await newPage(browser, baseURL, { viewport: DESKTOP });
+		await signIn(admin, 'admin', 'demo-admin-2026');
+		await admin.goto('/rounds/new');
+		await admin.getByLabel('名称').fill('下一季度“六必查”');
+		await admin.getByLabel('期间').fill('2031-Q1');
+		await admin.getByLabel('目标地区代码').fill('640104');
+		await admin.getByRole('button', { name: '创建轮次（草稿）' }).click();
+		await admin.waitForURL(/\/rounds\/\d+$/);
+		await admin.getByRole('button', { name: '开启轮次' }).click();
+		await admin.getByRole('status').filter({ hasText: '轮次已开启' }).waitFor();
+		await admin.context().close();
+
+		await staff.goto('/');
+		let taps = 0;
+		const tap = async (p: Promise<void>) => {
+			taps++;
+			await p;
+		};
+		await tap(staff.getByRole('link', { name: '下一季度“六必查”' }).click());
+		await staff.waitForURL(/\/rounds\/\d+/);
+		await tap(staff.getByRole('button', { name: '与上轮相同，直接提交' }).click());
+		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
+		expect(taps).toBeLessThanOrEqual(3);
+		// The unchanged answers are last round's accepted ones.
+		await expect(staff.locator('.summary dd').first().textContent()).resolves.toContain('5');
+		await screenshot(staff, 'checklist-same-as-last-375');
+		await staff.context().close();
+		await reviewer.context().close();
+	});
+});
+
+describe('the 六必查 without JavaScript', () => {
+	it('saves every section and submits through plain form posts', async () => {
+		const admin = await newPage(browser, baseURL, { viewport: DESKTOP });
+		await signIn(admin, 'admin', 'demo-admin-2026');
+		await admin.goto('/rounds/new');
+		await admin.getByLabel('名称').fill('无脚本测试轮次');
+		await admin.getByLabel('周期').selectOption('month');
+		await admin.getByLabel('期间').fill('2031-05');
+		await admin.getByLabel('目标地区代码').fill('640104');
+		await admin.getByRole('button', { name: '创建轮次（草稿）' }).click();
+		await admin.waitForURL(/\/rounds\/\d+$/);
+		await admin.getByRole('button', { name: '开启轮次' }).click();
+		await admin.context().close();
+
+		const page = await newPage(browser, baseURL, { javaScriptEnabled: false });
+		await signIn(page, 'staff', 'demo-staff-2026');
+		await page.getByRole('link', { name: '无脚本测试轮次' }).click();
+		// A value far from last round's asks for a reason; without JS it comes back from the server.
+		await page.getByLabel('办公场所外挂的牌子有几块？').fill('60');
+		await page.getByRole('button', { name: '保存，下一节 →' }).click();
+		await expect(page.locator('.field-error').first().textContent()).resolves.toContain('相差很大');
+		await page.getByLabel(/相差较大，请说明原因/).fill('新建党群服务中心，按要求补挂');
+		await saveThroughSections(page);
+		await expect(page.getByText('新建党群服务中心，按要求补挂').isVisible()).resolves.toBe(true);
+		await page.getByRole('button', { name: '确认提交' }).click();
+		await page.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
+		expect(await heading(page)).toBe('无脚本测试轮次');
+		await page.context().close();
+	});
+});
