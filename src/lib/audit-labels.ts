@@ -16,14 +16,29 @@ const actions: Record<string, () => string> = {
 	'point.update': m.audit_point_update,
 	'point.activate': m.audit_point_activate,
 	'point.deactivate': m.audit_point_deactivate,
-	'regions.import': m.audit_regions_import
+	'regions.import': m.audit_regions_import,
+	'submission.create': m.audit_submission_create,
+	'submission.answers': m.audit_submission_answers,
+	'submission.submit': m.audit_submission_submit,
+	'submission.accept': m.audit_submission_accept,
+	'submission.return': m.audit_submission_return,
+	'submission.reopen': m.audit_submission_reopen,
+	'round.create': m.audit_round_create,
+	'round.open': m.audit_round_open,
+	'round.close': m.audit_round_close,
+	'template.save_draft': m.audit_template_save_draft,
+	'template.publish': m.audit_template_publish,
+	'template.discard_draft': m.audit_template_discard_draft
 };
 
 export const entityTypes: Record<string, () => string> = {
 	sign_in: m.audit_entity_sign_in,
 	user: m.audit_entity_user,
 	point: m.audit_entity_point,
-	region: m.audit_entity_region
+	region: m.audit_entity_region,
+	submission: m.audit_entity_submission,
+	round: m.audit_entity_round,
+	template: m.audit_entity_template
 };
 
 export const actionLabel = (code: string) => actions[code]?.() ?? code;

@@ -43,7 +43,8 @@ export interface EventOptions {
 	session?: Session | null;
 	/** Defaults to POST when a form is given, GET otherwise. */
 	method?: string;
-	form?: FormData | Record<string, string>;
+	/** A list value is sent as the same field repeated, as a group of checkboxes posts it. */
+	form?: FormData | Record<string, string | string[]>;
 	/** A path or a full URL. */
 	url?: string;
 	params?: Record<string, string>;
@@ -58,7 +59,8 @@ export function makeEvent(options: EventOptions = {}): TestEvent {
 	if (options.form instanceof FormData) body = options.form;
 	else if (options.form) {
 		body = new FormData();
-		for (const [k, v] of Object.entries(options.form)) body.append(k, v);
+		for (const [k, v] of Object.entries(options.form))
+			for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
 	}
 	const request = new Request(url, { method, body });
 	const event = {

@@ -1,7 +1,10 @@
 import type { Session } from 'lucia';
-import type { PointType } from '../../src/lib/domain/regions';
+import { toFormValue, type Answers, type ChecklistDefinition } from '../../src/lib/domain/checklist';
+import { levelOfCode, parentCodeOf, type PointType } from '../../src/lib/domain/regions';
 import type { PublicUser, Role } from '../../src/lib/domain/roles';
 import { lucia, toPublicUser } from '../../src/lib/server/auth/session';
+import { createRound, openRound, type RoundInput } from '../../src/lib/server/checklists/rounds.service';
+import { acceptSubmission, saveAnswers, submit } from '../../src/lib/server/checklists/submissions.service';
 import { now, type Db } from '../../src/lib/server/db';
 import { insertPoint } from '../../src/lib/server/points/points.repository';
 import { createUser } from '../../src/lib/server/users/users.service';
@@ -57,6 +60,17 @@ export async function newRegionTree(db: Db, province = '64'): Promise<RegionTree
 		])
 		.execute();
 	return t;
+}
+
+/** One more region under an existing parent; the level and parent follow from the code. */
+export async function newRegion(db: Db, code: string, name = `测试地区${code}`): Promise<string> {
+	const level = levelOfCode(code);
+	if (!level) throw new Error(`not a region code: ${code}`);
+	await db
+		.insertInto('regions')
+		.values({ code, parent_code: parentCodeOf(code), level, name })
+		.execute();
+	return code;
 }
 
 export interface PointRef {
@@ -146,7 +160,18 @@ export async function auditRows(
 
 export async function countRows(
 	db: Db,
-	table: 'regions' | 'points' | 'users' | 'sessions' | 'audit_log'
+	table:
+		| 'regions'
+		| 'points'
+		| 'users'
+		| 'sessions'
+		| 'audit_log'
+		| 'checklist_templates'
+		| 'template_versions'
+		| 'rounds'
+		| 'round_targets'
+		| 'submissions'
+		| 'answers'
 ): Promise<number> {
 	const { n } = await db
 		.selectFrom(table)
@@ -154,3 +179,163 @@ export async function countRows(
 		.executeTakeFirstOrThrow();
 	return Number(n);
 }
+
+/** A checklist template with one published version holding `definition`, written straight to the tables. */
+export async function newTemplate(
+	db: Db,
+	definition: ChecklistDefinition,
+	name = '测试清单'
+): Promise<{ templateId: number; versionId: number }> {
+	const at = now();
+	const { id: templateId } = await db
+		.insertInto('checklist_templates')
+		.values({ name, created_at: at })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const { id: versionId } = await db
+		.insertInto('template_versions')
+		.values({
+			template_id: templateId,
+			version: 1,
+			status: 'published',
+			definition: JSON.stringify(definition),
+			created_at: at,
+			published_at: at
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return { templateId, versionId };
+}
+
+/**
+ * A round through the real service, opened unless `open: false`. Defaults to 2026 Q1, open from
+ * 1 January and due on 10 April, aimed at every active point.
+ */
+export async function newRound(
+	db: Db,
+	templateVersionId: number,
+	options: Partial<RoundInput> & { open?: boolean } = {}
+): Promise<number> {
+	const { open = true, ...input } = options;
+	const id = await createRound(db, null, {
+		name: '2026年第1季度',
+		periodKind: 'quarter',
+		period: '2026-Q1',
+		opensOn: '2026-01-01',
+		dueOn: '2026-04-10',
+		templateVersionId,
+		...input
+	});
+	if (open) await openRound(db, null, id);
+	return id;
+}
+
+/**
+ * A point's submission for a round through the real services: saved, then submitted (at `at`),
+ * then accepted unless told to stop earlier. Throws when any step is refused.
+ */
+export async function newSubmission(
+	db: Db,
+	roundId: number,
+	pointId: number,
+	answers: Answers,
+	options: { until?: 'draft' | 'submitted' | 'accepted'; at?: Date; notes?: Record<string, string> } = {}
+): Promise<number> {
+	const until = options.until ?? 'accepted';
+	const raw = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, toFormValue(v)]));
+	const saved = await saveAnswers(db, null, {
+		roundId,
+		pointId,
+		expectedVersion: null,
+		raw,
+		notes: options.notes ?? {}
+	});
+	if (!saved.ok) throw new Error(`answers refused: ${JSON.stringify(saved)}`);
+	if (until === 'draft') return saved.submissionId;
+	const sent = await submit(db, null, {
+		roundId,
+		pointId,
+		expectedVersion: saved.version,
+		clientToken: `factory-${roundId}-${pointId}`,
+		at: options.at
+	});
+	if (!sent.ok) throw new Error(`submission refused: ${JSON.stringify(sent)}`);
+	if (until === 'accepted') {
+		const accepted = await acceptSubmission(db, null, sent.submissionId);
+		if (!accepted.ok) throw new Error(`acceptance refused: ${JSON.stringify(accepted)}`);
+	}
+	return sent.submissionId;
+}
+
+/**
+ * A small checklist with one item of every kind, bounds where they matter and a condition:
+ * section 0 counts (count ≤ 50, number, yes/no, short text shown when the yes/no is yes),
+ * section 1 choices (single; multi with 2–3 choices), section 2 details (date, short and long text).
+ */
+export const everyKindDefinition: ChecklistDefinition = {
+	sections: [
+		{
+			key: 'counts',
+			title: '数量',
+			items: [
+				{ key: 'boards', kind: 'count', label: '外挂牌子有几块？', required: true, max: 50 },
+				{ key: 'hours', kind: 'number', label: '每周开会多少小时？', required: false },
+				{
+					key: 'rehung',
+					kind: 'yes_no',
+					label: '有没有已取消的牌子重新挂出？',
+					required: true,
+					compliantWhen: { op: 'eq', value: false }
+				},
+				{
+					key: 'rehung_detail',
+					kind: 'short_text',
+					label: '重新挂出的是哪些？',
+					required: true,
+					showWhen: { key: 'rehung', equals: true }
+				}
+			]
+		},
+		{
+			key: 'choices',
+			title: '选择',
+			items: [
+				{
+					key: 'trend',
+					kind: 'single',
+					label: '负担感受如何？',
+					required: true,
+					options: [
+						{ value: 'lighter', label: '减轻' },
+						{ value: 'same', label: '不变' },
+						{ value: 'heavier', label: '加重' }
+					]
+				},
+				{
+					key: 'kinds',
+					kind: 'multi',
+					label: '接受了哪些督查？',
+					required: false,
+					min: 2,
+					max: 3,
+					options: [
+						{ value: 'supervision', label: '督查' },
+						{ value: 'inspection', label: '检查' },
+						{ value: 'evaluation', label: '考核' },
+						{ value: 'ranking', label: '评比' },
+						{ value: 'other', label: '其他' }
+					]
+				}
+			]
+		},
+		{
+			key: 'details',
+			title: '补充',
+			items: [
+				{ key: 'visited_on', kind: 'date', label: '最近一次督查是哪天？', required: false },
+				{ key: 'remark', kind: 'short_text', label: '备注', required: false },
+				{ key: 'story', kind: 'long_text', label: '最重的新负担是什么？', required: false }
+			]
+		}
+	]
+};

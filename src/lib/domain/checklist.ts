@@ -128,7 +128,9 @@ function parseOne(
 			return { problem: { code: 'not_yes_no' } };
 		case 'count':
 		case 'number': {
-			const n = Number(text.replace(/,/g, ''));
+			// Plain decimal notation only: Number() would also take "0x10" or "1e3".
+			const plain = text.replace(/[,，\s]/g, '');
+			const n = /^[-+]?\d+(\.\d+)?$/.test(plain) ? Number(plain) : NaN;
 			if (text === '' || !Number.isFinite(n))
 				return { problem: { code: item.kind === 'count' ? 'not_whole_number' : 'not_number' } };
 			if (item.kind === 'count' && !Number.isInteger(n)) return { problem: { code: 'not_whole_number' } };

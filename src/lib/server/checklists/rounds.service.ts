@@ -10,7 +10,8 @@ export type RoundProblem =
 	| { field: 'periodEnd'; code: 'end_before_start' }
 	| { field: 'templateVersionId'; code: 'not_published' }
 	| { field: 'targetRegion'; code: 'unknown_region' }
-	| { field: 'dueOn'; code: 'due_before_open' };
+	| { field: 'dueOn'; code: 'due_before_open' }
+	| { field: 'opensOn' | 'dueOn'; code: 'bad_date' };
 
 export class RoundInputError extends Error {
 	constructor(readonly problem: RoundProblem) {
@@ -52,6 +53,8 @@ export async function createRound(db: Db, actorId: number | null, input: RoundIn
 		range = periodRange(input.periodKind, input.period ?? '');
 		if (!range) throw new RoundInputError({ field: 'period', code: 'bad_period' });
 	}
+	if (!isIsoDate(input.opensOn)) throw new RoundInputError({ field: 'opensOn', code: 'bad_date' });
+	if (!isIsoDate(input.dueOn)) throw new RoundInputError({ field: 'dueOn', code: 'bad_date' });
 	if (input.dueOn < input.opensOn) throw new RoundInputError({ field: 'dueOn', code: 'due_before_open' });
 	return db.transaction().execute(async (trx) => {
 		const version = await trx

@@ -230,7 +230,14 @@ export async function saveAnswers(db: Db, actorId: number | null, input: SaveInp
 			const note = input.notes[item.key]?.trim() || null;
 			const before = stored.answers[item.key];
 			if (!sameAnswer(before, value)) changes[item.key] = [before ?? null, value];
-			if (sameAnswer(before, value) && (stored.notes[item.key] ?? null) === note) continue;
+			// A blank is stored too: an item with no row counts as never saved, and submit would fill
+			// it from last round, bringing back an answer the staff member cleared.
+			if (
+				item.key in stored.answers &&
+				sameAnswer(before, value) &&
+				(stored.notes[item.key] ?? null) === note
+			)
+				continue;
 			await trx
 				.deleteFrom('answers')
 				.where('submission_id', '=', submissionId!)
@@ -283,7 +290,7 @@ export async function submit(
 		// Sections never saved were shown prefilled with last round's answers: those are submitted.
 		const carried: Record<string, [null, AnswerValue]> = {};
 		for (const item of items) {
-			if (item.key in stored.answers || previous[item.key] === undefined) continue;
+			if (item.key in stored.answers || previous[item.key] == null) continue;
 			stored.answers[item.key] = previous[item.key];
 			carried[item.key] = [null, previous[item.key]];
 			await trx
@@ -321,13 +328,14 @@ export async function submit(
 		}
 
 		const at = input.at ?? new Date();
-		const late = isLate(g.round.due_on, at);
+		// A point that reported on time and corrects after a return is not made late by the correction.
+		const late = g.submission.submitted_at ? g.submission.late === 1 : isLate(g.round.due_on, at);
 		await trx
 			.updateTable('submissions')
 			.set({
 				status: 'submitted',
 				version: g.submission.version + 1,
-				submitted_at: at.toISOString(),
+				submitted_at: g.submission.submitted_at ?? at.toISOString(),
 				submitted_by: actorId,
 				client_token: input.clientToken,
 				late: late ? 1 : 0,
@@ -390,14 +398,14 @@ export const acceptSubmission = (db: Db, actorId: number | null, id: number, exp
 	review(db, actorId, id, 'submitted', 'accepted', 'submission.accept', null, expectedVersion);
 export const returnSubmission = (
 	db: Db,
-	actorId: number,
+	actorId: number | null,
 	id: number,
 	reason: string,
 	expectedVersion?: number
 ) => review(db, actorId, id, 'submitted', 'returned', 'submission.return', reason, expectedVersion);
 export const reopenSubmission = (
 	db: Db,
-	actorId: number,
+	actorId: number | null,
 	id: number,
 	reason: string,
 	expectedVersion?: number

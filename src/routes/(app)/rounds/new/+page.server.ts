@@ -15,7 +15,8 @@ const problemText: Record<RoundProblem['code'], () => string> = {
 	end_before_start: m.round_end_before_start,
 	not_published: m.round_not_published,
 	unknown_region: m.scope_region_unknown,
-	due_before_open: m.round_due_before_open
+	due_before_open: m.round_due_before_open,
+	bad_date: m.date_invalid
 };
 
 export const load: PageServerLoad = async (event) => {

@@ -9,7 +9,8 @@ import {
 	saveDraft
 } from '$lib/server/checklists/templates.service';
 import { db } from '$lib/server/db';
-import type { Actions, PageServerLoad } from './$types';
+import { applyChange, checkEditor, editorContext, readEditor, toEditor, type Change } from './editor.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const MAX_JSON = 200_000;
 
@@ -25,21 +26,46 @@ export const load: PageServerLoad = async (event) => {
 	const asked = Number(event.url.searchParams.get('version'));
 	const shown = t.versions.find((v) => v.version === asked) ?? t.versions[0];
 	const draft = t.versions.find((v) => v.status === 'draft') ?? null;
+	// The working copy: the draft, else the latest published version (saving it makes a new draft).
+	const working = (draft ?? t.versions.find((v) => v.status === 'published') ?? shown).definition;
+	const canEdit = user.role === 'admin';
 	return {
 		template: { id: t.id, name: t.name },
 		versions: t.versions.map((v) => ({ version: v.version, status: v.status, publishedAt: v.publishedAt })),
 		shown,
-		editorText: JSON.stringify(
-			(draft ?? t.versions.find((v) => v.status === 'published') ?? shown).definition,
-			null,
-			2
-		),
+		editor: canEdit ? toEditor(working, editorContext(t.versions)) : null,
+		editorText: JSON.stringify(working, null, 2),
 		hasDraft: !!draft,
-		canEdit: user.role === 'admin'
+		canEdit
 	};
 };
 
+/**
+ * Every structured-editor button posts the whole form: the typed edits are applied first, then the
+ * button's structural change, then the draft is saved. A refused post sends all the fields back.
+ */
+async function editDraft(event: RequestEvent, change?: Change) {
+	const admin = requireRole(event, 'admin');
+	const t = await template(event.params.id);
+	const form = await event.request.formData();
+	const ctx = editorContext(t.versions);
+	const editor = readEditor(form, ctx);
+	const focus = change ? applyChange(editor, change, String(form.get('target') ?? ''), ctx) : undefined;
+	const checked = checkEditor(editor);
+	if (!checked.ok) return fail(400, { editor, errors: checked.errors, general: checked.general });
+	const saved = await saveDraft(db(), admin.id, t.id, checked.definition);
+	return { done: m.template_draft_saved({ version: saved.version }), focus: focus ?? null };
+}
+
 export const actions: Actions = {
+	saveDraft: (event) => editDraft(event),
+	addItem: (event) => editDraft(event, 'addItem'),
+	removeItem: (event) => editDraft(event, 'removeItem'),
+	moveUp: (event) => editDraft(event, 'moveUp'),
+	moveDown: (event) => editDraft(event, 'moveDown'),
+	addSection: (event) => editDraft(event, 'addSection'),
+	removeSection: (event) => editDraft(event, 'removeSection'),
+	/** The advanced JSON editor. */
 	save: async (event) => {
 		const admin = requireRole(event, 'admin');
 		const t = await template(event.params.id);

@@ -5,7 +5,13 @@ import { allItems, toFormValue, type Answers, type FieldProblem } from '$lib/dom
 import { m } from '$lib/paraglide/messages.js';
 import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';
 import { readAnswerFields, readExpectedVersion } from '$lib/server/checklists/form-data';
-import { isTarget, loadChecklist, saveAnswers, submit } from '$lib/server/checklists/submissions.service';
+import {
+	findSubmission,
+	isTarget,
+	loadChecklist,
+	saveAnswers,
+	submit
+} from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
 import { findPointView } from '$lib/server/points/points.repository';
 import type { Actions, PageServerLoad } from './$types';
@@ -158,7 +164,12 @@ export const actions: Actions = {
 			raw,
 			notes: {}
 		});
-		if (!saved.ok) return failFor(saved);
+		if (!saved.ok) {
+			// A double tap or a retry finds the first one already submitted: done, as submit answers it.
+			const now = await findSubmission(db(), roundId, point.id);
+			if (now?.status === 'submitted' || now?.status === 'accepted') redirect(303, '?section=review');
+			return failFor(saved);
+		}
 		const outcome = await submit(db(), user.id, {
 			roundId,
 			pointId: point.id,

@@ -1,0 +1,343 @@
+// A reviewer working through a submitted checklist on the real pages: return with a reason the
+// staff member sees, correction and resubmission, acceptance that locks it, reopening, who may
+// do any of it, and the history each step leaves.
+import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PublicUser } from '../../src/lib/domain/roles';
+import type { Db } from '../../src/lib/server/db';
+import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
+import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
+import { freshDatabase } from '../helpers/db';
+import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import {
+	auditRows,
+	countRows,
+	everyKindDefinition,
+	newPoint,
+	newRound,
+	newTemplate,
+	newUser,
+	type PointRef,
+	type RegionTree,
+	newRegionTree
+} from '../helpers/factories';
+
+useLocale('zh');
+
+let db: Db;
+let close: () => Promise<void>;
+let tree: RegionTree;
+let point: PointRef;
+let round: number;
+let submissionId: number;
+const u = {} as Record<'staff' | 'otherStaff' | 'reviewer' | 'farReviewer' | 'analyst' | 'admin', PublicUser>;
+
+beforeAll(async () => {
+	({ db, close } = await freshDatabase());
+	tree = await newRegionTree(db);
+	point = await newPoint(db, tree.village);
+	await newPoint(db, tree.community, 'community');
+	await newPoint(db, tree.otherVillage);
+	u.staff = await newUser(db, 'staff', tree.village);
+	u.otherStaff = await newUser(db, 'staff', tree.community);
+	u.reviewer = await newUser(db, 'reviewer', tree.county);
+	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
+	u.analyst = await newUser(db, 'analyst', tree.city);
+	u.admin = await newUser(db, 'admin');
+	const { versionId } = await newTemplate(db, everyKindDefinition);
+	round = await newRound(db, versionId);
+
+	// The staff member fills every section and submits, through the form page.
+	const answers: Record<number, Record<string, string | string[]>> = {
+		0: { 'a.boards': '3', 'a.hours': '2.5', 'a.rehung': 'no' },
+		1: { 'a.trend': 'lighter', 'a.kinds': ['supervision', 'evaluation'] },
+		2: { 'a.visited_on': '2026-02-14', 'a.remark': '无', 'a.story': '' }
+	};
+	for (const section of [0, 1, 2]) {
+		const version = (await staffForm()).submission?.version;
+		await redirected(() =>
+			staffAction('save', { section: String(section), version: String(version ?? ''), ...answers[section] })
+		);
+	}
+	const data = await staffForm();
+	await redirected(() =>
+		staffAction('submit', { version: String(data.submission!.version), clientToken: data.clientToken })
+	);
+	submissionId = data.submission!.id;
+});
+afterAll(() => close());
+
+function staffEvent(user: PublicUser, form?: Record<string, string | string[]>) {
+	return makeEvent({
+		user,
+		params: { id: String(point.id), round: String(round) },
+		url: `/points/${point.id}/rounds/${round}`,
+		form
+	});
+}
+const staffForm = (user = u.staff) => callLoad(formPage.load, staffEvent(user));
+const staffAction = (name: keyof typeof formPage.actions, form: Record<string, string | string[]>) =>
+	callAction(formPage.actions[name], staffEvent(u.staff, form));
+
+function reviewEvent(user: PublicUser, form?: Record<string, string>) {
+	return makeEvent({
+		user,
+		params: { id: String(submissionId) },
+		url: `/submissions/${submissionId}`,
+		form
+	});
+}
+const reviewLoad = (user = u.reviewer) => callLoad(reviewPage.load, reviewEvent(user));
+type ReviewAction = keyof typeof reviewPage.actions;
+const review = (name: ReviewAction, form: Record<string, string> = {}, user = u.reviewer) =>
+	callAction(reviewPage.actions[name], reviewEvent(user, form));
+
+async function redirected(run: () => unknown) {
+	const e = await thrownBy(run);
+	if (!isRedirect(e)) throw new Error(`expected a redirect, got ${JSON.stringify(e)}`);
+	return e.location;
+}
+
+interface ReviewFailure {
+	action?: string;
+	reasonError?: string;
+	reason?: string;
+	error?: string;
+}
+function failure(result: unknown, status: number): ReviewFailure {
+	const f = result as ActionFailure<ReviewFailure>;
+	expect(f?.status).toBe(status);
+	return f.data;
+}
+
+async function row() {
+	return db.selectFrom('submissions').selectAll().where('id', '=', submissionId).executeTakeFirstOrThrow();
+}
+
+/** Everything a refused review step must leave alone. */
+async function snapshot() {
+	return {
+		submission: await row(),
+		answers: await db
+			.selectFrom('answers')
+			.selectAll()
+			.where('submission_id', '=', submissionId)
+			.orderBy('item_key')
+			.execute(),
+		audit: await countRows(db, 'audit_log')
+	};
+}
+
+const changesOf = (r: { changes: string | null }) => JSON.parse(r.changes ?? 'null');
+const submissionAudit = (action: string) =>
+	auditRows(db, { action, entityType: 'submission', entityId: submissionId });
+
+describe('a submitted checklist', () => {
+	it('reaches the reviewer with its answers, labels and state', async () => {
+		const data = await reviewLoad();
+		expect(data.canReview).toBe(true);
+		expect(data.submission).toMatchObject({ status: 'submitted', reviewNote: null });
+		expect(data.answers).toMatchObject({
+			boards: 3,
+			hours: 2.5,
+			trend: 'lighter',
+			kinds: ['supervision', 'evaluation']
+		});
+		expect(data.labels.boards).toBe('外挂牌子有几块？');
+		expect(data.templateVersion).toBe(1);
+	});
+});
+
+describe('who may review', () => {
+	const refusals: { who: string; user: () => PublicUser; seesPage: boolean }[] = [
+		{ who: 'a reviewer of another county', user: () => u.farReviewer, seesPage: false },
+		{ who: 'the staff member of another point', user: () => u.otherStaff, seesPage: false },
+		{ who: 'an analyst over the city', user: () => u.analyst, seesPage: true },
+		{ who: 'the staff member who submitted it', user: () => u.staff, seesPage: true },
+		{ who: 'an admin', user: () => u.admin, seesPage: true }
+	];
+
+	for (const { who, user, seesPage } of refusals) {
+		it(`answers 404 to ${who} on accept, return and reopen, changing nothing`, async () => {
+			const before = await snapshot();
+			for (const name of ['accept', 'return', 'reopen'] as const) {
+				const e = await thrownBy(() => review(name, { reason: '试试看' }, user()));
+				expect(isHttpError(e, 404), name).toBe(true);
+			}
+			expect(await snapshot()).toEqual(before);
+		});
+
+		it(`${seesPage ? 'shows' : 'answers 404 to'} ${who} the submission page${seesPage ? ', without review buttons' : ''}`, async () => {
+			if (seesPage) expect((await reviewLoad(user())).canReview).toBe(false);
+			else expect(isHttpError(await thrownBy(() => reviewLoad(user())), 404)).toBe(true);
+		});
+	}
+});
+
+describe('returning for correction', () => {
+	it('needs a reason: without one the reviewer gets a field message and nothing changes', async () => {
+		const before = await snapshot();
+		for (const reason of ['', '   ']) {
+			const f = failure(await review('return', { reason }), 400);
+			expect(f).toMatchObject({ action: 'return', reasonError: '请写明原因。' });
+		}
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('refuses a reason over 500 characters and sends it back as typed', async () => {
+		const before = await snapshot();
+		const long = '因'.repeat(501);
+		const f = failure(await review('return', { reason: long }), 400);
+		expect(f).toEqual({ action: 'return', reasonError: '不能超过 500 个字符。', reason: long });
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('returns it with the reason, and records who and why', async () => {
+		const result = await review('return', { reason: ' 牌子数与实地核查不符，请核实 ' });
+		expect(result).toEqual({ done: '已退回，联络员会看到原因。' });
+		expect(await row()).toMatchObject({
+			status: 'returned',
+			review_note: '牌子数与实地核查不符，请核实',
+			reviewed_by: u.reviewer.id
+		});
+		const [returned] = await submissionAudit('submission.return');
+		expect(returned.user_id).toBe(u.reviewer.id);
+		expect(changesOf(returned)).toEqual({
+			status: ['submitted', 'returned'],
+			reason: '牌子数与实地核查不符，请核实'
+		});
+	});
+
+	it('shows the staff member the reason on an editable form', async () => {
+		const data = await staffForm();
+		expect(data.submission).toMatchObject({ status: 'returned', reviewNote: '牌子数与实地核查不符，请核实' });
+		expect(data.locked).toBe(false);
+		expect(data.section).toBe(0);
+	});
+
+	it('refuses to return it twice', async () => {
+		const before = await snapshot();
+		const f = failure(await review('return', { reason: '再退一次' }), 409);
+		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('lets the staff member correct and resubmit it', async () => {
+		const version = (await staffForm()).submission!.version;
+		await redirected(() =>
+			staffAction('save', {
+				section: '0',
+				version: String(version),
+				'a.boards': '4',
+				'a.hours': '2.5',
+				'a.rehung': 'no'
+			})
+		);
+		const data = await staffForm();
+		await redirected(() =>
+			staffAction('submit', { version: String(data.submission!.version), clientToken: data.clientToken })
+		);
+		expect(await row()).toMatchObject({ status: 'submitted' });
+		const answerChanges = (await submissionAudit('submission.answers')).map(changesOf);
+		expect(answerChanges.at(-1)).toEqual({ boards: [3, 4] });
+		expect(await submissionAudit('submission.submit')).toHaveLength(2);
+	});
+});
+
+describe('accepting', () => {
+	it('is refused when the checklist changed since the reviewer opened it', async () => {
+		const before = await snapshot();
+		const f = failure(await review('accept', { version: String(before.submission.version - 1) }), 409);
+		expect(f.error).toBe('这份清单刚刚有变化，请刷新后再审核。');
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('accepts the version the reviewer saw', async () => {
+		const { submission } = await reviewLoad();
+		expect(await review('accept', { version: String(submission.version) })).toEqual({ done: '已审核通过。' });
+		expect(await row()).toMatchObject({ status: 'accepted', review_note: null, reviewed_by: u.reviewer.id });
+		const [accepted] = await submissionAudit('submission.accept');
+		expect(changesOf(accepted)).toEqual({ status: ['submitted', 'accepted'] });
+	});
+
+	it('locks it: the staff member’s save is refused with the locked message', async () => {
+		const data = await staffForm();
+		expect(data.locked).toBe(true);
+		const before = await snapshot();
+		const f = (await staffAction('save', {
+			section: '0',
+			version: String(data.submission!.version),
+			'a.boards': '9',
+			'a.rehung': 'no'
+		})) as ActionFailure<{ error: string }>;
+		expect(f.status).toBe(409);
+		expect(f.data.error).toBe('已提交的清单不能修改，如需修改请联系审核员退回。');
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('cannot be returned any more, only reopened', async () => {
+		const before = await snapshot();
+		const f = failure(await review('return', { reason: '改主意了' }), 409);
+		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(await snapshot()).toEqual(before);
+	});
+});
+
+describe('reopening an accepted checklist', () => {
+	it('needs a reason', async () => {
+		const before = await snapshot();
+		const f = failure(await review('reopen', { reason: '' }), 400);
+		expect(f).toMatchObject({ action: 'reopen', reasonError: '请写明原因。' });
+		expect(await snapshot()).toEqual(before);
+	});
+
+	it('sends it back to the staff member as returned, with the reason', async () => {
+		expect(await review('reopen', { reason: '县里复核发现借调人数有误' })).toEqual({
+			done: '已重新打开并退回给联络员。'
+		});
+		expect(await row()).toMatchObject({ status: 'returned', review_note: '县里复核发现借调人数有误' });
+		const [reopened] = await submissionAudit('submission.reopen');
+		expect(changesOf(reopened)).toEqual({
+			status: ['accepted', 'returned'],
+			reason: '县里复核发现借调人数有误'
+		});
+		const data = await staffForm();
+		expect(data.locked).toBe(false);
+		expect(data.submission?.reviewNote).toBe('县里复核发现借调人数有误');
+	});
+
+	it('refuses to reopen what is not accepted', async () => {
+		const before = await snapshot();
+		const f = failure(await review('reopen', { reason: '再开一次' }), 409);
+		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(await snapshot()).toEqual(before);
+	});
+});
+
+describe('the history on the submission page', () => {
+	it('lists every state change and answer change, newest first, with who did it', async () => {
+		const { history } = await reviewLoad();
+		expect(history.map((h: { action: string }) => h.action)).toEqual([
+			'submission.reopen',
+			'submission.accept',
+			'submission.submit',
+			'submission.answers',
+			'submission.return',
+			'submission.submit',
+			'submission.answers',
+			'submission.answers',
+			'submission.answers',
+			'submission.create'
+		]);
+		const byAction = (a: string) => history.filter((h: { action: string }) => h.action === a);
+		expect(byAction('submission.return')[0].username).toBe(u.reviewer.username);
+		expect(byAction('submission.submit')[0].username).toBe(u.staff.username);
+		expect(JSON.parse(byAction('submission.answers')[0].changes!)).toEqual({ boards: [3, 4] });
+	});
+
+	it('is the same for the staff member and an analyst who open the page', async () => {
+		const reviewer = (await reviewLoad()).history;
+		expect((await reviewLoad(u.staff)).history).toEqual(reviewer);
+		expect((await reviewLoad(u.analyst)).history).toEqual(reviewer);
+	});
+});
