@@ -53,6 +53,12 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 		await screenshot(staff, 'checklist-error-375');
 
 		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('4');
+		// Jumping to another section saves this one first.
+		await staff.getByRole('button', { name: '查证明' }).click();
+		await staff.waitForURL(/section=2$/, { waitUntil: 'commit' });
+		await staff.getByRole('button', { name: '查牌子' }).click();
+		await staff.waitForURL(/section=0$/, { waitUntil: 'commit' });
+		await expect(staff.getByLabel('办公场所外挂的牌子有几块？').inputValue()).resolves.toBe('4');
 		await saveThroughSections(staff);
 		await staff.getByRole('button', { name: '确认提交' }).click();
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
