@@ -133,6 +133,92 @@ export interface AnswersTable {
 	note: string | null;
 }
 
+export type SignboardPlacement = 'exterior' | 'interior' | 'wall';
+
+export interface SignboardCategoriesTable {
+	id: Generated<number>;
+	name: string;
+	status: 'cancelled' | 'kept';
+	placement: SignboardPlacement;
+	note: string | null;
+	active: Generated<Flag>;
+	created_at: IsoTime;
+}
+
+export interface CertificateItemsTable {
+	id: Generated<number>;
+	name: string;
+	status: 'cancelled' | 'retained';
+	basis: string | null;
+	active: Generated<Flag>;
+	created_at: IsoTime;
+}
+
+export interface PhotosTable {
+	id: Generated<number>;
+	point_id: number;
+	file_name: string;
+	mime: 'image/jpeg' | 'image/png' | 'image/webp';
+	bytes: number;
+	created_by: number | null;
+	created_at: IsoTime;
+}
+
+export interface SignboardsTable {
+	id: Generated<number>;
+	point_id: number;
+	category_id: number;
+	text: string;
+	placement: SignboardPlacement;
+	department: string | null;
+	state: 'hung' | 'removed';
+	created_at: IsoTime;
+	updated_at: IsoTime;
+}
+
+export interface SignboardEventsTable {
+	id: Generated<number>;
+	signboard_id: number;
+	kind: 'hung' | 'removed' | 'rehung';
+	on_date: string;
+	photo_id: number | null;
+	note: string | null;
+	created_by: number | null;
+	created_at: IsoTime;
+}
+
+export interface PointCertificatesTable {
+	point_id: number;
+	item_id: number;
+	status: 'issuing' | 'stopped';
+	since: string;
+	updated_at: IsoTime;
+}
+
+export interface CertificateCountsTable {
+	point_id: number;
+	item_id: number;
+	period_start: string;
+	period_end: string;
+	issued: number;
+	updated_at: IsoTime;
+}
+
+export interface SecondmentsTable {
+	id: Generated<number>;
+	point_id: number;
+	person_name: string;
+	post: string | null;
+	borrowing_unit: string;
+	start_date: string;
+	expected_end: string | null;
+	return_date: string | null;
+	approved: Generated<Flag>;
+	approval_ref: string | null;
+	created_at: IsoTime;
+	updated_at: IsoTime;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	points: PointsTable;
@@ -147,6 +233,14 @@ export interface Database {
 	round_targets: RoundTargetsTable;
 	submissions: SubmissionsTable;
 	answers: AnswersTable;
+	signboard_categories: SignboardCategoriesTable;
+	certificate_items: CertificateItemsTable;
+	photos: PhotosTable;
+	signboards: SignboardsTable;
+	signboard_events: SignboardEventsTable;
+	point_certificates: PointCertificatesTable;
+	certificate_counts: CertificateCountsTable;
+	secondments: SecondmentsTable;
 }
 
 export type RegionRow = Selectable<RegionsTable>;
