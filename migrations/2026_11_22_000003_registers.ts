@@ -75,7 +75,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_by', 'integer', (c) => c.references('users.id'))
 		.addColumn('created_at', 'varchar(32)', (c) => c.notNull())
 		.execute();
-	await db.schema.createIndex('signboard_events_board_idx').on('signboard_events').column('signboard_id').execute();
+	await db.schema
+		.createIndex('signboard_events_board_idx')
+		.on('signboard_events')
+		.column('signboard_id')
+		.execute();
 
 	await db.schema
 		.createTable('point_certificates')

@@ -6,10 +6,12 @@ import { lucia, toPublicUser } from '$lib/server/auth/session';
 import { db } from '$lib/server/db';
 import { bundledMigrations, migrateToLatest } from '$lib/server/db/migrator';
 import { ensureDefaultTemplate } from '$lib/server/checklists/templates.service';
+import { ensureStarterCatalogues } from '$lib/server/registers/catalogues.service';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
 	await ensureDefaultTemplate(db());
+	await ensureStarterCatalogues(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

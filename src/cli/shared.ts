@@ -3,11 +3,13 @@ import { config } from '../lib/server/config';
 import { folderMigrations, migrateToLatest } from '../lib/server/db/migrator';
 import { openSqlite } from '../lib/server/db/sqlite';
 import { ensureDefaultTemplate } from '../lib/server/checklists/templates.service';
+import { ensureStarterCatalogues } from '../lib/server/registers/catalogues.service';
 
 export async function openMigrated(file = config.databasePath) {
 	const { db } = openSqlite(file);
 	const applied = await migrateToLatest(db, folderMigrations());
 	await ensureDefaultTemplate(db);
+	await ensureStarterCatalogues(db);
 	return { db, applied };
 }
 

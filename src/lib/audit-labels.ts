@@ -28,7 +28,25 @@ const actions: Record<string, () => string> = {
 	'round.close': m.audit_round_close,
 	'template.save_draft': m.audit_template_save_draft,
 	'template.publish': m.audit_template_publish,
-	'template.discard_draft': m.audit_template_discard_draft
+	'template.discard_draft': m.audit_template_discard_draft,
+	'signboard.add': m.register_audit_signboard_add,
+	'signboard.remove': m.register_audit_signboard_remove,
+	'signboard.rehang': m.register_audit_signboard_rehang,
+	'point_certificate.status': m.register_audit_point_certificate_status,
+	'point_certificate.count': m.register_audit_point_certificate_count,
+	'secondment.add': m.register_audit_secondment_add,
+	'secondment.update': m.register_audit_secondment_update,
+	'secondment.return': m.register_audit_secondment_return,
+	'signboard_category.create': m.catalogue_audit_signboard_create,
+	'signboard_category.update': m.catalogue_audit_signboard_update,
+	'signboard_category.activate': m.catalogue_audit_signboard_activate,
+	'signboard_category.deactivate': m.catalogue_audit_signboard_deactivate,
+	'certificate_item.create': m.catalogue_audit_certificate_create,
+	'certificate_item.update': m.catalogue_audit_certificate_update,
+	'certificate_item.activate': m.catalogue_audit_certificate_activate,
+	'certificate_item.deactivate': m.catalogue_audit_certificate_deactivate,
+	'catalogue.import': m.catalogue_audit_import,
+	'catalogue.starter': m.catalogue_audit_starter
 };
 
 export const entityTypes: Record<string, () => string> = {
@@ -38,7 +56,13 @@ export const entityTypes: Record<string, () => string> = {
 	region: m.audit_entity_region,
 	submission: m.audit_entity_submission,
 	round: m.audit_entity_round,
-	template: m.audit_entity_template
+	template: m.audit_entity_template,
+	signboard: m.register_audit_entity_signboard,
+	point_certificate: m.register_audit_entity_point_certificate,
+	secondment: m.register_audit_entity_secondment,
+	signboard_category: m.catalogue_audit_entity_signboard,
+	certificate_item: m.catalogue_audit_entity_certificate,
+	catalogue: m.catalogue_audit_entity_catalogue
 };
 
 export const actionLabel = (code: string) => actions[code]?.() ?? code;

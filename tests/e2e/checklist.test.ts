@@ -22,9 +22,9 @@ async function openSubmissionAsReviewer(page: Page, roundName: string) {
 	await page.waitForURL(/\/submissions\/\d+$/);
 }
 
-/** Clicks "save, next" through every section to the review step. */
-async function saveThroughSections(page: Page) {
-	for (let i = 0; i < 6; i++) {
+/** Clicks "save, next" from section `from` through every section to the review step. */
+async function saveThroughSections(page: Page, from = 0) {
+	for (let i = from; i < 6; i++) {
 		await page.getByRole('button', { name: /^保存，(下一节|核对并提交)/ }).click();
 		await page.waitForURL(new RegExp(`section=${i < 5 ? i + 1 : 'review'}$`), { waitUntil: 'commit' });
 	}
@@ -45,21 +45,30 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 		await expect(staff.getByText('已按上一轮通过审核的答案预先填好').isVisible()).resolves.toBe(true);
 		await screenshot(staff, 'checklist-form-375');
 
+		// The signboard counts come from the registers: shown, not typed.
+		await expect(staff.getByText('数字来自本观测点台账').first().isVisible()).resolves.toBe(true);
+		await staff.getByRole('button', { name: '查机制' }).click();
+		await staff.waitForURL(/section=1$/, { waitUntil: 'commit' });
+
 		// A wrong answer is refused next to the field and what was typed stays.
-		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('三块');
+		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('三块');
 		await staff.getByRole('button', { name: '保存，下一节 →' }).click();
 		await expect(staff.locator('.field-error').first().textContent()).resolves.toContain('请填一个整数');
-		await expect(staff.getByLabel('办公场所外挂的牌子有几块？').inputValue()).resolves.toBe('三块');
+		await expect(
+			staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').inputValue()
+		).resolves.toBe('三块');
 		await screenshot(staff, 'checklist-error-375');
 
-		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('4');
+		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('4');
 		// Jumping to another section saves this one first.
 		await staff.getByRole('button', { name: '查证明' }).click();
 		await staff.waitForURL(/section=2$/, { waitUntil: 'commit' });
-		await staff.getByRole('button', { name: '查牌子' }).click();
-		await staff.waitForURL(/section=0$/, { waitUntil: 'commit' });
-		await expect(staff.getByLabel('办公场所外挂的牌子有几块？').inputValue()).resolves.toBe('4');
-		await saveThroughSections(staff);
+		await staff.getByRole('button', { name: '查机制' }).click();
+		await staff.waitForURL(/section=1$/, { waitUntil: 'commit' });
+		await expect(
+			staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').inputValue()
+		).resolves.toBe('4');
+		await saveThroughSections(staff, 1);
 		await staff.getByRole('button', { name: '确认提交' }).click();
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 	});
@@ -83,14 +92,16 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 	});
 
 	it('lets staff correct and resubmit, and the reviewer accept', async () => {
-		await staff.getByRole('link', { name: '查牌子' }).click();
-		await staff.getByLabel('办公场所外挂的牌子有几块？').fill('5');
-		await saveThroughSections(staff);
+		await staff.getByRole('link', { name: '查机制' }).click();
+		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('5');
+		await saveThroughSections(staff, 1);
 		await staff.getByRole('button', { name: '确认提交' }).click();
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 
 		await reviewer.reload();
-		await expect(reviewer.getByText('“办公场所外挂的牌子有几块？”：4 → 5').isVisible()).resolves.toBe(true);
+		await expect(
+			reviewer.getByText('“要求本村（社区）承接的委员会、领导小组等工作机制有几个？”：4 → 5').isVisible()
+		).resolves.toBe(true);
 		await reviewer.getByRole('button', { name: '审核通过' }).click();
 		await reviewer.getByRole('status').filter({ hasText: '已审核通过' }).waitFor();
 
@@ -124,7 +135,9 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 		expect(taps).toBeLessThanOrEqual(3);
 		// The unchanged answers are last round's accepted ones.
-		await expect(staff.locator('.summary dd').first().textContent()).resolves.toContain('5');
+		await expect(staff.locator('.summary').nth(1).locator('dd').first().textContent()).resolves.toContain(
+			'5'
+		);
 		await screenshot(staff, 'checklist-same-as-last-375');
 		await staff.context().close();
 		await reviewer.context().close();
@@ -149,12 +162,13 @@ describe('the 六必查 without JavaScript', () => {
 		await signIn(page, 'staff', 'demo-staff-2026');
 		await page.getByRole('link', { name: '无脚本测试轮次' }).click();
 		// A value far from last round's asks for a reason; without JS it comes back from the server.
-		await page.getByLabel('办公场所外挂的牌子有几块？').fill('60');
+		await page.getByRole('button', { name: '查机制' }).click();
+		await page.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('60');
 		await page.getByRole('button', { name: '保存，下一节 →' }).click();
 		await expect(page.locator('.field-error').first().textContent()).resolves.toContain('相差很大');
-		await page.getByLabel(/相差较大，请说明原因/).fill('新建党群服务中心，按要求补挂');
-		await saveThroughSections(page);
-		await expect(page.getByText('新建党群服务中心，按要求补挂').isVisible()).resolves.toBe(true);
+		await page.getByLabel(/相差较大，请说明原因/).fill('县里新设多个专项工作组，均要求村里承接');
+		await saveThroughSections(page, 1);
+		await expect(page.getByText('县里新设多个专项工作组，均要求村里承接').isVisible()).resolves.toBe(true);
 		await page.getByRole('button', { name: '确认提交' }).click();
 		await page.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 		expect(await heading(page)).toBe('无脚本测试轮次');

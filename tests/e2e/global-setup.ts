@@ -52,7 +52,10 @@ export async function setup(project: TestProject) {
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: baseURL,
-			DATABASE_PATH: databasePath
+			DATABASE_PATH: databasePath,
+			// Uploaded photos stay in the temp folder; the body limit leaves room for a 5 MB photo.
+			PHOTO_DIR: path.join(dir, 'photos'),
+			BODY_SIZE_LIMIT: '8M'
 		},
 		stdio: ['ignore', 'inherit', 'inherit']
 	});

@@ -8,6 +8,10 @@ export const config = {
 	get backupDir(): string {
 		return path.resolve(process.env.BACKUP_DIR || './data/backups');
 	},
+	/** Uploaded evidence photos, each under a random name; back it up with the database. */
+	get photoDir(): string {
+		return path.resolve(process.env.PHOTO_DIR || './data/photos');
+	},
 	/** Secure cookies unless told otherwise; only the dev server and tests run without. */
 	get cookieSecure(): boolean {
 		const v = process.env.COOKIE_SECURE;

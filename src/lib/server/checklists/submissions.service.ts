@@ -16,6 +16,7 @@ import { isLate } from '../../domain/periods';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow, SubmissionRow } from '../db/schema';
+import { isRegisterItem, registerAnswers } from './register-figures';
 import { findRound } from './rounds.service';
 import { findVersion } from './templates.service';
 
@@ -39,6 +40,8 @@ export interface ChecklistState {
 	/** The point's last accepted answers from an earlier round, for prefill and the out-of-line check. */
 	previous: Answers;
 	previousRound: { id: number; name: string } | null;
+	/** Items answered by the point's registers, not typed. */
+	registerKeys: string[];
 }
 
 async function readAnswers(db: Db, submissionId: number) {
@@ -104,17 +107,21 @@ export async function loadChecklist(
 	const own = submission ? await readAnswers(db, submission.id) : null;
 	const known = new Set(allItems(version.definition).map((i) => i.key));
 	const prefill = Object.fromEntries(Object.entries(previous.answers).filter(([k]) => known.has(k)));
+	const editable = !submission || submission.status === 'draft' || submission.status === 'returned';
+	// While it can still change, a register item shows what the register says today.
+	const fromRegister = editable ? await registerAnswers(db, pointId, round, [...known]) : {};
 	return {
 		round,
 		definition: version.definition,
 		templateVersion: version.version,
 		submission,
 		// Sections not yet saved in the draft still show last round's answers.
-		answers: { ...prefill, ...own?.answers },
+		answers: { ...prefill, ...own?.answers, ...fromRegister },
 		saved: own?.answers ?? {},
 		notes: own ? own.notes : {},
 		previous: previous.answers,
-		previousRound: previous.round
+		previousRound: previous.round,
+		registerKeys: [...known].filter(isRegisterItem)
 	};
 }
 
@@ -126,7 +133,8 @@ function checkNotes(
 ) {
 	const problems: Record<string, FieldProblem> = {};
 	for (const item of items) {
-		if (item.kind !== 'count' && item.kind !== 'number') continue;
+		// A register figure is a record, not a typed value: nothing to confirm.
+		if ((item.kind !== 'count' && item.kind !== 'number') || isRegisterItem(item.key)) continue;
 		const note = notes[item.key]?.trim() ?? '';
 		if ([...note].length > NOTE_MAX) problems[item.key] = { code: 'note_too_long', max: NOTE_MAX };
 		else if (isOutOfLine(previous[item.key], answers[item.key]) && !note)
@@ -178,7 +186,16 @@ export async function saveAnswers(db: Db, actorId: number | null, input: SaveInp
 			: { answers: {} as Answers, notes: {} as Record<string, string> };
 		const previous = (await previousAccepted(trx, input.pointId, g.round)).answers;
 
-		const parsed = parseAnswers(items, input.raw, { requireComplete: false, context: stored.answers });
+		// Register items take the register's figures whatever was posted.
+		const fromRegister = await registerAnswers(
+			trx,
+			input.pointId,
+			g.round,
+			items.map((i) => i.key)
+		);
+		const raw = { ...input.raw };
+		for (const [k, v] of Object.entries(fromRegister)) raw[k] = toFormValue(v);
+		const parsed = parseAnswers(items, raw, { requireComplete: false, context: stored.answers });
 		const problems: Record<string, FieldProblem> = {
 			...checkNotes(items, parsed.answers, previous, input.notes),
 			...parsed.problems
@@ -261,6 +278,12 @@ export async function saveAnswers(db: Db, actorId: number | null, input: SaveInp
 	});
 }
 
+class SubmitRefused extends Error {
+	constructor(readonly problems: Record<string, FieldProblem>) {
+		super('submit refused');
+	}
+}
+
 export type SubmitOutcome =
 	| { ok: true; submissionId: number; already: boolean; late: boolean }
 	| { ok: false; reason: 'problems'; problems: Record<string, FieldProblem> }
@@ -275,7 +298,20 @@ export async function submit(
 	actorId: number | null,
 	input: { roundId: number; pointId: number; expectedVersion: number | null; clientToken: string; at?: Date }
 ): Promise<SubmitOutcome> {
-	return db.transaction().execute(async (trx) => {
+	try {
+		return await submitIn(db, actorId, input);
+	} catch (e) {
+		if (e instanceof SubmitRefused) return { ok: false, reason: 'problems', problems: e.problems };
+		throw e;
+	}
+}
+
+function submitIn(
+	db: Db,
+	actorId: number | null,
+	input: { roundId: number; pointId: number; expectedVersion: number | null; clientToken: string; at?: Date }
+): Promise<SubmitOutcome> {
+	return db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
 		const existing = await findSubmission(trx, input.roundId, input.pointId);
 		if (existing && (existing.status === 'submitted' || existing.status === 'accepted')) {
 			return { ok: true, submissionId: existing.id, already: true, late: existing.late === 1 };
@@ -288,9 +324,9 @@ export async function submit(
 		const items = allItems(version.definition);
 		const previous = (await previousAccepted(trx, input.pointId, g.round)).answers;
 		// Sections never saved were shown prefilled with last round's answers: those are submitted.
-		const carried: Record<string, [null, AnswerValue]> = {};
+		const carried: Record<string, [AnswerValue, AnswerValue]> = {};
 		for (const item of items) {
-			if (item.key in stored.answers || previous[item.key] == null) continue;
+			if (item.key in stored.answers || previous[item.key] == null || isRegisterItem(item.key)) continue;
 			stored.answers[item.key] = previous[item.key];
 			carried[item.key] = [null, previous[item.key]];
 			await trx
@@ -303,19 +339,33 @@ export async function submit(
 				})
 				.execute();
 		}
+		// The registers may have changed since the draft was saved: submit what they say now.
+		const fromRegister = await registerAnswers(
+			trx,
+			input.pointId,
+			g.round,
+			items.map((i) => i.key)
+		);
+		for (const [key, value] of Object.entries(fromRegister)) {
+			if (key in stored.answers && sameAnswer(stored.answers[key], value)) continue;
+			carried[key] = [stored.answers[key] ?? null, value];
+			stored.answers[key] = value;
+			await trx
+				.deleteFrom('answers')
+				.where('submission_id', '=', g.submission.id)
+				.where('item_key', '=', key)
+				.execute();
+			await trx
+				.insertInto('answers')
+				.values({ submission_id: g.submission.id, item_key: key, value: JSON.stringify(value), note: null })
+				.execute();
+		}
 		const raw = Object.fromEntries(Object.entries(stored.answers).map(([k, v]) => [k, toFormValue(v)]));
 		const parsed = parseAnswers(items, raw, { requireComplete: true });
 		const problems = { ...checkNotes(items, parsed.answers, previous, stored.notes), ...parsed.problems };
 		if (Object.keys(problems).length > 0) {
-			// Nothing half-written: the carried answers go back out with the refusal.
-			for (const key of Object.keys(carried)) {
-				await trx
-					.deleteFrom('answers')
-					.where('submission_id', '=', g.submission.id)
-					.where('item_key', '=', key)
-					.execute();
-			}
-			return { ok: false, reason: 'problems', problems };
+			// Nothing half-written: roll back the carried answers with the refusal.
+			throw new SubmitRefused(problems);
 		}
 		if (Object.keys(carried).length > 0) {
 			await writeAudit(trx, {

@@ -17,12 +17,12 @@ function random(seed: number) {
 function answersFor(pointId: number, quarterIndex: number): Answers {
 	const r = random(pointId * 7919 + quarterIndex);
 	const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-	const rehung = r() < 0.08;
 	return {
 		signboards_exterior: int(3, 9),
 		signboards_interior: int(6, 24),
-		signboards_rehung: rehung,
-		...(rehung ? { signboards_rehung_detail: '上级部门要求重新挂出“综治中心”牌子' } : {}),
+		signboards_rehung: false, // taken from the register when saved
+		// Kept only where the register shows a cancelled plate up (the question is then shown).
+		signboards_rehung_detail: '上级检查前要求重新挂出“老龄工作委员会”牌子',
 		mechanisms_hosted: int(3, 9),
 		mechanisms_new: r() < 0.1 ? 1 : 0,
 		certificates_cancelled_issued: r() < 0.1 ? 1 : 0,

@@ -5,6 +5,8 @@ import { markAsPoint } from '../points/points.service';
 import { importDivisionRows } from '../regions/division-import';
 import { createUser } from '../users/users.service';
 import { ensureDefaultTemplate } from '../checklists/templates.service';
+import { ensureStarterCatalogues } from '../registers/catalogues.service';
+import { seedDemoRegisters } from './demo-registers';
 import { seedDemoRounds } from './demo-rounds';
 import { readNingxia } from './ningxia';
 
@@ -96,12 +98,14 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 		});
 	}
 	await ensureDefaultTemplate(db);
+	await ensureStarterCatalogues(db);
 	const version = await db
 		.selectFrom('template_versions')
 		.select('id')
 		.where('status', '=', 'published')
 		.orderBy('id')
 		.executeTakeFirstOrThrow();
+	await seedDemoRegisters(db, [...pointIds.values()], pointIds.get(staffPoint)!);
 	await seedDemoRounds(db, version.id, [...pointIds.values()], pointIds.get(staffPoint)!);
 	await db.insertInto('app_settings').values({ key: DEMO_MARKER, value: new Date().toISOString() }).execute();
 	return accounts;

@@ -64,6 +64,7 @@ export const load: PageServerLoad = async (event) => {
 		notes: state.notes,
 		previous: state.previous,
 		previousRound: state.previousRound,
+		registerKeys: state.registerKeys,
 		prefilled: !!state.previousRound && !locked,
 		submission: submission && {
 			id: submission.id,

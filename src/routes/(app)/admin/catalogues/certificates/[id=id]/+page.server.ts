@@ -1,0 +1,63 @@
+import { fail } from '@sveltejs/kit';
+import { message, setError, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { certificateItemSchema } from '$lib/catalogue-forms';
+import { m } from '$lib/paraglide/messages.js';
+import { notFound, requireRole } from '$lib/server/auth/access';
+import { listAudit } from '$lib/server/audit/audit.repository';
+import { db } from '$lib/server/db';
+import {
+	CatalogueNameTaken,
+	findCertificateItem,
+	setCertificateItemActive,
+	updateCertificateItem
+} from '$lib/server/registers/catalogues.service';
+import type { Actions, PageServerLoad } from './$types';
+
+async function loadEntry(id: string) {
+	const entry = await findCertificateItem(db(), Number(id));
+	if (!entry) notFound();
+	return entry;
+}
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event, 'admin');
+	const entry = await loadEntry(event.params.id);
+	const [history, form] = await Promise.all([
+		listAudit(db(), { entityType: 'certificate_item', entityId: String(entry.id), limit: 50 }),
+		superValidate(
+			{ name: entry.name, status: entry.status, basis: entry.basis },
+			zod4(certificateItemSchema())
+		)
+	]);
+	return { entry, history, form };
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		const admin = requireRole(event, 'admin');
+		const entry = await loadEntry(event.params.id);
+		const form = await superValidate(event.request, zod4(certificateItemSchema()));
+		if (!form.valid) return fail(400, { form });
+		try {
+			await updateCertificateItem(db(), admin.id, entry.id, form.data);
+		} catch (e) {
+			if (e instanceof CatalogueNameTaken)
+				return setError(form, 'name', m.catalogue_name_taken(), { status: 400 });
+			throw e;
+		}
+		return message(form, m.saved());
+	},
+	deactivate: async (event) => {
+		const admin = requireRole(event, 'admin');
+		const entry = await loadEntry(event.params.id);
+		await setCertificateItemActive(db(), admin.id, entry.id, false);
+		return { status: m.catalogue_deactivated() };
+	},
+	activate: async (event) => {
+		const admin = requireRole(event, 'admin');
+		const entry = await loadEntry(event.params.id);
+		await setCertificateItemActive(db(), admin.id, entry.id, true);
+		return { status: m.catalogue_activated() };
+	}
+};
