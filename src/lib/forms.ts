@@ -72,9 +72,21 @@ export const roundSchema = () =>
 	z.object({
 		name: required(200),
 		periodKind: z.enum(['month', 'quarter', 'custom'], { message: m.field_choose() }),
-		period: z.string().trim().max(10).default(''),
-		periodStart: z.string().trim().max(10).default(''),
-		periodEnd: z.string().trim().max(10).default(''),
+		period: z
+			.string()
+			.trim()
+			.max(10, m.field_too_long({ max: 10 }))
+			.default(''),
+		periodStart: z
+			.string()
+			.trim()
+			.max(10, m.field_too_long({ max: 10 }))
+			.default(''),
+		periodEnd: z
+			.string()
+			.trim()
+			.max(10, m.field_too_long({ max: 10 }))
+			.default(''),
 		templateVersionId: z.number({ message: m.field_choose() }).int().positive(m.field_choose()),
 		targetRegion: z
 			.string()

@@ -114,6 +114,7 @@ describe('scope', () => {
 			expect(response?.status(), path).toBe(404);
 		}
 		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('页面不存在');
+		await expect(page.locator('main').textContent()).resolves.toContain('找不到该页面，或您无权查看。');
 		await page.context().close();
 	});
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PublicUser, Role } from '../../src/lib/domain/roles';
 import {
 	canAdminister,
+	readerScope,
 	canEditPointRecords,
 	canReviewPoint,
 	canSeePoint,
@@ -187,5 +188,22 @@ describe('the require* guards', () => {
 		expect(requireRegion(at('/', users.reviewer), regions.township)).toBe(users.reviewer);
 		expect(requirePoint(at('/', users.staff), points.ownPoint).user).toBe(users.staff);
 		expect(requireRole(at('/', users.admin), 'admin')).toBe(users.admin);
+	});
+});
+
+describe('readerScope', () => {
+	it('limits analysts and reviewers to their region and leaves admins unlimited', () => {
+		expect(readerScope({ id: 1, role: 'admin', regionCode: null, pointId: null })).toBeNull();
+		expect(readerScope({ id: 2, role: 'analyst', regionCode: '6401', pointId: null })).toBe('6401');
+	});
+
+	it('answers 404 to a reader without a region instead of showing everything', () => {
+		let thrown: unknown;
+		try {
+			readerScope({ id: 3, role: 'reviewer', regionCode: null, pointId: null });
+		} catch (e) {
+			thrown = e;
+		}
+		expect(isHttpError(thrown, 404)).toBe(true);
 	});
 });

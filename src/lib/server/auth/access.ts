@@ -53,6 +53,16 @@ export function canSeeRound(user: Viewer, targetRegionCode: string | null): bool
 	);
 }
 
+/**
+ * The region prefix a reader's lists are limited to: null (everything) for admins only. A reader
+ * without a region sees nothing rather than everything.
+ */
+export function readerScope(user: Viewer): string | null {
+	if (user.role === 'admin') return null;
+	if (!user.regionCode) notFound();
+	return user.regionCode;
+}
+
 export function canAdminister(user: Viewer): boolean {
 	return user.role === 'admin';
 }

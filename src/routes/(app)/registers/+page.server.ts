@@ -1,5 +1,5 @@
 import { chinaDate, isIsoDate } from '$lib/domain/periods';
-import { canSeeRegion, notFound, requireRole } from '$lib/server/auth/access';
+import { canSeeRegion, notFound, readerScope, requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import {
 	listCertificateRows,
@@ -25,7 +25,7 @@ export const load = (async (event) => {
 	const region = p.get('region')?.trim() ?? '';
 	// A region outside the reader's scope is answered as any other out-of-scope page.
 	if (region && (!/^\d{2,12}$/.test(region) || !canSeeRegion(user, region))) notFound();
-	const scope = user.role === 'admin' ? null : user.regionCode;
+	const scope = readerScope(user);
 	const from = isIsoDate(p.get('from') ?? '') ? p.get('from')! : '';
 	const to = isIsoDate(p.get('to') ?? '') ? p.get('to')! : '';
 	const categoryId = Number(p.get('category')) || null;

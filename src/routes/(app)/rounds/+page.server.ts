@@ -1,4 +1,4 @@
-import { requireRole } from '$lib/server/auth/access';
+import { readerScope, requireRole } from '$lib/server/auth/access';
 import { listRoundsFor } from '$lib/server/checklists/rounds.service';
 import { listTargets, rateOf } from '$lib/server/checklists/reporting.queries';
 import { db } from '$lib/server/db';
@@ -6,7 +6,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'admin', 'analyst', 'reviewer');
-	const scope = user.role === 'admin' ? null : user.regionCode;
+	const scope = readerScope(user);
 	const rounds = await listRoundsFor(db(), scope);
 	const withRates = await Promise.all(
 		rounds.map(async (r) => ({
