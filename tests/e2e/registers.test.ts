@@ -38,6 +38,7 @@ describe('the registers at 375 px', () => {
 		await add.getByRole('button', { name: '登记', exact: true }).click();
 		await plateCard(staff).waitFor();
 		await expect.poll(() => stat(staff, '在挂外挂标牌')).toBe(exteriorBefore + 1);
+		await expect.poll(() => add.getByLabel('牌子上的文字').inputValue()).toBe('');
 
 		const card = plateCard(staff);
 		await card.getByText('登记摘除').click();
