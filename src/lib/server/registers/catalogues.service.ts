@@ -176,32 +176,8 @@ export async function updateSignboardCategory(
 	});
 }
 
-export async function setSignboardCategoryActive(
-	db: Db,
-	actorId: number | null,
-	id: number,
-	active: boolean
-): Promise<void> {
-	await db.transaction().execute(async (trx) => {
-		const before = await trx
-			.selectFrom('signboard_categories')
-			.select('active')
-			.where('id', '=', id)
-			.executeTakeFirst();
-		if (!before) throw new Error(`no signboard category ${id}`);
-		if ((before.active === 1) === active) return;
-		await trx
-			.updateTable('signboard_categories')
-			.set({ active: active ? 1 : 0 })
-			.where('id', '=', id)
-			.execute();
-		await writeAudit(trx, {
-			userId: actorId,
-			action: active ? 'signboard_category.activate' : 'signboard_category.deactivate',
-			entityType: 'signboard_category',
-			entityId: id
-		});
-	});
+export function setSignboardCategoryActive(db: Db, actorId: number | null, id: number, active: boolean) {
+	return setEntryActive(db, actorId, 'signboard_categories', 'signboard_category', id, active);
 }
 
 export async function createCertificateItem(db: Db, actorId: number | null, input: CertificateInput) {
@@ -254,29 +230,32 @@ export async function updateCertificateItem(
 	});
 }
 
-export async function setCertificateItemActive(
+export function setCertificateItemActive(db: Db, actorId: number | null, id: number, active: boolean) {
+	return setEntryActive(db, actorId, 'certificate_items', 'certificate_item', id, active);
+}
+
+/** Deactivating keeps the entry, so registers that use it keep their history. */
+async function setEntryActive(
 	db: Db,
 	actorId: number | null,
+	table: 'signboard_categories' | 'certificate_items',
+	entityType: 'signboard_category' | 'certificate_item',
 	id: number,
 	active: boolean
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		const before = await trx
-			.selectFrom('certificate_items')
-			.select('active')
-			.where('id', '=', id)
-			.executeTakeFirst();
-		if (!before) throw new Error(`no certificate item ${id}`);
+		const before = await trx.selectFrom(table).select('active').where('id', '=', id).executeTakeFirst();
+		if (!before) throw new Error(`no ${entityType} ${id}`);
 		if ((before.active === 1) === active) return;
 		await trx
-			.updateTable('certificate_items')
+			.updateTable(table)
 			.set({ active: active ? 1 : 0 })
 			.where('id', '=', id)
 			.execute();
 		await writeAudit(trx, {
 			userId: actorId,
-			action: active ? 'certificate_item.activate' : 'certificate_item.deactivate',
-			entityType: 'certificate_item',
+			action: `${entityType}.${active ? 'activate' : 'deactivate'}`,
+			entityType,
 			entityId: id
 		});
 	});
