@@ -5,7 +5,13 @@ import type { SuperValidated } from 'sveltekit-superforms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/lib/domain/checklist';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { listTargets, percent, rateByChild, rateOf } from '../../src/lib/server/checklists/reporting.queries';
+import {
+	listTargets,
+	percent,
+	rateByChild,
+	rateOf,
+	ratesByRound
+} from '../../src/lib/server/checklists/reporting.queries';
 import {
 	createRound,
 	openRound,
@@ -203,6 +209,13 @@ describe('the reporting rate of a round', () => {
 		expect(rateByChild(rows, null)).toEqual([
 			{ code: tree.province, targets: 6, onTime: 3, late: 1, missing: 2, accepted: 1 }
 		]);
+	});
+
+	it('gives the same figures when many rounds are counted in one query', async () => {
+		for (const within of [null, tree.county, tree.township, tree.otherCounty]) {
+			const grouped = await ratesByRound(db, [countyRound], within);
+			expect(grouped.get(countyRound)).toEqual(rateOf(await listTargets(db, countyRound, within)));
+		}
 	});
 
 	it('is empty for a region the round does not reach', async () => {

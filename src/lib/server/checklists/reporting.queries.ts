@@ -87,3 +87,58 @@ export function rateByChild(rows: TargetRow[], regionCode: string | null) {
 
 export const percent = (part: number, whole: number) =>
 	whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
+
+/** The rate of many rounds in one grouped query, for lists of rounds (same rules as rateOf). */
+export async function ratesByRound(
+	db: Db,
+	roundIds: number[],
+	within: string | null
+): Promise<Map<number, Rate>> {
+	if (roundIds.length === 0) return new Map();
+	const rows = await db
+		.selectFrom('round_targets')
+		.innerJoin('points', 'points.id', 'round_targets.point_id')
+		.leftJoin('submissions', (j) =>
+			j
+				.onRef('submissions.round_id', '=', 'round_targets.round_id')
+				.onRef('submissions.point_id', '=', 'round_targets.point_id')
+		)
+		.select((eb) => [
+			'round_targets.round_id as roundId',
+			eb.fn.countAll<number>().as('targets'),
+			eb.fn
+				.sum<number>(eb.case().when('submissions.submitted_at', 'is', null).then(1).else(0).end())
+				.as('missing'),
+			eb.fn
+				.sum<number>(
+					eb
+						.case()
+						.when(eb.and([eb('submissions.submitted_at', 'is not', null), eb('submissions.late', '=', 1)]))
+						.then(1)
+						.else(0)
+						.end()
+				)
+				.as('late'),
+			eb.fn
+				.sum<number>(eb.case().when('submissions.status', '=', 'accepted').then(1).else(0).end())
+				.as('accepted')
+		])
+		.where('round_targets.round_id', 'in', roundIds)
+		.$if(!!within, (q) => q.where('points.region_code', 'like', `${within}%`))
+		.groupBy('round_targets.round_id')
+		.execute();
+	const rates = new Map<number, Rate>(
+		roundIds.map((id) => [id, { targets: 0, onTime: 0, late: 0, missing: 0, accepted: 0 }])
+	);
+	for (const r of rows) {
+		const [targets, missing, late] = [Number(r.targets), Number(r.missing ?? 0), Number(r.late ?? 0)];
+		rates.set(r.roundId, {
+			targets,
+			onTime: targets - missing - late,
+			late,
+			missing,
+			accepted: Number(r.accepted ?? 0)
+		});
+	}
+	return rates;
+}
