@@ -4,6 +4,7 @@ import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow } from '../db/schema';
 import { findRegion } from '../regions/regions.repository';
+import { refreshRoundIndicators } from '../trends/indicators.service';
 
 export type RoundProblem =
 	| { field: 'period'; code: 'bad_period' }
@@ -120,6 +121,7 @@ export async function openRound(db: Db, actorId: number | null, roundId: number)
 			entityId: roundId,
 			changes: { targets: points.length }
 		});
+		await refreshRoundIndicators(trx, roundId);
 		return true;
 	});
 }

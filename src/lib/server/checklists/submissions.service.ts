@@ -19,6 +19,7 @@ import type { RoundRow, SubmissionRow } from '../db/schema';
 import { isRegisterItem, registerAnswers } from './register-figures';
 import { findRound } from './rounds.service';
 import { findVersion } from './templates.service';
+import { refreshPointIndicators } from '../trends/indicators.service';
 
 export const NOTE_MAX = 200;
 
@@ -440,6 +441,8 @@ async function review(
 			entityId: submissionId,
 			changes: { status: [from, to], ...(reason ? { reason } : {}) }
 		});
+		// Accepting or reopening changes what counts; the trends move in the same transaction.
+		if (from === 'accepted' || to === 'accepted') await refreshPointIndicators(trx, s.point_id);
 		return { ok: true };
 	});
 }

@@ -219,6 +219,35 @@ export interface SecondmentsTable {
 	updated_at: IsoTime;
 }
 
+export interface IndicatorPeriodsTable {
+	key: string;
+	kind: PeriodKind;
+	start_date: string;
+	end_date: string;
+}
+
+export interface PointIndicatorsTable {
+	point_id: number;
+	period_key: string;
+	indicator: string;
+	value: number;
+	best: number | null;
+	best_period: string | null;
+	status: 'holding' | 'rebounding' | null;
+	submission_id: number | null;
+}
+
+export interface RegionIndicatorsTable {
+	region_code: string;
+	period_key: string;
+	indicator: string;
+	/** Sums over the points below the region that have a value in the period. */
+	total: number;
+	points: number;
+	holding: number;
+	rebounding: number;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	points: PointsTable;
@@ -241,6 +270,9 @@ export interface Database {
 	point_certificates: PointCertificatesTable;
 	certificate_counts: CertificateCountsTable;
 	secondments: SecondmentsTable;
+	indicator_periods: IndicatorPeriodsTable;
+	point_indicators: PointIndicatorsTable;
+	region_indicators: RegionIndicatorsTable;
 }
 
 export type RegionRow = Selectable<RegionsTable>;

@@ -13,6 +13,7 @@ import type {
 	SignboardPlacement,
 	SignboardStatus
 } from '../../domain/catalogues';
+import { rebuildIndicatorsIn } from '../trends/indicators.service';
 
 export type { CatalogueKind } from '../../domain/catalogues';
 
@@ -173,6 +174,8 @@ export async function updateSignboardCategory(
 			entityId: id,
 			changes
 		});
+		// A category or item changing between cancelled and kept changes every point's figures.
+		if (changes.status) await rebuildIndicatorsIn(trx);
 	});
 }
 
@@ -227,6 +230,8 @@ export async function updateCertificateItem(
 			entityId: id,
 			changes
 		});
+		// A category or item changing between cancelled and kept changes every point's figures.
+		if (changes.status) await rebuildIndicatorsIn(trx);
 	});
 }
 
@@ -598,6 +603,7 @@ export async function importCatalogue(
 			entityType: kind === 'signboard' ? 'signboard_category' : 'certificate_item',
 			changes: { file: file.name, added, updated, unchanged }
 		});
+		if (updated.length) await rebuildIndicatorsIn(trx);
 		return { ok: true, problems: [], added: added.length, updated: updated.length, unchanged };
 	});
 }

@@ -1,0 +1,305 @@
+// The indicators the reform office watches, and the rule that says whether a reduction holds.
+// Pure, so the kept totals, the dashboard, the reports and the tests all apply the same rule.
+import { complianceRate, type Answers, type ChecklistDefinition } from './checklist';
+import type { PeriodKind } from './periods';
+
+export type Direction = 'lower' | 'higher';
+export type IndicatorUnit = 'plates' | 'items' | 'people' | 'count' | 'times' | 'percent';
+
+export interface IndicatorDef {
+	key: string;
+	unit: IndicatorUnit;
+	direction: Direction;
+	/** A count of things the reform cancelled: any worsening is a rebound by default. */
+	cancelled: boolean;
+	/** Read from the registers as of the period's last day, or from the accepted answers. */
+	source: 'register' | 'answer';
+}
+
+export const INDICATORS = [
+	{ key: 'signboards_exterior', unit: 'plates', direction: 'lower', cancelled: false, source: 'register' },
+	{ key: 'signboards_interior', unit: 'plates', direction: 'lower', cancelled: false, source: 'register' },
+	{
+		key: 'signboards_cancelled_hung',
+		unit: 'plates',
+		direction: 'lower',
+		cancelled: true,
+		source: 'register'
+	},
+	{ key: 'signboards_removed', unit: 'plates', direction: 'higher', cancelled: false, source: 'register' },
+	{ key: 'signboards_rehung', unit: 'plates', direction: 'lower', cancelled: true, source: 'register' },
+	{
+		key: 'certificates_cancelled_issued',
+		unit: 'items',
+		direction: 'lower',
+		cancelled: true,
+		source: 'register'
+	},
+	{ key: 'secondments_active', unit: 'people', direction: 'lower', cancelled: false, source: 'register' },
+	{ key: 'secondments_unapproved', unit: 'people', direction: 'lower', cancelled: true, source: 'register' },
+	{ key: 'mechanisms_hosted', unit: 'count', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'data_requests', unit: 'times', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'apps_required', unit: 'count', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'work_groups', unit: 'count', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'meetings_attended', unit: 'times', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'inspections_received', unit: 'times', direction: 'lower', cancelled: false, source: 'answer' },
+	{ key: 'compliance_rate', unit: 'percent', direction: 'higher', cancelled: false, source: 'answer' }
+] as const satisfies readonly IndicatorDef[];
+
+export type IndicatorKey = (typeof INDICATORS)[number]['key'];
+export const INDICATOR_KEYS: IndicatorKey[] = INDICATORS.map((d) => d.key);
+/** A point's overall standing: rebounding when any indicator is. Its value is how many are. */
+export const OVERALL = 'overall';
+export type KeptIndicator = IndicatorKey | typeof OVERALL;
+
+const byKey = new Map<string, IndicatorDef>(INDICATORS.map((d) => [d.key, d]));
+export const indicatorDef = (key: string): IndicatorDef | undefined => byKey.get(key);
+export const isIndicatorKey = (key: string): key is IndicatorKey => byKey.has(key);
+
+export interface TrendRule {
+	/** The period reductions are measured from; null means each series' first period. */
+	baselinePeriod: string | null;
+	/** For cancelled things: a rebound when the count rises by more than this (0: any rise). */
+	cancelledThreshold: number;
+	/** For the others: a rebound when worse than the best by more than this share of it. */
+	relativeThresholdPct: number;
+}
+
+export const DEFAULT_TREND_RULE: TrendRule = {
+	baselinePeriod: null,
+	cancelledThreshold: 0,
+	relativeThresholdPct: 20
+};
+
+export type Status = 'holding' | 'rebounding';
+
+/** How much worse `value` is than `best`, in the indicator's own direction (≤ 0: not worse). */
+export function worsening(def: Pick<IndicatorDef, 'direction'>, value: number, best: number): number {
+	return def.direction === 'lower' ? value - best : best - value;
+}
+
+const isBetter = (def: Pick<IndicatorDef, 'direction'>, a: number, b: number) =>
+	def.direction === 'lower' ? a < b : a > b;
+
+/**
+ * Worse than the best by more than the threshold. A best of zero has no percentage, so any
+ * worsening from zero counts (a region that had no such plates and now has one has rebounded).
+ */
+export function isRebounding(def: IndicatorDef, value: number, best: number, rule: TrendRule): boolean {
+	const worse = worsening(def, value, best);
+	if (worse <= 0) return false;
+	if (def.cancelled) return worse > rule.cancelledThreshold;
+	if (best === 0) return true;
+	return worse > (Math.abs(best) * rule.relativeThresholdPct) / 100 + 1e-9;
+}
+
+export interface SeriesInput {
+	period: string;
+	/** Periods before the baseline are history: they have values but no status. */
+	afterBaseline: boolean;
+	value: number | null;
+}
+
+export interface Evaluated {
+	period: string;
+	value: number | null;
+	best: number | null;
+	bestPeriod: string | null;
+	status: Status | null;
+}
+
+/**
+ * Walks one point's series of one indicator, oldest first. The best value runs from the baseline
+ * (or, for a point that joined later or missed the baseline, from its first value after it); a
+ * missed period has no status and does not move the best.
+ */
+export function evaluateSeries(def: IndicatorDef, series: SeriesInput[], rule: TrendRule): Evaluated[] {
+	let best: number | null = null;
+	let bestPeriod: string | null = null;
+	return series.map((p) => {
+		if (!p.afterBaseline || p.value === null) {
+			return { period: p.period, value: p.value, best: null, bestPeriod: null, status: null };
+		}
+		const status: Status = best !== null && isRebounding(def, p.value, best, rule) ? 'rebounding' : 'holding';
+		if (best === null || isBetter(def, p.value, best)) {
+			best = p.value;
+			bestPeriod = p.period;
+		}
+		return { period: p.period, value: p.value, best, bestPeriod, status };
+	});
+}
+
+// ---- Periods ---------------------------------------------------------------------------------
+
+export interface PeriodRef {
+	kind: PeriodKind;
+	start: string;
+	end: string;
+}
+
+/** `2026-03`, `2026-Q1`, or `2026-01-05~2026-02-10` for a custom period. */
+export function periodKeyOf(p: PeriodRef): string {
+	if (p.kind === 'month') return p.start.slice(0, 7);
+	if (p.kind === 'quarter') return `${p.start.slice(0, 4)}-Q${Math.ceil(Number(p.start.slice(5, 7)) / 3)}`;
+	return `${p.start}~${p.end}`;
+}
+
+// ---- Register figures as of a period --------------------------------------------------------
+
+export interface RegisterData {
+	/** Every signboard event of the point, oldest first (by date, then by record order). */
+	boardEvents: {
+		signboardId: number;
+		placement: 'exterior' | 'interior' | 'wall';
+		categoryStatus: 'cancelled' | 'kept';
+		kind: 'hung' | 'removed' | 'rehung';
+		onDate: string;
+	}[];
+	certificateCounts: { periodStart: string; periodEnd: string; issued: number; cancelled: boolean }[];
+	secondments: { startDate: string; returnDate: string | null; approved: boolean }[];
+}
+
+export type RegisterIndicatorKey = Extract<(typeof INDICATORS)[number], { source: 'register' }>['key'];
+
+/** The registers as of a period's last day, so an old period keeps its own picture. */
+export function registerValues(
+	data: RegisterData,
+	period: { start: string; end: string }
+): Record<RegisterIndicatorKey, number> {
+	const latest = new Map<number, RegisterData['boardEvents'][number]>();
+	let rehung = 0;
+	for (const e of data.boardEvents) {
+		if (e.onDate > period.end) break;
+		latest.set(e.signboardId, e);
+		// Hanging a kept (规范保留) plate again is no burden; a cancelled one is a rebound.
+		if (e.kind === 'rehung' && e.categoryStatus === 'cancelled' && e.onDate >= period.start) rehung++;
+	}
+	let exterior = 0;
+	let interior = 0;
+	let cancelledHung = 0;
+	let removed = 0;
+	for (const e of latest.values()) {
+		if (e.kind === 'removed') {
+			removed++;
+			continue;
+		}
+		if (e.categoryStatus === 'cancelled') cancelledHung++;
+		if (e.placement === 'exterior') exterior++;
+		else interior++;
+	}
+	let issued = 0;
+	for (const c of data.certificateCounts) {
+		if (c.cancelled && c.periodStart >= period.start && c.periodEnd <= period.end) issued += c.issued;
+	}
+	let active = 0;
+	let unapproved = 0;
+	for (const s of data.secondments) {
+		if (s.startDate > period.end || (s.returnDate !== null && s.returnDate <= period.end)) continue;
+		active++;
+		if (!s.approved) unapproved++;
+	}
+	return {
+		signboards_exterior: exterior,
+		signboards_interior: interior,
+		signboards_cancelled_hung: cancelledHung,
+		signboards_removed: removed,
+		signboards_rehung: rehung,
+		certificates_cancelled_issued: issued,
+		secondments_active: active,
+		secondments_unapproved: unapproved
+	};
+}
+
+/** An answer indicator's value from an accepted submission; null when it was not answered. */
+export function answerValue(
+	key: IndicatorKey,
+	answers: Answers,
+	definition: ChecklistDefinition | null
+): number | null {
+	if (key === 'compliance_rate') {
+		const rate = definition ? complianceRate(definition, answers) : null;
+		return rate === null ? null : Math.round(rate * 1000) / 10;
+	}
+	const v = answers[key];
+	return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+// ---- A point's whole standing ----------------------------------------------------------------
+
+export interface PeriodInput extends PeriodRef {
+	key: string;
+	/** The accepted submission of the period, if any. */
+	submission: { id: number; answers: Answers; definition: ChecklistDefinition | null } | null;
+}
+
+export interface PointIndicatorRow {
+	period: string;
+	indicator: KeptIndicator;
+	value: number;
+	best: number | null;
+	bestPeriod: string | null;
+	status: Status | null;
+	submissionId: number | null;
+}
+
+/**
+ * Every indicator of one point for every period it was asked about, with its status under the
+ * rule. Periods of different kinds (monthly, quarterly) are separate series: a month's meetings
+ * are not compared with a quarter's.
+ */
+export function pointIndicatorRows(
+	periods: PeriodInput[],
+	registers: RegisterData,
+	rule: TrendRule,
+	baselineStartDate: string | null
+): PointIndicatorRow[] {
+	const rows: PointIndicatorRow[] = [];
+	const kinds = new Set(periods.map((p) => p.kind));
+	for (const kind of kinds) {
+		const ofKind = periods.filter((p) => p.kind === kind).sort((a, b) => a.end.localeCompare(b.end));
+		const registerByPeriod = ofKind.map((p) => registerValues(registers, p));
+		const rebounds = new Map<string, number>();
+		const evaluated = new Set<string>();
+		for (const def of INDICATORS) {
+			const series: SeriesInput[] = ofKind.map((p, i) => ({
+				period: p.key,
+				afterBaseline: baselineStartDate === null || p.start >= baselineStartDate,
+				value:
+					def.source === 'register'
+						? registerByPeriod[i][def.key as RegisterIndicatorKey]
+						: p.submission
+							? answerValue(def.key, p.submission.answers, p.submission.definition)
+							: null
+			}));
+			const result = evaluateSeries(def, series, rule);
+			result.forEach((r, i) => {
+				if (r.value === null) return;
+				const submissionId = def.source === 'answer' ? (ofKind[i].submission?.id ?? null) : null;
+				rows.push({
+					period: r.period,
+					indicator: def.key,
+					value: r.value,
+					best: r.best,
+					bestPeriod: r.bestPeriod,
+					status: r.status,
+					submissionId
+				});
+				if (r.status) evaluated.add(r.period);
+				if (r.status === 'rebounding') rebounds.set(r.period, (rebounds.get(r.period) ?? 0) + 1);
+			});
+		}
+		for (const p of ofKind) {
+			const n = rebounds.get(p.key) ?? 0;
+			rows.push({
+				period: p.key,
+				indicator: OVERALL,
+				value: n,
+				best: null,
+				bestPeriod: null,
+				status: n > 0 ? 'rebounding' : evaluated.has(p.key) ? 'holding' : null,
+				submissionId: null
+			});
+		}
+	}
+	return rows;
+}

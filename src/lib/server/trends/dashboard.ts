@@ -1,0 +1,388 @@
+// Everything the trends dashboard, its JSON endpoint and the report show for a region or a
+// point. The caller has checked the scope (requireRegion / requirePoint); this only reads.
+import {
+	INDICATORS,
+	indicatorDef,
+	isIndicatorKey,
+	OVERALL,
+	worsening,
+	type IndicatorKey
+} from '../../domain/indicators';
+import type { PeriodKind } from '../../domain/periods';
+import { lineageOf, VILLAGE_LEVEL } from '../../domain/regions';
+import type {
+	ChildRow,
+	Crumb,
+	DashboardData,
+	IndicatorTrend,
+	PeriodValue,
+	PeriodView,
+	ReboundView,
+	ReportingView,
+	SeriesValue
+} from '../../domain/trend-view';
+import { canSeeRegion, type Viewer } from '../auth/access';
+import { ratesByRound } from '../checklists/reporting.queries';
+import type { Db } from '../db';
+import { findRegions } from '../regions/regions.repository';
+import { getTrendRule, listIndicatorPeriods } from './indicators.service';
+import { keptPointRows, keptRegionRows, periodsInRange } from './trends.queries';
+
+export type DashboardTarget = { kind: 'region'; code: string } | { kind: 'point'; pointId: number };
+
+export const DEFAULT_SELECTED: IndicatorKey[] = ['signboards_exterior', 'meetings_attended', 'data_requests'];
+const REBOUND_LIMIT = 50;
+
+interface Kept {
+	period_key: string;
+	indicator: string;
+	total: number;
+	points: number;
+	holding: number;
+	rebounding: number;
+}
+
+const isKind = (v: string | null): v is PeriodKind => v === 'month' || v === 'quarter' || v === 'custom';
+
+export async function loadDashboard(
+	db: Db,
+	user: Viewer,
+	target: DashboardTarget,
+	params: URLSearchParams
+): Promise<DashboardData> {
+	const [allPeriods, rule, scope] = await Promise.all([
+		listIndicatorPeriods(db),
+		getTrendRule(db),
+		resolveScope(db, target)
+	]);
+
+	const kinds = [...new Set(allPeriods.map((p) => p.kind))];
+	const asked = params.get('kind');
+	const kind: PeriodKind | null =
+		isKind(asked) && kinds.includes(asked) ? asked : (allPeriods.at(-1)?.kind ?? null);
+	const periods = allPeriods.filter((p) => p.kind === kind);
+	const keyOk = (k: string | null) => (k && periods.some((p) => p.key === k) ? k : null);
+	// By default the view ends at the last period whose round has closed; the open one is a choice.
+	const to = keyOk(params.get('to')) ?? (await lastClosedPeriod(db, periods)) ?? periods.at(-1)?.key ?? null;
+	let from = keyOk(params.get('from')) ?? periods[0]?.key ?? null;
+	if (from && to && periods.findIndex((p) => p.key === from) > periods.findIndex((p) => p.key === to))
+		from = periods[0]?.key ?? null;
+	const shown = kind
+		? periodsInRange(allPeriods, { kind, from: from ?? undefined, to: to ?? undefined })
+		: [];
+	const baseline = baselineOf(periods, allPeriods, rule.baselinePeriod);
+
+	const selectedRaw = (params.get('i') ?? '').split(',').filter(isIndicatorKey);
+	const selected = selectedRaw.length ? [...new Set(selectedRaw)] : DEFAULT_SELECTED;
+
+	const keys = [...new Set([...shown.map((p) => p.key), ...(baseline ? [baseline.key] : [])])];
+	const rows: Kept[] =
+		scope.kind === 'region'
+			? await keptRegionRows(db, [scope.code], keys)
+			: await keptPointRows(db, [scope.pointId], keys);
+	const byKey = new Map(rows.map((r) => [`${r.period_key}\u0000${r.indicator}`, r]));
+	const get = (period: string, indicator: string) => byKey.get(`${period}\u0000${indicator}`);
+
+	const trends = INDICATORS.map((def) => trendOf(def.key, shown, baseline?.key ?? null, get));
+	const latestOverall = [...shown].reverse().find((p) => (get(p.key, OVERALL)?.points ?? 0) > 0);
+	const overallRow = latestOverall ? get(latestOverall.key, OVERALL) : undefined;
+	const asOf = latestOverall?.key ?? null;
+	const previousOf = (key: string | null) => {
+		const i = shown.findIndex((p) => p.key === key);
+		return i > 0 ? shown[i - 1].key : null;
+	};
+
+	const [breadcrumbs, children, rebounds, reporting] = await Promise.all([
+		crumbs(db, user, scope),
+		scope.kind === 'region'
+			? childRows(db, scope.code, scope.level, selected[0], {
+					latest: asOf,
+					previous: previousOf(asOf),
+					baseline: baseline?.key ?? null
+				})
+			: Promise.resolve([]),
+		asOf ? reboundsAt(db, scope, asOf) : Promise.resolve({ total: 0, rows: [] }),
+		latestReporting(db, scope)
+	]);
+
+	return {
+		scope:
+			scope.kind === 'region'
+				? { kind: 'region', code: scope.code, name: scope.name, level: scope.level }
+				: { kind: 'point', code: scope.code, name: scope.name, pointId: scope.pointId },
+		breadcrumbs,
+		periods,
+		shown,
+		kinds,
+		kind,
+		from,
+		to,
+		baselinePeriod: baseline?.key ?? null,
+		rule,
+		selected,
+		trends,
+		overall: {
+			period: asOf,
+			holding: overallRow?.holding ?? 0,
+			rebounding: overallRow?.rebounding ?? 0,
+			points: overallRow?.points ?? 0
+		},
+		children,
+		rebounds,
+		reporting
+	};
+}
+
+type Scope =
+	| { kind: 'region'; code: string; name: string; level: number }
+	| { kind: 'point'; code: string; name: string; pointId: number };
+
+async function resolveScope(db: Db, target: DashboardTarget): Promise<Scope> {
+	if (target.kind === 'region') {
+		const region = await db
+			.selectFrom('regions')
+			.select(['code', 'name', 'level'])
+			.where('code', '=', target.code)
+			.executeTakeFirstOrThrow();
+		return { kind: 'region', code: region.code, name: region.name, level: region.level };
+	}
+	const point = await db
+		.selectFrom('points')
+		.innerJoin('regions', 'regions.code', 'points.region_code')
+		.select(['points.id', 'regions.code', 'regions.name'])
+		.where('points.id', '=', target.pointId)
+		.executeTakeFirstOrThrow();
+	return { kind: 'point', code: point.code, name: point.name, pointId: point.id };
+}
+
+/** The rule's baseline, or for another kind of period the first one starting on or after it. */
+function baselineOf(periods: PeriodView[], all: PeriodView[], key: string | null): PeriodView | null {
+	if (!key) return periods[0] ?? null;
+	const chosen = all.find((p) => p.key === key);
+	if (!chosen) return periods[0] ?? null;
+	return periods.find((p) => p.start >= chosen.start) ?? null;
+}
+
+async function lastClosedPeriod(db: Db, periods: PeriodView[]): Promise<string | null> {
+	if (periods.length === 0) return null;
+	const row = await db
+		.selectFrom('rounds')
+		.select((eb) => eb.fn.max('period_end').as('end'))
+		.where('status', '=', 'closed')
+		.where('period_kind', '=', periods[0].kind)
+		.executeTakeFirst();
+	const end = row?.end as string | null | undefined;
+	if (!end) return null;
+	return [...periods].reverse().find((p) => p.end <= end)?.key ?? null;
+}
+
+const mean = (r: Kept | undefined) => (r && r.points > 0 ? round1(r.total / r.points) : null);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function trendOf(
+	indicator: IndicatorKey,
+	shown: PeriodView[],
+	baselineKey: string | null,
+	get: (period: string, indicator: string) => Kept | undefined
+): IndicatorTrend {
+	const def = indicatorDef(indicator)!;
+	const values: SeriesValue[] = shown.map((p) => {
+		const r = get(p.key, indicator);
+		return {
+			period: p.key,
+			value: mean(r),
+			total: r && r.points > 0 ? round1(r.total) : null,
+			points: r?.points ?? 0,
+			holding: r?.holding ?? 0,
+			rebounding: r?.rebounding ?? 0
+		};
+	});
+	const withData = values.filter((v) => v.value !== null);
+	const last = withData.at(-1);
+	const latest: PeriodValue | null = last ? { period: last.period, value: last.value! } : null;
+	const prev = withData.at(-2);
+	const previous: PeriodValue | null = prev ? { period: prev.period, value: prev.value! } : null;
+	const baseValue = baselineKey ? mean(get(baselineKey, indicator)) : null;
+	const baseline: PeriodValue | null = baseValue !== null ? { period: baselineKey!, value: baseValue } : null;
+	let verdict: IndicatorTrend['verdict'] = 'no_data';
+	if (latest && baseline) {
+		const worse = worsening(def, latest.value, baseline.value);
+		verdict = worse > 0 ? 'worse' : worse < 0 ? 'better' : 'same';
+	}
+	return {
+		indicator,
+		unit: def.unit,
+		direction: def.direction,
+		cancelled: def.cancelled,
+		values,
+		latest,
+		previous,
+		baseline,
+		holding: last?.holding ?? 0,
+		rebounding: last?.rebounding ?? 0,
+		verdict
+	};
+}
+
+async function crumbs(db: Db, user: Viewer, scope: Scope): Promise<Crumb[]> {
+	const lineage = await findRegions(db, lineageOf(scope.code));
+	return lineage.map((r) => {
+		const last = r.code === scope.code;
+		const href =
+			last && scope.kind === 'point'
+				? `/trends/points/${scope.pointId}`
+				: canSeeRegion(user, r.code)
+					? `/trends/${r.code}`
+					: null;
+		return { code: r.code, name: r.name, href };
+	});
+}
+
+async function childRows(
+	db: Db,
+	code: string,
+	level: number,
+	indicator: IndicatorKey,
+	at: { latest: string | null; previous: string | null; baseline: string | null }
+): Promise<ChildRow[]> {
+	const keys = [...new Set([at.latest, at.previous, at.baseline].filter((k): k is string => !!k))];
+	if (keys.length === 0) return [];
+	const childLevel = level + 1;
+	let children: { code: string; name: string; pointId: number | null; rows: Kept[] }[];
+	if (childLevel >= VILLAGE_LEVEL) {
+		const points = await db
+			.selectFrom('points')
+			.innerJoin('regions', 'regions.code', 'points.region_code')
+			.select(['points.id', 'regions.code', 'regions.name'])
+			.where('points.region_code', 'like', `${code}%`)
+			.orderBy('regions.code')
+			.execute();
+		const rows = await keptPointRows(
+			db,
+			points.map((p) => p.id),
+			keys,
+			[indicator, OVERALL]
+		);
+		children = points.map((p) => ({
+			code: p.code,
+			name: p.name,
+			pointId: p.id,
+			rows: rows.filter((r) => r.point_id === p.id)
+		}));
+	} else {
+		const regions = await db
+			.selectFrom('regions')
+			.select(['code', 'name'])
+			.where('parent_code', '=', code)
+			.where((eb) => eb('code', 'like', `${code}%`))
+			.orderBy('code')
+			.execute();
+		const rows = await keptRegionRows(
+			db,
+			regions.map((r) => r.code),
+			keys,
+			[indicator, OVERALL]
+		);
+		children = regions.map((r) => ({
+			code: r.code,
+			name: r.name,
+			pointId: null,
+			rows: rows.filter((x) => x.region_code === r.code)
+		}));
+	}
+	const out: ChildRow[] = [];
+	for (const c of children) {
+		if (c.rows.length === 0) continue; // no points below it
+		const value = (period: string | null) =>
+			period ? mean(c.rows.find((r) => r.period_key === period && r.indicator === indicator)) : null;
+		const latest = value(at.latest);
+		const base = value(at.baseline);
+		const prev = value(at.previous);
+		const overall = c.rows.find((r) => r.period_key === at.latest && r.indicator === OVERALL);
+		const holding = overall?.holding ?? 0;
+		const rebounding = overall?.rebounding ?? 0;
+		out.push({
+			code: c.code,
+			name: c.name,
+			pointId: c.pointId,
+			href: c.pointId ? `/trends/points/${c.pointId}` : `/trends/${c.code}`,
+			latest,
+			vsBaseline: latest !== null && base !== null ? round1(latest - base) : null,
+			vsPrevious: latest !== null && prev !== null ? round1(latest - prev) : null,
+			holding,
+			rebounding,
+			status: rebounding > 0 ? 'rebounding' : holding > 0 ? 'holding' : 'no_data'
+		});
+	}
+	return out;
+}
+
+async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {
+	const base = db
+		.selectFrom('point_indicators as pi')
+		.innerJoin('points as p', 'p.id', 'pi.point_id')
+		.where('pi.period_key', '=', period)
+		.where('pi.status', '=', 'rebounding')
+		.where('pi.indicator', '!=', OVERALL)
+		.$if(scope.kind === 'region', (q) => q.where('p.region_code', 'like', `${scope.code}%`))
+		.$if(scope.kind === 'point', (q) => q.where('p.id', '=', scope.kind === 'point' ? scope.pointId : -1));
+	const [count, rows] = await Promise.all([
+		base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+		base
+			.innerJoin('regions as r', 'r.code', 'p.region_code')
+			.select([
+				'p.id as pointId',
+				'r.name as pointName',
+				'p.region_code as regionCode',
+				'pi.indicator',
+				'pi.period_key as period',
+				'pi.value',
+				'pi.best',
+				'pi.best_period as bestPeriod',
+				'pi.submission_id as submissionId'
+			])
+			.orderBy('p.region_code')
+			.orderBy('pi.indicator')
+			.limit(REBOUND_LIMIT)
+			.execute()
+	]);
+	return {
+		total: Number(count.n),
+		rows: rows.map((r): ReboundView => ({
+			pointId: r.pointId,
+			pointName: r.pointName,
+			regionCode: r.regionCode,
+			indicator: r.indicator as IndicatorKey,
+			period: r.period,
+			fromValue: r.best ?? r.value,
+			fromPeriod: r.bestPeriod ?? r.period,
+			toValue: r.value,
+			evidence: r.submissionId ? 'answer' : 'register',
+			evidenceHref: r.submissionId
+				? `/submissions/${r.submissionId}#item-${r.indicator}`
+				: `/points/${r.pointId}/registers/timeline`
+		}))
+	};
+}
+
+async function latestReporting(db: Db, scope: Scope): Promise<ReportingView | null> {
+	const within = scope.code;
+	const round = await db
+		.selectFrom('rounds')
+		.select(['id', 'name', 'target_region_code'])
+		.where('status', '!=', 'draft')
+		.where((eb) =>
+			eb.or([
+				eb('target_region_code', 'is', null),
+				eb('target_region_code', 'in', lineageOf(within)),
+				eb('target_region_code', 'like', `${within}%`)
+			])
+		)
+		.orderBy('period_end', 'desc')
+		.orderBy('id', 'desc')
+		.executeTakeFirst();
+	if (!round) return null;
+	const rate = (await ratesByRound(db, [round.id], within)).get(round.id)!;
+	if (rate.targets === 0) return null;
+	return { roundId: round.id, roundName: round.name, ...rate };
+}

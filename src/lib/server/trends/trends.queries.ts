@@ -1,0 +1,100 @@
+// Reads of the kept figures. A region's trend is a read of its own rows (the sums were kept as
+// its points changed), so it costs the same for a township as for the province.
+import type { PeriodKind } from '../../domain/periods';
+import type { PeriodView } from '../../domain/trend-view';
+import type { Db } from '../db';
+import type { RegionIndicatorsTable } from '../db/schema';
+import { listIndicatorPeriods } from './indicators.service';
+
+export interface KeptRow {
+	period: string;
+	indicator: string;
+	total: number;
+	points: number;
+	holding: number;
+	rebounding: number;
+}
+
+export interface TrendRange {
+	kind?: PeriodKind;
+	from?: string;
+	to?: string;
+}
+
+export interface Trend {
+	periods: PeriodView[];
+	rows: KeptRow[];
+}
+
+/** The periods of one kind between two keys (inclusive), oldest first. */
+export function periodsInRange(all: PeriodView[], range: TrendRange): PeriodView[] {
+	const kind = range.kind ?? all.at(-1)?.kind;
+	const ofKind = all.filter((p) => p.kind === kind);
+	const fromIdx = range.from ? ofKind.findIndex((p) => p.key === range.from) : 0;
+	const toIdx = range.to ? ofKind.findIndex((p) => p.key === range.to) : ofKind.length - 1;
+	return ofKind.slice(Math.max(0, fromIdx), toIdx < 0 ? ofKind.length : toIdx + 1);
+}
+
+const toKept = (
+	r: Pick<RegionIndicatorsTable, 'period_key' | 'indicator' | 'total' | 'points' | 'holding' | 'rebounding'>
+): KeptRow => ({
+	period: r.period_key,
+	indicator: r.indicator,
+	total: r.total,
+	points: r.points,
+	holding: r.holding,
+	rebounding: r.rebounding
+});
+
+export async function keptRegionRows(db: Db, codes: string[], periodKeys: string[], indicators?: string[]) {
+	if (codes.length === 0 || periodKeys.length === 0) return [];
+	return db
+		.selectFrom('region_indicators')
+		.select(['region_code', 'period_key', 'indicator', 'total', 'points', 'holding', 'rebounding'])
+		.where('region_code', 'in', codes)
+		.where('period_key', 'in', periodKeys)
+		.$if(!!indicators, (q) => q.where('indicator', 'in', indicators!))
+		.execute();
+}
+
+/** A point's own rows in the same shape as a region's: points is 1 where it has a value. */
+export async function keptPointRows(db: Db, pointIds: number[], periodKeys: string[], indicators?: string[]) {
+	if (pointIds.length === 0 || periodKeys.length === 0) return [];
+	const rows = await db
+		.selectFrom('point_indicators')
+		.select(['point_id', 'period_key', 'indicator', 'value', 'status'])
+		.where('point_id', 'in', pointIds)
+		.where('period_key', 'in', periodKeys)
+		.$if(!!indicators, (q) => q.where('indicator', 'in', indicators!))
+		.execute();
+	return rows.map((r) => ({
+		point_id: r.point_id,
+		period_key: r.period_key,
+		indicator: r.indicator,
+		total: r.value,
+		points: 1,
+		holding: r.status === 'holding' ? 1 : 0,
+		rebounding: r.status === 'rebounding' ? 1 : 0
+	}));
+}
+
+/** Every indicator of a region (its kept sums) over a range of periods. */
+export async function regionTrend(db: Db, code: string, range: TrendRange = {}): Promise<Trend> {
+	const periods = periodsInRange(await listIndicatorPeriods(db), range);
+	const rows = await keptRegionRows(
+		db,
+		[code],
+		periods.map((p) => p.key)
+	);
+	return { periods, rows: rows.map(toKept) };
+}
+
+export async function pointTrend(db: Db, pointId: number, range: TrendRange = {}): Promise<Trend> {
+	const periods = periodsInRange(await listIndicatorPeriods(db), range);
+	const rows = await keptPointRows(
+		db,
+		[pointId],
+		periods.map((p) => p.key)
+	);
+	return { periods, rows: rows.map(toKept) };
+}

@@ -1,0 +1,416 @@
+// Kept indicator totals: an accepted submission or a register change moves the region's trend in
+// the same transaction, and after any sequence of changes a region's totals are the sums over its
+// points and equal to a rebuild from scratch.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import {
+	acceptSubmission,
+	findSubmission,
+	reopenSubmission,
+	returnSubmission,
+	saveAnswers,
+	submit
+} from '../../src/lib/server/checklists/submissions.service';
+import type { Db } from '../../src/lib/server/db';
+import { recordCertificateCount } from '../../src/lib/server/registers/certificates.service';
+import { addSecondment, recordSecondmentReturn } from '../../src/lib/server/registers/secondments.service';
+import {
+	addSignboard,
+	rehangSignboard,
+	removeSignboard
+} from '../../src/lib/server/registers/signboards.service';
+import { rebuildIndicators, setTrendRule } from '../../src/lib/server/trends/indicators.service';
+import { regionTrend } from '../../src/lib/server/trends/trends.queries';
+import { freshDatabase } from '../helpers/db';
+import {
+	newPoint,
+	newRegionTree,
+	newRound,
+	newSubmission,
+	newTemplate,
+	type RegionTree
+} from '../helpers/factories';
+import { newCertificateItem, newSignboardCategory } from '../helpers/registers';
+
+const definition: ChecklistDefinition = {
+	sections: [
+		{
+			key: 'meetings',
+			title: '会议',
+			items: [
+				{
+					key: 'meetings_attended',
+					kind: 'count',
+					label: '本期参加上级会议几次？',
+					required: true,
+					max: 1000,
+					compliantWhen: { op: 'lte', value: 5 }
+				},
+				{ key: 'data_requests', kind: 'count', label: '填表报数几次？', required: true, max: 1000 }
+			]
+		}
+	]
+};
+
+const quarters = [
+	{ period: '2025-Q1', opensOn: '2025-01-01', dueOn: '2025-04-10' },
+	{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
+	{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
+];
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+	await close?.();
+	close = undefined;
+});
+
+async function setup() {
+	const opened = await freshDatabase();
+	close = opened.close;
+	const db = opened.db;
+	const tree = await newRegionTree(db);
+	const points = [
+		await newPoint(db, tree.village),
+		await newPoint(db, tree.community, 'community'),
+		await newPoint(db, tree.otherVillage)
+	];
+	const { versionId } = await newTemplate(db, definition);
+	const rounds: number[] = [];
+	for (const q of quarters)
+		rounds.push(
+			await newRound(db, versionId, { name: `${q.period}`, periodKind: 'quarter', period: q.period, ...q })
+		);
+	return { db, tree, points, rounds };
+}
+
+function series(trend: Awaited<ReturnType<typeof regionTrend>>, indicator: string) {
+	return trend.periods.map((p) => {
+		const r = trend.rows.find((x) => x.period === p.key && x.indicator === indicator);
+		return r ? { total: r.total, points: r.points } : null;
+	});
+}
+
+describe('kept trends', () => {
+	it('move when a submission is accepted, and back when it is reopened', async () => {
+		const { db, tree, points, rounds } = await setup();
+		const county = () => regionTrend(db, tree.county, { kind: 'quarter' });
+		expect(series(await county(), 'meetings_attended')).toEqual([null, null, null]);
+
+		const id = await newSubmission(
+			db,
+			rounds[0],
+			points[0].id,
+			{ meetings_attended: 8, data_requests: 3 },
+			{ until: 'submitted' }
+		);
+		expect(series(await county(), 'meetings_attended')[0]).toBeNull();
+
+		expect((await acceptSubmission(db, null, id)).ok).toBe(true);
+		expect(series(await county(), 'meetings_attended')[0]).toEqual({ total: 8, points: 1 });
+		expect(series(await regionTrend(db, tree.province, { kind: 'quarter' }), 'meetings_attended')[0]).toEqual(
+			{
+				total: 8,
+				points: 1
+			}
+		);
+		// The sibling county's trend does not see it.
+		expect(
+			series(await regionTrend(db, tree.otherCounty, { kind: 'quarter' }), 'meetings_attended')[0]
+		).toBeNull();
+
+		await newSubmission(db, rounds[0], points[1].id, { meetings_attended: 4, data_requests: 3 });
+		expect(series(await county(), 'meetings_attended')[0]).toEqual({ total: 12, points: 2 });
+		const compliance = (await county()).rows.find(
+			(r) => r.indicator === 'compliance_rate' && r.period === '2025-Q1'
+		);
+		expect(compliance).toMatchObject({ total: 100, points: 2 }); // 0% and 100%
+
+		expect((await reopenSubmission(db, null, id, '数字有误')).ok).toBe(true);
+		expect(series(await county(), 'meetings_attended')[0]).toEqual({ total: 4, points: 1 });
+	});
+
+	it('move when a register changes, from the period of the change on', async () => {
+		const { db, tree, points } = await setup();
+		const kept = await newSignboardCategory(db, { status: 'kept', placement: 'exterior' });
+		const added = await addSignboard(db, null, points[0].id, {
+			text: '村民委员会',
+			categoryId: kept,
+			placement: null,
+			department: null,
+			hungOn: '2025-05-10'
+		});
+		expect(added.ok).toBe(true);
+		const trend = await regionTrend(db, tree.township, { kind: 'quarter' });
+		expect(series(trend, 'signboards_exterior').map((s) => s?.total)).toEqual([0, 1, 1]);
+		// Every target point has register figures, whether or not it submitted.
+		expect(series(trend, 'signboards_exterior').map((s) => s?.points)).toEqual([2, 2, 2]);
+	});
+
+	it('flag a rebound in the region as soon as a cancelled plate goes up again', async () => {
+		const { db, tree, points } = await setup();
+		const cancelled = await newSignboardCategory(db, { status: 'cancelled', placement: 'exterior' });
+		const plate = await addSignboard(db, null, points[0].id, {
+			text: '老龄工作委员会',
+			categoryId: cancelled,
+			placement: null,
+			department: null,
+			hungOn: '2024-12-01'
+		});
+		if (!plate.ok) throw new Error('plate refused');
+		await removeSignboard(db, null, points[0].id, plate.id, { removedOn: '2025-02-01' });
+		const before = await regionTrend(db, tree.county, { kind: 'quarter' });
+		expect(before.rows.find((r) => r.indicator === 'overall' && r.period === '2025-Q3')).toMatchObject({
+			rebounding: 0
+		});
+		await rehangSignboard(db, null, points[0].id, plate.id, { hungOn: '2025-08-01' });
+		const after = await regionTrend(db, tree.county, { kind: 'quarter' });
+		expect(after.rows.find((r) => r.indicator === 'overall' && r.period === '2025-Q3')).toMatchObject({
+			rebounding: 1,
+			holding: 1
+		});
+		expect(
+			after.rows.find((r) => r.indicator === 'signboards_rehung' && r.period === '2025-Q3')
+		).toMatchObject({
+			total: 1,
+			rebounding: 1
+		});
+	});
+
+	it('re-evaluate every point when an admin changes the rule', async () => {
+		const { db, tree, points, rounds } = await setup();
+		await newSubmission(db, rounds[0], points[0].id, { meetings_attended: 10, data_requests: 1 });
+		await newSubmission(db, rounds[1], points[0].id, { meetings_attended: 13, data_requests: 1 });
+		const q2 = async () =>
+			(await regionTrend(db, tree.county, { kind: 'quarter' })).rows.find(
+				(r) => r.indicator === 'meetings_attended' && r.period === '2025-Q2'
+			);
+		expect(await q2()).toMatchObject({ rebounding: 1 });
+		await setTrendRule(db, null, { baselinePeriod: null, cancelledThreshold: 0, relativeThresholdPct: 50 });
+		expect(await q2()).toMatchObject({ rebounding: 0, holding: 1 });
+		// With the baseline moved to Q2, Q2 is where the point starts: holding.
+		await setTrendRule(db, null, {
+			baselinePeriod: '2025-Q2',
+			cancelledThreshold: 0,
+			relativeThresholdPct: 20
+		});
+		expect(await q2()).toMatchObject({ rebounding: 0, holding: 1 });
+	});
+});
+
+// ---- The property: totals are sums, and equal to a rebuild --------------------------------
+
+type Op =
+	| { kind: 'answer'; point: number; round: number; meetings: number; then: 'accept' | 'return' | 'reopen' }
+	| { kind: 'plate'; point: number; cancelled: boolean; day: number }
+	| { kind: 'remove' | 'rehang'; point: number; day: number }
+	| { kind: 'second'; point: number; approved: boolean; day: number }
+	| { kind: 'return'; point: number; day: number }
+	| { kind: 'count'; point: number; quarter: number; issued: number };
+
+const point = fc.integer({ min: 0, max: 2 });
+const day = fc.integer({ min: 0, max: 300 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+	fc.record({
+		kind: fc.constant('answer' as const),
+		point,
+		round: fc.integer({ min: 0, max: 2 }),
+		meetings: fc.integer({ min: 0, max: 30 }),
+		then: fc.constantFrom('accept' as const, 'return' as const, 'reopen' as const)
+	}),
+	fc.record({ kind: fc.constant('plate' as const), point, cancelled: fc.boolean(), day }),
+	fc.record({ kind: fc.constantFrom('remove' as const, 'rehang' as const), point, day }),
+	fc.record({ kind: fc.constant('second' as const), point, approved: fc.boolean(), day }),
+	fc.record({ kind: fc.constant('return' as const), point, day }),
+	fc.record({
+		kind: fc.constant('count' as const),
+		point,
+		quarter: fc.integer({ min: 0, max: 2 }),
+		issued: fc.integer({ min: 0, max: 5 })
+	})
+);
+
+const dateOf = (day: number) =>
+	new Date(Date.parse('2025-01-01T00:00:00Z') + day * 86_400_000).toISOString().slice(0, 10);
+
+async function apply(
+	db: Db,
+	ids: { points: number[]; rounds: number[]; kept: number; cancelled: number; item: number },
+	o: Op
+) {
+	const pointId = ids.points[o.point];
+	switch (o.kind) {
+		case 'answer': {
+			const roundId = ids.rounds[o.round];
+			const existing = await findSubmission(db, roundId, pointId);
+			if (existing?.status === 'accepted') {
+				if (o.then === 'reopen') await reopenSubmission(db, null, existing.id, '复核');
+				return;
+			}
+			if (existing?.status !== 'submitted') {
+				const saved = await saveAnswers(db, null, {
+					roundId,
+					pointId,
+					expectedVersion: existing?.version ?? null,
+					raw: { meetings_attended: String(o.meetings), data_requests: '2' },
+					notes: { meetings_attended: '核实无误' }
+				});
+				if (!saved.ok) return;
+				const sent = await submit(db, null, {
+					roundId,
+					pointId,
+					expectedVersion: saved.version,
+					clientToken: null
+				});
+				if (!sent.ok) return;
+			}
+			const s = (await findSubmission(db, roundId, pointId))!;
+			if (o.then === 'accept') await acceptSubmission(db, null, s.id);
+			else if (o.then === 'return') await returnSubmission(db, null, s.id, '请核实');
+			return;
+		}
+		case 'plate':
+			await addSignboard(db, null, pointId, {
+				text: '标牌',
+				categoryId: o.cancelled ? ids.cancelled : ids.kept,
+				placement: null,
+				department: null,
+				hungOn: dateOf(o.day)
+			});
+			return;
+		case 'remove':
+		case 'rehang': {
+			const board = await db
+				.selectFrom('signboards')
+				.select('id')
+				.where('point_id', '=', pointId)
+				.where('state', '=', o.kind === 'remove' ? 'hung' : 'removed')
+				.orderBy('id')
+				.executeTakeFirst();
+			if (!board) return;
+			if (o.kind === 'remove')
+				await removeSignboard(db, null, pointId, board.id, { removedOn: dateOf(o.day) });
+			else await rehangSignboard(db, null, pointId, board.id, { hungOn: dateOf(o.day) });
+			return;
+		}
+		case 'second':
+			await addSecondment(db, null, pointId, {
+				personName: '张三',
+				post: null,
+				borrowingUnit: '县民政局',
+				startDate: dateOf(o.day),
+				expectedEnd: null,
+				approved: o.approved,
+				approvalRef: o.approved ? '民发〔2025〕1号' : null
+			});
+			return;
+		case 'return': {
+			const s = await db
+				.selectFrom('secondments')
+				.select(['id', 'start_date'])
+				.where('point_id', '=', pointId)
+				.where('return_date', 'is', null)
+				.executeTakeFirst();
+			if (s) await recordSecondmentReturn(db, null, pointId, s.id, { returnDate: dateOf(o.day) });
+			return;
+		}
+		case 'count':
+			await recordCertificateCount(db, null, pointId, {
+				itemId: ids.item,
+				periodKind: 'quarter',
+				period: quarters[o.quarter].period,
+				issued: o.issued
+			});
+	}
+}
+
+type Sums = Map<string, [number, number, number, number]>;
+
+async function regionRows(db: Db): Promise<Sums> {
+	const rows = await db.selectFrom('region_indicators').selectAll().execute();
+	return new Map(
+		rows
+			.filter((r) => r.points !== 0 || r.total !== 0 || r.holding !== 0 || r.rebounding !== 0)
+			.map((r) => [
+				`${r.region_code}|${r.period_key}|${r.indicator}`,
+				[r.total, r.points, r.holding, r.rebounding]
+			])
+	);
+}
+
+/** The same sums computed straight from the point rows and the region codes. */
+async function sumsOverPoints(db: Db, tree: RegionTree): Promise<Sums> {
+	const rows = await db
+		.selectFrom('point_indicators as pi')
+		.innerJoin('points as p', 'p.id', 'pi.point_id')
+		.select(['p.region_code', 'pi.period_key', 'pi.indicator', 'pi.value', 'pi.status'])
+		.execute();
+	const sums: Sums = new Map();
+	const regions = [
+		tree.province,
+		tree.city,
+		tree.county,
+		tree.otherCounty,
+		tree.township,
+		`${tree.province}0105001`
+	];
+	for (const r of rows) {
+		for (const code of regions.filter((c) => r.region_code.startsWith(c))) {
+			const key = `${code}|${r.period_key}|${r.indicator}`;
+			const s = sums.get(key) ?? [0, 0, 0, 0];
+			s[0] += r.value;
+			s[1] += 1;
+			s[2] += r.status === 'holding' ? 1 : 0;
+			s[3] += r.status === 'rebounding' ? 1 : 0;
+			sums.set(key, s);
+		}
+	}
+	return sums;
+}
+
+function expectSame(actual: Sums, expected: Sums) {
+	const round = (m: Sums) =>
+		Object.fromEntries([...m].map(([k, v]) => [k, v.map((x) => Math.round(x * 1000) / 1000)]).sort());
+	expect(round(actual)).toEqual(round(expected));
+}
+
+describe('kept totals (property)', () => {
+	it('equal the sums over the points, and a rebuild, after any sequence of changes', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+				const { db, tree, points, rounds } = await setup();
+				const ids = {
+					points: points.map((p) => p.id),
+					rounds,
+					kept: await newSignboardCategory(db, { status: 'kept', placement: 'interior' }),
+					cancelled: await newSignboardCategory(db, { status: 'cancelled', placement: 'exterior' }),
+					item: await newCertificateItem(db, { status: 'cancelled' })
+				};
+				for (const o of ops) await apply(db, ids, o);
+				const kept = await regionRows(db);
+				expectSame(kept, await sumsOverPoints(db, tree));
+				const pointRows = await db
+					.selectFrom('point_indicators')
+					.selectAll()
+					.orderBy('point_id')
+					.orderBy('period_key')
+					.orderBy('indicator')
+					.execute();
+				await rebuildIndicators(db);
+				expect(
+					await db
+						.selectFrom('point_indicators')
+						.selectAll()
+						.orderBy('point_id')
+						.orderBy('period_key')
+						.orderBy('indicator')
+						.execute()
+				).toEqual(pointRows);
+				expectSame(await regionRows(db), kept);
+				await close?.();
+				close = undefined;
+			}),
+			{ numRuns: 25, seed: 20261122 }
+		);
+	}, 120_000);
+});
