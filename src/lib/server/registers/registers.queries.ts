@@ -1,6 +1,7 @@
 // Reads across the three registers: the figures a checklist round needs, a point's timeline, and
 // the lists reviewers and analysts filter across their subtree.
 import { sql } from 'kysely';
+import { registerValues, type RegisterData } from '../../domain/indicators';
 import { chinaDate } from '../../domain/periods';
 import { isCertificateViolation, signboardEventFlag } from '../../domain/registers';
 import type { Db } from '../db';
@@ -26,55 +27,77 @@ export async function registerFigures(
 	periodStart: string,
 	periodEnd: string
 ): Promise<RegisterFigures> {
-	const events = await db
-		.selectFrom('signboard_events as e')
-		.innerJoin('signboards as s', 's.id', 'e.signboard_id')
-		.innerJoin('signboard_categories as c', 'c.id', 's.category_id')
-		.select(['s.id', 's.placement', 'c.status as categoryStatus', 'e.kind', 'e.on_date as onDate'])
-		.where('s.point_id', '=', pointId)
-		.where('e.on_date', '<=', periodEnd)
-		.orderBy('e.on_date')
-		.orderBy('e.id')
-		.execute();
-	const latest = new Map<number, (typeof events)[number]>();
-	let rehung = false;
-	for (const e of events) {
-		latest.set(e.id, e);
-		// Hanging a kept (规范保留) plate again is no burden; a cancelled one is a rebound.
-		if (e.kind === 'rehung' && e.categoryStatus === 'cancelled' && e.onDate >= periodStart) rehung = true;
-	}
-	let exterior = 0;
-	let interior = 0;
-	for (const e of latest.values()) {
-		if (e.kind === 'removed') continue;
-		if (e.categoryStatus === 'cancelled') rehung = true;
-		if (e.placement === 'exterior') exterior++;
-		else interior++;
-	}
-	const issued = await db
-		.selectFrom('certificate_counts as n')
-		.innerJoin('certificate_items as i', 'i.id', 'n.item_id')
-		.select((eb) => eb.fn.sum<number>('n.issued').as('total'))
-		.where('n.point_id', '=', pointId)
-		.where('i.status', '=', 'cancelled')
-		.where('n.period_start', '>=', periodStart)
-		.where('n.period_end', '<=', periodEnd)
-		.executeTakeFirst();
-	const seconded = await db
-		.selectFrom('secondments')
-		.select('approved')
-		.where('point_id', '=', pointId)
-		.where('start_date', '<=', periodEnd)
-		.where((eb) => eb.or([eb('return_date', 'is', null), eb('return_date', '>', periodEnd)]))
-		.execute();
+	const data = (await loadRegisterData(db, [pointId])).get(pointId) ?? emptyRegisterData();
+	const v = registerValues(data, { start: periodStart, end: periodEnd });
 	return {
-		signboardsExterior: exterior,
-		signboardsInterior: interior,
-		signboardsRehung: rehung,
-		certificatesCancelledIssued: Number(issued?.total ?? 0),
-		secondmentsActive: seconded.length,
-		secondmentsUnapproved: seconded.filter((s) => s.approved === 0).length
+		signboardsExterior: v.signboards_exterior,
+		signboardsInterior: v.signboards_interior,
+		signboardsRehung: v.signboards_rehung > 0 || v.signboards_cancelled_hung > 0,
+		certificatesCancelledIssued: v.certificates_cancelled_issued,
+		secondmentsActive: v.secondments_active,
+		secondmentsUnapproved: v.secondments_unapproved
 	};
+}
+
+export const emptyRegisterData = (): RegisterData => ({
+	boardEvents: [],
+	certificateCounts: [],
+	secondments: []
+});
+
+/** What the register rules need to know about each point, in three queries for any number of points. */
+export async function loadRegisterData(db: Db, pointIds: number[]): Promise<Map<number, RegisterData>> {
+	const out = new Map<number, RegisterData>();
+	if (pointIds.length === 0) return out;
+	const [boardRows, countRows, secondmentRows] = await Promise.all([
+		db
+			.selectFrom('signboard_events as e')
+			.innerJoin('signboards as b', 'b.id', 'e.signboard_id')
+			.innerJoin('signboard_categories as c', 'c.id', 'b.category_id')
+			.select(['b.point_id', 'b.id', 'b.placement', 'c.status', 'e.kind', 'e.on_date'])
+			.where('b.point_id', 'in', pointIds)
+			.orderBy('e.on_date')
+			.orderBy('e.id')
+			.execute(),
+		db
+			.selectFrom('certificate_counts as n')
+			.innerJoin('certificate_items as i', 'i.id', 'n.item_id')
+			.select(['n.point_id', 'n.period_start', 'n.period_end', 'n.issued', 'i.status'])
+			.where('n.point_id', 'in', pointIds)
+			.execute(),
+		db
+			.selectFrom('secondments')
+			.select(['point_id', 'start_date', 'return_date', 'approved'])
+			.where('point_id', 'in', pointIds)
+			.execute()
+	]);
+	const of = (pointId: number) => {
+		let r = out.get(pointId);
+		if (!r) out.set(pointId, (r = emptyRegisterData()));
+		return r;
+	};
+	for (const e of boardRows)
+		of(e.point_id).boardEvents.push({
+			signboardId: e.id,
+			placement: e.placement,
+			categoryStatus: e.status,
+			kind: e.kind,
+			onDate: e.on_date
+		});
+	for (const c of countRows)
+		of(c.point_id).certificateCounts.push({
+			periodStart: c.period_start,
+			periodEnd: c.period_end,
+			issued: c.issued,
+			cancelled: c.status === 'cancelled'
+		});
+	for (const s of secondmentRows)
+		of(s.point_id).secondments.push({
+			startDate: s.start_date,
+			returnDate: s.return_date,
+			approved: s.approved === 1
+		});
+	return out;
 }
 
 /** Plates hung again (rebounds) between two dates, inclusive, oldest first. */

@@ -9,13 +9,13 @@ import {
 	pointIndicatorRows,
 	type PeriodInput,
 	type PointIndicatorRow,
-	type RegisterData,
 	type TrendRule
 } from '../../domain/indicators';
 import { lineageOf } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
+import { emptyRegisterData, loadRegisterData } from '../registers/registers.queries';
 import type { IndicatorPeriodsTable, PointIndicatorsTable, RegionIndicatorsTable } from '../db/schema';
 
 const RULE_KEY = 'trend_rule';
@@ -178,7 +178,7 @@ async function refreshPoints(
 			});
 			const computed = pointIndicatorRows(
 				dedupePeriods(periods),
-				data.registers.get(point.id) ?? emptyRegisters(),
+				data.registers.get(point.id) ?? emptyRegisterData(),
 				rule,
 				baselineStart
 			).map((r) => toRow(point.id, r));
@@ -254,8 +254,6 @@ function dedupePeriods(periods: PeriodInput[]): PeriodInput[] {
 	return [...byKey.values()];
 }
 
-const emptyRegisters = (): RegisterData => ({ boardEvents: [], certificateCounts: [], secondments: [] });
-
 interface TargetPeriod {
 	roundId: number;
 	versionId: number;
@@ -266,7 +264,7 @@ interface TargetPeriod {
 }
 
 async function loadChunk(trx: Db, chunk: number[]) {
-	const [points, targetRows, answerRows, boardRows, countRows, secondmentRows] = await Promise.all([
+	const [points, targetRows, answerRows, registers] = await Promise.all([
 		trx.selectFrom('points').select(['id', 'region_code']).where('id', 'in', chunk).execute(),
 		trx
 			.selectFrom('round_targets as t')
@@ -289,26 +287,7 @@ async function loadChunk(trx: Db, chunk: number[]) {
 			.where('s.point_id', 'in', chunk)
 			.where('s.status', '=', 'accepted')
 			.execute(),
-		trx
-			.selectFrom('signboard_events as e')
-			.innerJoin('signboards as b', 'b.id', 'e.signboard_id')
-			.innerJoin('signboard_categories as c', 'c.id', 'b.category_id')
-			.select(['b.point_id', 'b.id', 'b.placement', 'c.status', 'e.kind', 'e.on_date'])
-			.where('b.point_id', 'in', chunk)
-			.orderBy('e.on_date')
-			.orderBy('e.id')
-			.execute(),
-		trx
-			.selectFrom('certificate_counts as n')
-			.innerJoin('certificate_items as i', 'i.id', 'n.item_id')
-			.select(['n.point_id', 'n.period_start', 'n.period_end', 'n.issued', 'i.status'])
-			.where('n.point_id', 'in', chunk)
-			.execute(),
-		trx
-			.selectFrom('secondments')
-			.select(['point_id', 'start_date', 'return_date', 'approved'])
-			.where('point_id', 'in', chunk)
-			.execute()
+		loadRegisterData(trx, chunk)
 	]);
 
 	const targets = new Map<number, TargetPeriod[]>();
@@ -331,34 +310,6 @@ async function loadChunk(trx: Db, chunk: number[]) {
 		if (!s) submissions.set(key, (s = { id: a.id, answers: {} }));
 		s.answers[a.item_key] = JSON.parse(a.value) as AnswerValue;
 	}
-
-	const registers = new Map<number, RegisterData>();
-	const of = (pointId: number) => {
-		let r = registers.get(pointId);
-		if (!r) registers.set(pointId, (r = emptyRegisters()));
-		return r;
-	};
-	for (const e of boardRows)
-		of(e.point_id).boardEvents.push({
-			signboardId: e.id,
-			placement: e.placement,
-			categoryStatus: e.status,
-			kind: e.kind,
-			onDate: e.on_date
-		});
-	for (const c of countRows)
-		of(c.point_id).certificateCounts.push({
-			periodStart: c.period_start,
-			periodEnd: c.period_end,
-			issued: c.issued,
-			cancelled: c.status === 'cancelled'
-		});
-	for (const s of secondmentRows)
-		of(s.point_id).secondments.push({
-			startDate: s.start_date,
-			returnDate: s.return_date,
-			approved: s.approved === 1
-		});
 
 	return { points, targets, periods: [...periods.values()], versionIds, submissions, registers };
 }
