@@ -359,7 +359,7 @@ async function reboundsAt(db: Db, scope: Scope, period: string): Promise<Dashboa
 			toValue: r.value,
 			evidence: r.submissionId ? 'answer' : 'register',
 			evidenceHref: r.submissionId
-				? `/submissions/${r.submissionId}#item-${r.indicator}`
+				? `/submissions/${r.submissionId}${r.indicator === 'compliance_rate' ? '' : `#item-${r.indicator}`}`
 				: `/points/${r.pointId}/registers/timeline`
 		}))
 	};
