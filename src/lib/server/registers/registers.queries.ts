@@ -278,6 +278,8 @@ export interface RegisterFilter {
 	from?: string | null;
 	to?: string | null;
 	page?: number;
+	/** Every row, unpaged (exports). */
+	all?: boolean;
 }
 
 const pageOf = (f: RegisterFilter) => ({
@@ -335,15 +337,16 @@ export async function listSignboardRows(db: Db, f: RegisterFilter) {
 		.$if(!!f.to, (q) => q.where(lastDate, '<=', f.to!))
 		.orderBy('p.region_code')
 		.orderBy('s.id')
-		.limit(pageOf(f).limit)
-		.offset(pageOf(f).offset)
+		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
 		.execute();
 	const list: SignboardListRow[] = rows.map((r) => ({
 		...r,
 		rehung: Number(r.rehung) === 1,
 		rebound: r.state === 'hung' && (r.categoryStatus === 'cancelled' || Number(r.rehung) === 1)
 	}));
-	return { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return f.all
+		? { rows: list, hasMore: false }
+		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
 }
 
 export interface CertificateListRow {
@@ -393,14 +396,15 @@ export async function listCertificateRows(db: Db, f: RegisterFilter) {
 		.orderBy('n.period_start', 'desc')
 		.orderBy('p.region_code')
 		.orderBy('i.name')
-		.limit(pageOf(f).limit)
-		.offset(pageOf(f).offset)
+		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
 		.execute();
 	const list: CertificateListRow[] = rows.map((r) => ({
 		...r,
 		violation: isCertificateViolation({ itemStatus: r.itemStatus, issued: r.issued })
 	}));
-	return { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return f.all
+		? { rows: list, hasMore: false }
+		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
 }
 
 export interface SecondmentListRow extends SecondmentView {
@@ -432,8 +436,7 @@ export async function listSecondmentRows(db: Db, f: RegisterFilter, today = chin
 		.orderBy('p.region_code')
 		.orderBy('s.start_date', 'desc')
 		.orderBy('s.id')
-		.limit(pageOf(f).limit)
-		.offset(pageOf(f).offset)
+		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
 		.execute();
 	const list: SecondmentListRow[] = rows.map((r) => ({
 		...toSecondmentView(r, today),
@@ -441,5 +444,7 @@ export async function listSecondmentRows(db: Db, f: RegisterFilter, today = chin
 		pointName: r.pointName,
 		regionCode: r.regionCode
 	}));
-	return { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return f.all
+		? { rows: list, hasMore: false }
+		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
 }

@@ -1,0 +1,500 @@
+// Everything the quarterly report says, read once for a region and a quarter. The Word, Excel,
+// CSV and print renderings all take this one object, so they cannot disagree with each other or
+// with the dashboard (the figures come from the same kept totals and the same rule).
+import { allItems, type AnswerValue, type Answers, type ChecklistDefinition } from '../../domain/checklist';
+import { INDICATORS, OVERALL, type IndicatorKey } from '../../domain/indicators';
+import { chinaDate, periodRange } from '../../domain/periods';
+import type { DashboardData, ReboundView } from '../../domain/trend-view';
+import type { Viewer } from '../auth/access';
+import { listTargets, rateByChild, rateOf, type Rate } from '../checklists/reporting.queries';
+import type { Db } from '../db';
+import {
+	listCertificateRows,
+	listSecondmentRows,
+	listSignboardRows,
+	type CertificateListRow,
+	type SecondmentListRow,
+	type SignboardListRow
+} from '../registers/registers.queries';
+import { loadDashboard } from '../trends/dashboard';
+import { listIndicatorPeriods } from '../trends/indicators.service';
+import { keptPointRows, keptRegionRows } from '../trends/trends.queries';
+
+export interface ReportRequest {
+	regionCode: string;
+	/** `2026-Q3`. */
+	quarter: string;
+	/** The issuing office as printed under the title; defaults from the region's name. */
+	issuer?: string;
+	issuedOn?: string;
+}
+
+export interface IndicatorFigure {
+	indicator: IndicatorKey;
+	latest: number | null;
+	previous: number | null;
+	baseline: number | null;
+	holding: number;
+	rebounding: number;
+	/** Points with a value in the report's period. */
+	points: number;
+}
+
+export interface ChildTable {
+	code: string;
+	name: string;
+	pointId: number | null;
+	figures: IndicatorFigure[];
+	holding: number;
+	rebounding: number;
+}
+
+export interface ReportingByChild extends Rate {
+	code: string;
+	name: string;
+}
+
+export interface BurdenNote {
+	pointName: string;
+	regionCode: string;
+	text: string;
+}
+
+export interface SubmissionRow {
+	submissionId: number;
+	pointId: number;
+	pointName: string;
+	regionCode: string;
+	roundName: string;
+	period: string;
+	status: string;
+	late: boolean;
+	submittedAt: string | null;
+	reviewedAt: string | null;
+	answers: Answers;
+}
+
+export interface LateOrMissingRow {
+	pointName: string;
+	regionCode: string;
+	roundName: string;
+	dueOn: string;
+	state: 'late' | 'missing';
+	submittedAt: string | null;
+}
+
+export interface ReportData {
+	title: string;
+	issuer: string;
+	issuedOn: string;
+	region: { code: string; name: string; level: number };
+	quarter: { key: string; start: string; end: string };
+	/** The period the figures are as of (the quarter, or its last month with data), and the ones compared. */
+	period: string | null;
+	previousPeriod: string | null;
+	baselinePeriod: string | null;
+	/** The dashboard's view ending at the report's period: trends for the charts, the rule. */
+	view: DashboardData;
+	indicators: IndicatorFigure[];
+	overall: { holding: number; rebounding: number; points: number };
+	reporting: (Rate & { rounds: string[] }) | null;
+	reportingByChild: ReportingByChild[];
+	childTables: ChildTable[];
+	rebounds: ReboundView[];
+	burdens: BurdenNote[];
+	/** Every checklist item of the quarter's templates, in template order, for one column each. */
+	items: { key: string; label: string; section: string }[];
+	submissions: SubmissionRow[];
+	signboards: SignboardListRow[];
+	certificates: CertificateListRow[];
+	secondments: SecondmentListRow[];
+	lateOrMissing: LateOrMissingRow[];
+	/** Names of every region in scope above the points (province to township), for columns. */
+	regionNames: Record<string, string>;
+}
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+export const isQuarterKey = (v: string) => QUARTER.test(v);
+
+/** The quarter's label in Chinese, e.g. 2026年第3季度. */
+export const quarterLabel = (key: string) => key.replace(QUARTER, '$1年第$2季度');
+
+export async function loadReportData(db: Db, user: Viewer, request: ReportRequest): Promise<ReportData> {
+	const range = periodRange('quarter', request.quarter);
+	if (!range) throw new Error(`not a quarter: ${request.quarter}`);
+	const region = await db
+		.selectFrom('regions')
+		.select(['code', 'name', 'level'])
+		.where('code', '=', request.regionCode)
+		.executeTakeFirstOrThrow();
+	const within = region.code;
+
+	// Quarterly periods when the quarter had a quarterly round; otherwise its months.
+	const periods = (await listIndicatorPeriods(db)).filter(
+		(p) => p.start >= range.start && p.end <= range.end
+	);
+	const kind = periods.some((p) => p.kind === 'quarter') ? 'quarter' : (periods.at(-1)?.kind ?? 'quarter');
+	const inQuarter = periods.filter((p) => p.kind === kind);
+	const params = new URLSearchParams({ kind, i: 'signboards_exterior,meetings_attended,data_requests' });
+	if (inQuarter.length) params.set('to', inQuarter.at(-1)!.key);
+	const view = await loadDashboard(db, user, { kind: 'region', code: within }, params);
+
+	const period =
+		view.overall.period && inQuarter.some((p) => p.key === view.overall.period)
+			? view.overall.period
+			: (inQuarter.at(-1)?.key ?? null);
+	const shownIdx = view.shown.findIndex((p) => p.key === period);
+	const previousPeriod = shownIdx > 0 ? view.shown[shownIdx - 1].key : null;
+	const baselinePeriod = view.baselinePeriod;
+	const keys = [period, previousPeriod, baselinePeriod].filter((k): k is string => !!k);
+
+	const own = await keptRegionRows(db, [within], keys);
+	const indicators = figures(own, period, previousPeriod, baselinePeriod);
+	const overallRow = own.find((r) => r.period_key === period && r.indicator === OVERALL);
+
+	const rounds = await db
+		.selectFrom('rounds')
+		.select(['id', 'name', 'due_on', 'template_version_id', 'period_start', 'period_end'])
+		.where('status', '!=', 'draft')
+		.where('period_start', '>=', range.start)
+		.where('period_end', '<=', range.end)
+		.orderBy('period_start')
+		.orderBy('id')
+		.execute();
+
+	const [
+		children,
+		targetsByRound,
+		rebounds,
+		definitions,
+		signboards,
+		certificates,
+		secondments,
+		regionNames
+	] = await Promise.all([
+		childTables(db, region, keys, period, previousPeriod, baselinePeriod),
+		Promise.all(rounds.map((r) => listTargets(db, r.id, within))),
+		allRebounds(db, within, period),
+		db
+			.selectFrom('template_versions')
+			.select(['id', 'definition'])
+			.where('id', 'in', rounds.length ? [...new Set(rounds.map((r) => r.template_version_id))] : [-1])
+			.orderBy('id')
+			.execute(),
+		listSignboardRows(db, { within, all: true }),
+		listCertificateRows(db, { within, all: true, from: range.start, to: range.end }),
+		listSecondmentRows(db, { within, all: true }, range.end < chinaDate() ? range.end : chinaDate()),
+		namesInScope(db, within)
+	]);
+
+	const allTargets = targetsByRound.flat();
+	const reporting = allTargets.length ? { ...rateOf(allTargets), rounds: rounds.map((r) => r.name) } : null;
+	const childNames = new Map(children.map((c) => [c.code, c.name]));
+	const reportingByChild: ReportingByChild[] = rateByChild(allTargets, within).map((r) => ({
+		...r,
+		name: childNames.get(r.code) ?? regionNames[r.code] ?? r.code
+	}));
+
+	const items = itemsOf(definitions.map((d) => JSON.parse(d.definition) as ChecklistDefinition));
+	const submissions = await submissionRows(
+		db,
+		within,
+		rounds.map((r) => r.id),
+		new Map(rounds.map((r) => [r.id, r]))
+	);
+	const burdens: BurdenNote[] = submissions
+		.filter((s) => typeof s.answers.heaviest_burden === 'string' && s.answers.heaviest_burden.trim() !== '')
+		.map((s) => ({
+			pointName: s.pointName,
+			regionCode: s.regionCode,
+			text: String(s.answers.heaviest_burden).trim()
+		}));
+
+	const lateOrMissing: LateOrMissingRow[] = [];
+	rounds.forEach((round, i) => {
+		for (const t of targetsByRound[i]) {
+			if (t.submittedAt && !t.late) continue;
+			lateOrMissing.push({
+				pointName: t.name,
+				regionCode: t.regionCode,
+				roundName: round.name,
+				dueOn: round.due_on,
+				state: t.submittedAt ? 'late' : 'missing',
+				submittedAt: t.submittedAt
+			});
+		}
+	});
+
+	const issuer = request.issuer?.trim() || `${region.name}整治形式主义为基层减负专项工作机制办公室`;
+	return {
+		title: `${region.name}${quarterLabel(request.quarter)}基层减负观测情况报告`,
+		issuer,
+		issuedOn: request.issuedOn ?? chinaDate(),
+		region,
+		quarter: { key: request.quarter, ...range },
+		period,
+		previousPeriod,
+		baselinePeriod,
+		view,
+		indicators,
+		overall: {
+			holding: overallRow?.holding ?? 0,
+			rebounding: overallRow?.rebounding ?? 0,
+			points: overallRow?.points ?? 0
+		},
+		reporting,
+		reportingByChild,
+		childTables: children,
+		rebounds,
+		burdens,
+		items,
+		submissions,
+		signboards: signboards.rows,
+		certificates: certificates.rows,
+		secondments: secondments.rows,
+		lateOrMissing,
+		regionNames
+	};
+}
+
+interface Kept {
+	period_key: string;
+	indicator: string;
+	total: number;
+	points: number;
+	holding: number;
+	rebounding: number;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function figures(
+	rows: Kept[],
+	period: string | null,
+	previous: string | null,
+	baseline: string | null
+): IndicatorFigure[] {
+	const mean = (p: string | null, indicator: string) => {
+		const r = p ? rows.find((x) => x.period_key === p && x.indicator === indicator) : undefined;
+		return r && r.points > 0 ? round1(r.total / r.points) : null;
+	};
+	return INDICATORS.map((def) => {
+		const at = rows.find((x) => x.period_key === period && x.indicator === def.key);
+		return {
+			indicator: def.key,
+			latest: mean(period, def.key),
+			previous: mean(previous, def.key),
+			baseline: mean(baseline, def.key),
+			holding: at?.holding ?? 0,
+			rebounding: at?.rebounding ?? 0,
+			points: at?.points ?? 0
+		};
+	});
+}
+
+async function childTables(
+	db: Db,
+	region: { code: string; level: number },
+	keys: string[],
+	period: string | null,
+	previous: string | null,
+	baseline: string | null
+): Promise<ChildTable[]> {
+	if (keys.length === 0) return [];
+	if (region.level >= 4) {
+		const points = await db
+			.selectFrom('points')
+			.innerJoin('regions', 'regions.code', 'points.region_code')
+			.select(['points.id', 'regions.code', 'regions.name'])
+			.where('points.region_code', 'like', `${region.code}%`)
+			.orderBy('regions.code')
+			.execute();
+		const rows = await keptPointRows(
+			db,
+			points.map((p) => p.id),
+			keys
+		);
+		return points
+			.map((p) =>
+				tableOf(
+					p.code,
+					p.name,
+					p.id,
+					rows.filter((r) => r.point_id === p.id),
+					period,
+					previous,
+					baseline
+				)
+			)
+			.filter((t): t is ChildTable => t !== null);
+	}
+	const regions = await db
+		.selectFrom('regions')
+		.select(['code', 'name'])
+		.where('parent_code', '=', region.code)
+		.orderBy('code')
+		.execute();
+	const rows = await keptRegionRows(
+		db,
+		regions.map((r) => r.code),
+		keys
+	);
+	return regions
+		.map((r) =>
+			tableOf(
+				r.code,
+				r.name,
+				null,
+				rows.filter((x) => x.region_code === r.code),
+				period,
+				previous,
+				baseline
+			)
+		)
+		.filter((t): t is ChildTable => t !== null);
+}
+
+function tableOf(
+	code: string,
+	name: string,
+	pointId: number | null,
+	rows: Kept[],
+	period: string | null,
+	previous: string | null,
+	baseline: string | null
+): ChildTable | null {
+	if (rows.length === 0) return null;
+	const overall = rows.find((r) => r.period_key === period && r.indicator === OVERALL);
+	return {
+		code,
+		name,
+		pointId,
+		figures: figures(rows, period, previous, baseline),
+		holding: overall?.holding ?? 0,
+		rebounding: overall?.rebounding ?? 0
+	};
+}
+
+async function allRebounds(db: Db, within: string, period: string | null): Promise<ReboundView[]> {
+	if (!period) return [];
+	const rows = await db
+		.selectFrom('point_indicators as pi')
+		.innerJoin('points as p', 'p.id', 'pi.point_id')
+		.innerJoin('regions as r', 'r.code', 'p.region_code')
+		.select([
+			'p.id as pointId',
+			'r.name as pointName',
+			'p.region_code as regionCode',
+			'pi.indicator',
+			'pi.period_key as period',
+			'pi.value',
+			'pi.best',
+			'pi.best_period as bestPeriod',
+			'pi.submission_id as submissionId'
+		])
+		.where('pi.period_key', '=', period)
+		.where('pi.status', '=', 'rebounding')
+		.where('pi.indicator', '!=', OVERALL)
+		.where('p.region_code', 'like', `${within}%`)
+		.orderBy('p.region_code')
+		.orderBy('pi.indicator')
+		.execute();
+	return rows.map((r) => ({
+		pointId: r.pointId,
+		pointName: r.pointName,
+		regionCode: r.regionCode,
+		indicator: r.indicator as IndicatorKey,
+		period: r.period,
+		fromValue: r.best ?? r.value,
+		fromPeriod: r.bestPeriod ?? r.period,
+		toValue: r.value,
+		evidence: r.submissionId ? 'answer' : 'register',
+		evidenceHref: r.submissionId
+			? `/submissions/${r.submissionId}`
+			: `/points/${r.pointId}/registers/timeline`
+	}));
+}
+
+function itemsOf(definitions: ChecklistDefinition[]) {
+	const seen = new Map<string, { key: string; label: string; section: string }>();
+	for (const def of definitions)
+		for (const section of def.sections)
+			for (const item of allItems({ sections: [section] }))
+				if (!seen.has(item.key))
+					seen.set(item.key, { key: item.key, label: item.label, section: section.title });
+	return [...seen.values()];
+}
+
+/** Every submitted (or accepted, or returned) checklist of the quarter's rounds in scope. */
+async function submissionRows(
+	db: Db,
+	within: string,
+	roundIds: number[],
+	rounds: Map<number, { name: string; period_start: string; period_end: string }>
+): Promise<SubmissionRow[]> {
+	if (roundIds.length === 0) return [];
+	const subs = await db
+		.selectFrom('submissions as s')
+		.innerJoin('points as p', 'p.id', 's.point_id')
+		.innerJoin('regions as r', 'r.code', 'p.region_code')
+		.select([
+			's.id',
+			's.round_id',
+			's.status',
+			's.late',
+			's.submitted_at',
+			's.reviewed_at',
+			'p.id as pointId',
+			'r.name as pointName',
+			'p.region_code as regionCode'
+		])
+		.where('s.round_id', 'in', roundIds)
+		.where('s.submitted_at', 'is not', null)
+		.where('p.region_code', 'like', `${within}%`)
+		.orderBy('p.region_code')
+		.orderBy('s.round_id')
+		.execute();
+	const answers = new Map<number, Answers>();
+	const rows = await db
+		.selectFrom('answers as a')
+		.innerJoin('submissions as s', 's.id', 'a.submission_id')
+		.innerJoin('points as p', 'p.id', 's.point_id')
+		.select(['a.submission_id', 'a.item_key', 'a.value'])
+		.where('s.round_id', 'in', roundIds)
+		.where('s.submitted_at', 'is not', null)
+		.where('p.region_code', 'like', `${within}%`)
+		.execute();
+	for (const a of rows) {
+		let list = answers.get(a.submission_id);
+		if (!list) answers.set(a.submission_id, (list = {}));
+		list[a.item_key] = JSON.parse(a.value) as AnswerValue;
+	}
+	return subs.map((s) => {
+		const round = rounds.get(s.round_id)!;
+		return {
+			submissionId: s.id,
+			pointId: s.pointId,
+			pointName: s.pointName,
+			regionCode: s.regionCode,
+			roundName: round.name,
+			period: `${round.period_start}~${round.period_end}`,
+			status: s.status,
+			late: s.late === 1,
+			submittedAt: s.submitted_at,
+			reviewedAt: s.reviewed_at,
+			answers: answers.get(s.id) ?? {}
+		};
+	});
+}
+
+async function namesInScope(db: Db, within: string): Promise<Record<string, string>> {
+	const rows = await db
+		.selectFrom('regions')
+		.select(['code', 'name'])
+		.where('code', 'like', `${within.slice(0, 2)}%`)
+		.where('level', '<', 5)
+		.execute();
+	return Object.fromEntries(
+		rows.filter((r) => r.code.startsWith(within) || within.startsWith(r.code)).map((r) => [r.code, r.name])
+	);
+}
