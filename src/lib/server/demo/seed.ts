@@ -6,7 +6,8 @@ import { importDivisionRows } from '../regions/division-import';
 import { createUser } from '../users/users.service';
 import { ensureDefaultTemplate } from '../checklists/templates.service';
 import { ensureStarterCatalogues } from '../registers/catalogues.service';
-import { seedDemoRegisters } from './demo-registers';
+import { DEMO_LATE_POINTS, LATE_JOIN_QUARTER } from './demo-facts';
+import { seedDemoRegisters, type DemoPoint } from './demo-registers';
 import { seedDemoRounds } from './demo-rounds';
 import { readNingxia } from './ningxia';
 
@@ -59,7 +60,14 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 	const villages = rows.filter((r) => r.level === VILLAGE_LEVEL);
 	const pointCodes = choosePoints(villages);
 	const pointIds = new Map<string, number>();
-	for (const code of pointCodes) pointIds.set(code, await markAsPoint(db, null, code));
+	const joinsLater = (code: string) => DEMO_LATE_POINTS.some((p) => p.code === code);
+	for (const code of pointCodes) if (!joinsLater(code)) pointIds.set(code, await markAsPoint(db, null, code));
+	const demoPoint = (code: string): DemoPoint => ({
+		id: pointIds.get(code)!,
+		code,
+		index: pointCodes.indexOf(code),
+		firstQuarter: joinsLater(code) ? LATE_JOIN_QUARTER : 0
+	});
 
 	const staffPoint = pointCodes.find((c) => c.startsWith(REVIEWER_COUNTY))!;
 	const staffPointName = villages.find((v) => v.code === staffPoint)!.name;
@@ -105,8 +113,13 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 		.where('status', '=', 'published')
 		.orderBy('id')
 		.executeTakeFirstOrThrow();
-	await seedDemoRegisters(db, [...pointIds.values()], pointIds.get(staffPoint)!);
-	await seedDemoRounds(db, version.id, [...pointIds.values()], pointIds.get(staffPoint)!);
+	await seedDemoRegisters(db, [...pointIds.keys()].map(demoPoint));
+	await seedDemoRounds(db, version.id, [...pointIds.keys()].map(demoPoint), staffPoint, async () => {
+		const late = pointCodes.filter(joinsLater);
+		for (const code of late) pointIds.set(code, await markAsPoint(db, null, code));
+		await seedDemoRegisters(db, late.map(demoPoint));
+		return late.map(demoPoint);
+	});
 	await db.insertInto('app_settings').values({ key: DEMO_MARKER, value: new Date().toISOString() }).execute();
 	return accounts;
 }
