@@ -46,7 +46,9 @@ const actions: Record<string, () => string> = {
 	'certificate_item.activate': m.catalogue_audit_certificate_activate,
 	'certificate_item.deactivate': m.catalogue_audit_certificate_deactivate,
 	'catalogue.import': m.catalogue_audit_import,
-	'catalogue.starter': m.catalogue_audit_starter
+	'catalogue.starter': m.catalogue_audit_starter,
+	'trend_rule.update': m.audit_trend_rule_update,
+	'report.create': m.audit_report_create
 };
 
 export const entityTypes: Record<string, () => string> = {
@@ -62,7 +64,9 @@ export const entityTypes: Record<string, () => string> = {
 	secondment: m.register_audit_entity_secondment,
 	signboard_category: m.catalogue_audit_entity_signboard,
 	certificate_item: m.catalogue_audit_entity_certificate,
-	catalogue: m.catalogue_audit_entity_catalogue
+	catalogue: m.catalogue_audit_entity_catalogue,
+	trend_rule: m.audit_entity_trend_rule,
+	report: m.audit_entity_report
 };
 
 export const actionLabel = (code: string) => actions[code]?.() ?? code;

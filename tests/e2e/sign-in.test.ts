@@ -38,7 +38,7 @@ const roles = [
 		role: 'analyst',
 		username: 'analyst',
 		password: 'demo-analyst-2026',
-		path: /^\/regions\/64$/,
+		path: /^\/trends\/64$/,
 		heading: '宁夏回族自治区'
 	},
 	{ role: 'admin', username: 'admin', password: 'demo-admin-2026', path: /^\/admin$/, heading: '系统管理' }

@@ -298,7 +298,7 @@ describe('the admin pages', () => {
 describe('the home page', () => {
 	const start: Record<Role, () => string> = {
 		admin: () => '/admin',
-		analyst: () => `/regions/${tree.city}`,
+		analyst: () => `/trends/${tree.city}`,
 		reviewer: () => `/regions/${tree.county}`,
 		staff: () => `/points/${points.own.id}`
 	};

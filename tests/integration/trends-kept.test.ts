@@ -78,9 +78,7 @@ async function setup() {
 	const { versionId } = await newTemplate(db, definition);
 	const rounds: number[] = [];
 	for (const q of quarters)
-		rounds.push(
-			await newRound(db, versionId, { name: `${q.period}`, periodKind: 'quarter', period: q.period, ...q })
-		);
+		rounds.push(await newRound(db, versionId, { name: q.period, periodKind: 'quarter', ...q }));
 	return { db, tree, points, rounds };
 }
 
@@ -260,7 +258,7 @@ async function apply(
 					roundId,
 					pointId,
 					expectedVersion: saved.version,
-					clientToken: null
+					clientToken: `prop-${roundId}-${pointId}-${o.meetings}`
 				});
 				if (!sent.ok) return;
 			}

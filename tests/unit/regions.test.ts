@@ -61,7 +61,7 @@ describe('guessPointType', () => {
 describe('landingPath', () => {
 	it('sends each role to its own start page', () => {
 		expect(landingPath({ role: 'admin', regionCode: null, pointId: null })).toBe('/admin');
-		expect(landingPath({ role: 'analyst', regionCode: '6401', pointId: null })).toBe('/regions/6401');
+		expect(landingPath({ role: 'analyst', regionCode: '6401', pointId: null })).toBe('/trends/6401');
 		expect(landingPath({ role: 'reviewer', regionCode: '640104', pointId: null })).toBe('/regions/640104');
 		expect(landingPath({ role: 'staff', regionCode: null, pointId: 7 })).toBe('/points/7');
 	});

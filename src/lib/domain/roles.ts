@@ -20,6 +20,9 @@ export function landingPath(user: Pick<PublicUser, 'role' | 'regionCode' | 'poin
 			return '/admin';
 		case 'staff':
 			return user.pointId != null ? `/points/${user.pointId}` : '/';
+		case 'analyst':
+			// What the reform office opens the product for: are the reductions holding?
+			return user.regionCode ? `/trends/${user.regionCode}` : '/';
 		default:
 			return user.regionCode ? `/regions/${user.regionCode}` : '/';
 	}

@@ -12,6 +12,10 @@ export const config = {
 	get photoDir(): string {
 		return path.resolve(process.env.PHOTO_DIR || './data/photos');
 	},
+	/** Generated quarterly reports, one folder per report. */
+	get reportDir(): string {
+		return path.resolve(process.env.REPORT_DIR || './data/reports');
+	},
 	/** Secure cookies unless told otherwise; only the dev server and tests run without. */
 	get cookieSecure(): boolean {
 		const v = process.env.COOKIE_SECURE;

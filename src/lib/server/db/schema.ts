@@ -248,6 +248,26 @@ export interface RegionIndicatorsTable {
 	rebounding: number;
 }
 
+export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ReportsTable {
+	id: Generated<number>;
+	region_code: string;
+	quarter: string;
+	locale: 'zh' | 'en';
+	issuer: string;
+	title: string | null;
+	status: ReportStatus;
+	progress: Generated<number>;
+	error: string | null;
+	/** JSON: file name → bytes. */
+	files: string | null;
+	created_by: number;
+	created_at: IsoTime;
+	started_at: IsoTime | null;
+	finished_at: IsoTime | null;
+}
+
 export interface Database {
 	regions: RegionsTable;
 	points: PointsTable;
@@ -273,6 +293,7 @@ export interface Database {
 	indicator_periods: IndicatorPeriodsTable;
 	point_indicators: PointIndicatorsTable;
 	region_indicators: RegionIndicatorsTable;
+	reports: ReportsTable;
 }
 
 export type RegionRow = Selectable<RegionsTable>;

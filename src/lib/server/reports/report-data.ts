@@ -1,7 +1,14 @@
 // Everything the quarterly report says, read once for a region and a quarter. The Word, Excel,
 // CSV and print renderings all take this one object, so they cannot disagree with each other or
 // with the dashboard (the figures come from the same kept totals and the same rule).
-import { allItems, type AnswerValue, type Answers, type ChecklistDefinition } from '../../domain/checklist';
+import {
+	allItems,
+	type AnswerValue,
+	type Answers,
+	type ChecklistDefinition,
+	type ChoiceOption,
+	type ItemKind
+} from '../../domain/checklist';
 import { INDICATORS, OVERALL, type IndicatorKey } from '../../domain/indicators';
 import { chinaDate, periodRange } from '../../domain/periods';
 import type { DashboardData, ReboundView } from '../../domain/trend-view';
@@ -83,6 +90,14 @@ export interface LateOrMissingRow {
 	submittedAt: string | null;
 }
 
+export interface ReportItem {
+	key: string;
+	label: string;
+	section: string;
+	kind: ItemKind;
+	options?: ChoiceOption[];
+}
+
 export interface ReportData {
 	title: string;
 	issuer: string;
@@ -103,7 +118,7 @@ export interface ReportData {
 	rebounds: ReboundView[];
 	burdens: BurdenNote[];
 	/** Every checklist item of the quarter's templates, in template order, for one column each. */
-	items: { key: string; label: string; section: string }[];
+	items: ReportItem[];
 	submissions: SubmissionRow[];
 	signboards: SignboardListRow[];
 	certificates: CertificateListRow[];
@@ -416,12 +431,18 @@ async function allRebounds(db: Db, within: string, period: string | null): Promi
 }
 
 function itemsOf(definitions: ChecklistDefinition[]) {
-	const seen = new Map<string, { key: string; label: string; section: string }>();
+	const seen = new Map<string, ReportItem>();
 	for (const def of definitions)
 		for (const section of def.sections)
 			for (const item of allItems({ sections: [section] }))
 				if (!seen.has(item.key))
-					seen.set(item.key, { key: item.key, label: item.label, section: section.title });
+					seen.set(item.key, {
+						key: item.key,
+						label: item.label,
+						section: section.title,
+						kind: item.kind,
+						...(item.options ? { options: item.options } : {})
+					});
 	return [...seen.values()];
 }
 

@@ -72,7 +72,11 @@ export async function loadDashboard(
 		: [];
 	const baseline = baselineOf(periods, allPeriods, rule.baselinePeriod);
 
-	const selectedRaw = (params.get('i') ?? '').split(',').filter(isIndicatorKey);
+	// A no-JS checkbox form repeats `i`; links join the keys with commas.
+	const selectedRaw = params
+		.getAll('i')
+		.flatMap((v) => v.split(','))
+		.filter(isIndicatorKey);
 	const selected = selectedRaw.length ? [...new Set(selectedRaw)] : DEFAULT_SELECTED;
 
 	const keys = [...new Set([...shown.map((p) => p.key), ...(baseline ? [baseline.key] : [])])];

@@ -1,0 +1,60 @@
+// Numbers and periods as the dashboard prints them. No messages here, so the chart code and the
+// tests can use them on their own.
+import type { Direction } from '$lib/domain/indicators';
+
+/** One decimal at most: means over points are rarely whole. */
+export function formatNumber(value: number, locale: string): string {
+	return new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 1 }).format(
+		value
+	);
+}
+
+/** A change with its sign written out: +0.3, −2, ±0 (a true minus, not a hyphen). */
+export function formatSigned(value: number, locale: string): string {
+	const rounded = Math.round(value * 10) / 10;
+	if (rounded === 0) return `±${formatNumber(0, locale)}`;
+	return `${rounded > 0 ? '+' : '−'}${formatNumber(Math.abs(rounded), locale)}`;
+}
+
+/** Whether a change is for the better, in the indicator's own direction. */
+export function changeMeaning(
+	direction: Direction,
+	delta: number | null
+): 'better' | 'worse' | 'same' | null {
+	if (delta === null) return null;
+	const rounded = Math.round(delta * 10) / 10;
+	if (rounded === 0) return 'same';
+	return (direction === 'lower') === rounded < 0 ? 'better' : 'worse';
+}
+
+export const arrowOf = (delta: number) => (Math.round(delta * 10) === 0 ? '→' : delta > 0 ? '↑' : '↓');
+
+/** The relative change from `from` to `to`, in whole percent; null when `from` is zero. */
+export function percentChange(from: number, to: number): number | null {
+	if (from === 0) return null;
+	return Math.round(((to - from) / Math.abs(from)) * 100);
+}
+
+export type ParsedPeriod =
+	| { kind: 'quarter'; year: number; quarter: number }
+	| { kind: 'month'; year: number; month: number }
+	| { kind: 'custom'; key: string };
+
+export function parsePeriodKey(key: string): ParsedPeriod {
+	let m = /^(\d{4})-Q([1-4])$/.exec(key);
+	if (m) return { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]) };
+	m = /^(\d{4})-(\d{2})$/.exec(key);
+	if (m) return { kind: 'month', year: Number(m[1]), month: Number(m[2]) };
+	return { kind: 'custom', key };
+}
+
+/** A file name without the characters Windows and phones refuse. */
+export function safeFileName(name: string): string {
+	return name.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 120);
+}
+
+/** The same query string on another dashboard (a child's link keeps the chosen view). */
+export function withQuery(href: string, search: string): string {
+	if (!search || search === '?' || href.includes('?')) return href;
+	return href + (search.startsWith('?') ? search : `?${search}`);
+}

@@ -1,0 +1,91 @@
+// The dashboard's words: indicator names, units, period labels and the one-line summaries.
+import type { IndicatorUnit } from '$lib/domain/indicators';
+import type { IndicatorTrend } from '$lib/domain/trend-view';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime';
+import { formatNumber, formatSigned, parsePeriodKey, percentChange } from './format';
+
+export function indicatorName(key: string): string {
+	const fn = (m as unknown as Record<string, (() => string) | undefined>)[`indicator_${key}`];
+	return fn ? fn() : key;
+}
+
+const units: Record<IndicatorUnit, () => string> = {
+	plates: m.indicator_unit_plates,
+	items: m.indicator_unit_items,
+	people: m.indicator_unit_people,
+	count: m.indicator_unit_count,
+	times: m.indicator_unit_times,
+	percent: m.indicator_unit_percent
+};
+export const unitName = (unit: IndicatorUnit) => units[unit]();
+
+/** `5.2 块`, `85%`. */
+export function withUnit(value: number, unit: IndicatorUnit, locale = getLocale()): string {
+	const n = formatNumber(value, locale);
+	return unit === 'percent' ? `${n}%` : `${n} ${unitName(unit)}`;
+}
+
+/** `2026-Q3` → 2026年第3季度 / 2026 Q3; `2026-03` → 2026年3月 / Mar 2026; custom keys as they are. */
+export function periodLabel(key: string | null | undefined, locale = getLocale()): string {
+	if (!key) return '';
+	const p = parsePeriodKey(key);
+	if (p.kind === 'quarter') return m.trends_period_quarter({ year: p.year, quarter: p.quarter });
+	if (p.kind === 'month') {
+		const month =
+			locale === 'zh'
+				? String(p.month)
+				: new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(
+						new Date(Date.UTC(p.year, p.month - 1, 1))
+					);
+		return m.trends_period_month({ year: p.year, month });
+	}
+	return p.key;
+}
+
+const punct = (locale: string) =>
+	locale === 'zh' ? { colon: '：', comma: '，', semi: '；' } : { colon: ': ', comma: ', ', semi: '; ' };
+
+/**
+ * The chart's one line: 平均每点位 外挂标牌：基线 2024年第4季度 5.2 块 → 2026年第3季度 2.1 块（−60%），
+ * 较上期 +0.3；2 个点位反弹.
+ */
+export function trendSummary(t: IndicatorTrend, scope: 'region' | 'point', locale = getLocale()): string {
+	const p = punct(locale);
+	const name = indicatorName(t.indicator);
+	const subject = scope === 'region' ? m.trends_mean_of({ name }) : name;
+	if (!t.latest) return `${subject}${p.colon}${m.trends_no_data()}`;
+	let text = subject + p.colon;
+	const latest = `${periodLabel(t.latest.period, locale)} ${withUnit(t.latest.value, t.unit, locale)}`;
+	if (t.baseline && t.baseline.period !== t.latest.period) {
+		text += `${m.trends_summary_baseline({
+			period: periodLabel(t.baseline.period, locale),
+			value: withUnit(t.baseline.value, t.unit, locale)
+		})} → ${latest}`;
+		const change =
+			t.unit === 'percent'
+				? m.trends_pp({ value: formatSigned(t.latest.value - t.baseline.value, locale) })
+				: (() => {
+						const pct = percentChange(t.baseline.value, t.latest.value);
+						return pct === null ? null : `${formatSigned(pct, locale)}%`;
+					})();
+		if (change) text += locale === 'zh' ? `（${change}）` : ` (${change})`;
+	} else {
+		text += latest;
+	}
+	if (t.previous) {
+		text +=
+			p.comma + m.trends_summary_previous({ delta: formatSigned(t.latest.value - t.previous.value, locale) });
+	}
+	if (scope === 'region') {
+		text +=
+			p.semi +
+			(t.rebounding > 0
+				? m.trends_summary_rebounding({ count: t.rebounding })
+				: m.trends_summary_none_rebounding());
+	} else if (t.rebounding > 0 || t.holding > 0) {
+		text +=
+			p.semi + (t.rebounding > 0 ? m.trends_summary_point_rebounding() : m.trends_summary_point_holding());
+	}
+	return text;
+}

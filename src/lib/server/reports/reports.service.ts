@@ -1,0 +1,238 @@
+// Quarterly reports are generated in the background, one at a time, inside the server process:
+// the analyst asks, leaves, and downloads the files when they are ready. A report interrupted by
+// a restart is queued again at start-up.
+import type { Selectable } from 'kysely';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chinaDate } from '../../domain/periods';
+import type { Viewer } from '../auth/access';
+import { writeAudit } from '../audit/audit.repository';
+import { config } from '../config';
+import { now, type Db } from '../db';
+import type { ReportsTable } from '../db/schema';
+import { reportCsv } from './report-csv';
+import { loadReportData } from './report-data';
+import { reportDocx } from './report-docx';
+import { writeReportXlsx } from './report-xlsx';
+
+export const REPORT_FILES = {
+	docx: 'report.docx',
+	xlsx: 'report.xlsx',
+	csv: 'answers.csv'
+} as const;
+export type ReportFileKind = keyof typeof REPORT_FILES;
+
+export const REPORT_MIME: Record<ReportFileKind, string> = {
+	docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	csv: 'text/csv; charset=utf-8'
+};
+
+export interface ReportRequestInput {
+	regionCode: string;
+	quarter: string;
+	issuer: string;
+	locale: 'zh' | 'en';
+}
+
+export async function requestReport(db: Db, actorId: number, input: ReportRequestInput): Promise<number> {
+	const id = await db.transaction().execute(async (trx) => {
+		const row = await trx
+			.insertInto('reports')
+			.values({
+				region_code: input.regionCode,
+				quarter: input.quarter,
+				locale: input.locale,
+				issuer: input.issuer,
+				title: null,
+				status: 'queued',
+				error: null,
+				files: null,
+				created_by: actorId,
+				created_at: now(),
+				started_at: null,
+				finished_at: null
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'report.create',
+			entityType: 'report',
+			entityId: row.id,
+			changes: { region_code: input.regionCode, quarter: input.quarter }
+		});
+		return row.id;
+	});
+	void kickReports(db);
+	return id;
+}
+
+let draining: Promise<void> | null = null;
+
+/** Starts the worker if it is idle; resolves when the queue is empty (tests await it). */
+export function kickReports(db: Db): Promise<void> {
+	draining ??= drain(db).finally(() => {
+		draining = null;
+	});
+	return draining;
+}
+
+/** At start-up: a report a restart interrupted goes back in the queue. */
+export async function resumeReports(db: Db): Promise<void> {
+	await db
+		.updateTable('reports')
+		.set({ status: 'queued', progress: 0 })
+		.where('status', '=', 'running')
+		.execute();
+	void kickReports(db);
+}
+
+async function drain(db: Db) {
+	for (;;) {
+		const job = await db
+			.selectFrom('reports')
+			.selectAll()
+			.where('status', '=', 'queued')
+			.orderBy('id')
+			.executeTakeFirst();
+		if (!job) return;
+		await generate(db, job);
+	}
+}
+
+export const reportFolder = (id: number) => path.join(config.reportDir, String(id));
+export const reportFilePath = (id: number, kind: ReportFileKind) =>
+	path.join(reportFolder(id), REPORT_FILES[kind]);
+
+async function generate(db: Db, job: Selectable<ReportsTable>) {
+	let shown = 0;
+	const progress = async (share: number) => {
+		const pct = Math.max(1, Math.min(99, Math.round(share * 100)));
+		if (pct <= shown) return;
+		shown = pct;
+		await db.updateTable('reports').set({ progress: pct }).where('id', '=', job.id).execute();
+	};
+	await db
+		.updateTable('reports')
+		.set({ status: 'running', started_at: now(), progress: 1 })
+		.where('id', '=', job.id)
+		.execute();
+	try {
+		const user = await db
+			.selectFrom('users')
+			.select(['id', 'role', 'region_code', 'point_id'])
+			.where('id', '=', job.created_by)
+			.executeTakeFirstOrThrow();
+		const viewer: Viewer = {
+			id: user.id,
+			role: user.role,
+			regionCode: user.region_code,
+			pointId: user.point_id
+		};
+		const data = await loadReportData(db, viewer, {
+			regionCode: job.region_code,
+			quarter: job.quarter,
+			issuer: job.issuer,
+			issuedOn: chinaDate(new Date(job.created_at))
+		});
+		await progress(0.15);
+		const folder = reportFolder(job.id);
+		fs.mkdirSync(folder, { recursive: true });
+		const docx = await reportDocx(data, {
+			locale: job.locale,
+			onProgress: (s) => void progress(0.15 + s * 0.4)
+		});
+		fs.writeFileSync(reportFilePath(job.id, 'docx'), docx);
+		await progress(0.55);
+		await writeReportXlsx(data, reportFilePath(job.id, 'xlsx'), {
+			locale: job.locale,
+			onProgress: (s) => void progress(0.55 + s * 0.4)
+		});
+		await progress(0.95);
+		fs.writeFileSync(reportFilePath(job.id, 'csv'), reportCsv(data, { locale: job.locale }));
+		const files = Object.fromEntries(
+			(Object.keys(REPORT_FILES) as ReportFileKind[]).map((k) => [
+				k,
+				fs.statSync(reportFilePath(job.id, k)).size
+			])
+		);
+		await db
+			.updateTable('reports')
+			.set({
+				status: 'done',
+				progress: 100,
+				title: data.title,
+				files: JSON.stringify(files),
+				finished_at: now()
+			})
+			.where('id', '=', job.id)
+			.execute();
+	} catch (e) {
+		console.error(`report ${job.id} failed`, e);
+		await db
+			.updateTable('reports')
+			.set({
+				status: 'failed',
+				error: e instanceof Error ? e.message.slice(0, 500) : 'error',
+				finished_at: now()
+			})
+			.where('id', '=', job.id)
+			.execute();
+	}
+}
+
+export interface ReportListItem {
+	id: number;
+	regionCode: string;
+	regionName: string;
+	quarter: string;
+	title: string | null;
+	status: ReportsTable['status'];
+	progress: number;
+	createdBy: string;
+	createdAt: string;
+	finishedAt: string | null;
+	files: Partial<Record<ReportFileKind, number>>;
+}
+
+const reportQuery = (db: Db) =>
+	db
+		.selectFrom('reports as r')
+		.innerJoin('users as u', 'u.id', 'r.created_by')
+		.innerJoin('regions as g', 'g.code', 'r.region_code')
+		.select([
+			'r.id',
+			'r.region_code as regionCode',
+			'g.name as regionName',
+			'r.quarter',
+			'r.title',
+			'r.status',
+			'r.progress',
+			'u.display_name as createdBy',
+			'r.created_at as createdAt',
+			'r.finished_at as finishedAt',
+			'r.files'
+		]);
+
+const toItem = (
+	r: Awaited<ReturnType<ReturnType<typeof reportQuery>['executeTakeFirstOrThrow']>>
+): ReportListItem => ({
+	...r,
+	files: r.files ? (JSON.parse(r.files) as ReportListItem['files']) : {}
+});
+
+/** Reports on regions within `within` (null: all), newest first, whoever made them. */
+export async function listReports(db: Db, within: string | null, limit = 50): Promise<ReportListItem[]> {
+	const rows = await reportQuery(db)
+		.$if(within !== null, (q) => q.where('r.region_code', 'like', `${within}%`))
+		.orderBy('r.id', 'desc')
+		.limit(limit)
+		.execute();
+	return rows.map(toItem);
+}
+
+export async function findReport(db: Db, id: number): Promise<ReportListItem | undefined> {
+	const row = await reportQuery(db).where('r.id', '=', id).executeTakeFirst();
+	return row ? toItem(row) : undefined;
+}

@@ -1,0 +1,17 @@
+import { json } from '@sveltejs/kit';
+import { canSeeRegion } from '$lib/server/auth/access';
+import { db } from '$lib/server/db';
+import { findRegion } from '$lib/server/regions/regions.repository';
+import { loadDashboard } from '$lib/server/trends/dashboard';
+import { dashboardParams } from '$lib/components/trends/query';
+import { fresh, notFoundJson, signedIn } from '../respond';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async (event) => {
+	const user = signedIn(event);
+	if (user instanceof Response) return user;
+	const code = event.params.code;
+	if (!canSeeRegion(user, code) || !(await findRegion(db(), code))) return notFoundJson();
+	const data = await loadDashboard(db(), user, { kind: 'region', code }, dashboardParams(event.url));
+	return json(data, { headers: fresh });
+};

@@ -1,0 +1,310 @@
+// The trends pages, the JSON endpoint and the rule form through their real load functions,
+// handlers and actions: readers see their own scope and get a 404 elsewhere, the endpoint answers
+// 401 without a session, and the rule form refuses bad thresholds and re-evaluates on save.
+import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import type { PublicUser } from '../../src/lib/domain/roles';
+import type { DashboardData, PeriodView } from '../../src/lib/domain/trend-view';
+import type { Db } from '../../src/lib/server/db';
+import { getTrendRule } from '../../src/lib/server/trends/indicators.service';
+import * as rulePage from '../../src/routes/(app)/admin/trend-rule/+page.server';
+import * as indexPage from '../../src/routes/(app)/trends/+page.server';
+import * as regionPage from '../../src/routes/(app)/trends/[code=region]/+page.server';
+import * as pointPage from '../../src/routes/(app)/trends/points/[id=id]/+page.server';
+import * as ruleReadPage from '../../src/routes/(app)/trends/rule/+page.server';
+import * as regionApi from '../../src/routes/api/trends/[code=region]/+server';
+import * as pointApi from '../../src/routes/api/trends/points/[id=id]/+server';
+import { freshDatabase } from '../helpers/db';
+import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import {
+	auditRows,
+	newPoint,
+	newRegionTree,
+	newRound,
+	newSubmission,
+	newTemplate,
+	newUser,
+	type PointRef,
+	type RegionTree
+} from '../helpers/factories';
+
+useLocale('zh');
+
+const definition: ChecklistDefinition = {
+	sections: [
+		{
+			key: 'meetings',
+			title: '会议',
+			items: [
+				{ key: 'meetings_attended', kind: 'count', label: '参加上级会议几次？', required: true, max: 1000 },
+				{ key: 'data_requests', kind: 'count', label: '填表报数几次？', required: true, max: 1000 }
+			]
+		}
+	]
+};
+const quarters = [
+	{ period: '2025-Q1', opensOn: '2025-01-01', dueOn: '2025-04-10' },
+	{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
+	{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
+];
+
+let db: Db;
+let close: () => Promise<void>;
+let tree: RegionTree;
+const points = {} as Record<'own' | 'neighbour' | 'far', PointRef>;
+const u = {} as Record<'analyst' | 'farReviewer' | 'staff' | 'admin' | 'reviewer', PublicUser>;
+
+beforeAll(async () => {
+	({ db, close } = await freshDatabase());
+	tree = await newRegionTree(db);
+	points.own = await newPoint(db, tree.village);
+	points.neighbour = await newPoint(db, tree.community, 'community');
+	points.far = await newPoint(db, tree.otherVillage);
+	u.analyst = await newUser(db, 'analyst', tree.city);
+	u.reviewer = await newUser(db, 'reviewer', tree.county);
+	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
+	u.staff = await newUser(db, 'staff', tree.village);
+	u.admin = await newUser(db, 'admin');
+	const { versionId } = await newTemplate(db, definition);
+	// The own point goes 3 → 2 → 3 meetings: one more than its best of 2 is 50% worse, a rebound
+	// under the default 20% and holding under 50%. The neighbour holds at 4.
+	const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
+	for (const [i, q] of quarters.entries()) {
+		const round = await newRound(db, versionId, { name: q.period, periodKind: 'quarter', ...q });
+		for (const key of ['own', 'neighbour', 'far'] as const)
+			await newSubmission(db, round, points[key].id, {
+				meetings_attended: meetings[key][i],
+				data_requests: 2
+			});
+	}
+});
+afterAll(async () => {
+	await close();
+});
+
+const is404 = (e: unknown) => isHttpError(e, 404);
+type Loaded = Promise<{ dashboard: DashboardData }>;
+const regionLoad = (user: PublicUser | null, code: string, query = ''): Loaded =>
+	callLoad(regionPage.load, makeEvent({ user, params: { code }, url: `/trends/${code}${query}` }));
+const pointLoad = (user: PublicUser | null, point: PointRef, query = ''): Loaded =>
+	callLoad(
+		pointPage.load,
+		makeEvent({ user, params: { id: String(point.id) }, url: `/trends/points/${point.id}${query}` })
+	);
+
+async function redirectOf(run: () => unknown): Promise<string> {
+	const e = await thrownBy(run);
+	if (!isRedirect(e)) throw new Error(`expected a redirect, got ${JSON.stringify(e)}`);
+	return e.location;
+}
+
+describe('the trends pages', () => {
+	it('send each reader from /trends to their own dashboard', async () => {
+		const go = (user: PublicUser) =>
+			redirectOf(() => indexPage.load(makeEvent({ user, url: '/trends?kind=quarter' }) as never));
+		expect(await go(u.analyst)).toBe(`/trends/${tree.city}?kind=quarter`);
+		expect(await go(u.staff)).toBe(`/trends/points/${points.own.id}?kind=quarter`);
+		expect(await go(u.admin)).toBe(`/trends/${tree.province}?kind=quarter`);
+		expect(await redirectOf(() => indexPage.load(makeEvent({ url: '/trends' }) as never))).toMatch(
+			/^\/login/
+		);
+	});
+
+	it('show an analyst the region, its children and the rebound, with the chosen indicators', async () => {
+		const { dashboard: d } = await regionLoad(
+			u.analyst,
+			tree.county,
+			'?kind=quarter&i=meetings_attended&i=data_requests'
+		);
+		expect(d.scope).toMatchObject({ kind: 'region', code: tree.county, name: '兴庆区' });
+		// Ticked boxes arrive as repeated `i`; they mean the same as one comma-separated list.
+		expect(d.selected).toEqual(['meetings_attended', 'data_requests']);
+		expect(d.trends).toHaveLength(15);
+		expect(d.shown.map((p) => p.key)).toEqual(['2025-Q1', '2025-Q2', '2025-Q3']);
+		const meetings = d.trends.find((t) => t.indicator === 'meetings_attended')!;
+		expect(meetings.values.map((v) => v.value)).toEqual([3.5, 3, 3.5]);
+		expect(d.children.map((c) => c.code)).toEqual([tree.township]);
+		expect(d.children[0]).toMatchObject({ rebounding: 1, holding: 1, status: 'rebounding' });
+		expect(d.children[0].href).toBe(`/trends/${tree.township}`);
+		expect(d.rebounds.rows).toEqual([
+			expect.objectContaining({
+				pointId: points.own.id,
+				indicator: 'meetings_attended',
+				period: '2025-Q3',
+				fromValue: 2,
+				toValue: 3
+			})
+		]);
+		expect(d.breadcrumbs.map((c) => [c.code, c.href])).toEqual([
+			[tree.province, null],
+			[tree.city, `/trends/${tree.city}`],
+			[tree.county, `/trends/${tree.county}`]
+		]);
+	});
+
+	it('list a township’s points as its children, linking to their dashboards', async () => {
+		const { dashboard: d } = await regionLoad(u.reviewer, tree.township);
+		expect(d.children.map((c) => [c.name, c.pointId, c.href])).toEqual([
+			['红花村委会', points.own.id, `/trends/points/${points.own.id}`],
+			['满春社区居委会', points.neighbour.id, `/trends/points/${points.neighbour.id}`]
+		]);
+	});
+
+	it('answer 404 to a reviewer of another county, and send a visitor to sign in', async () => {
+		expect(is404(await thrownBy(() => regionLoad(u.farReviewer, tree.county)))).toBe(true);
+		expect(is404(await thrownBy(() => pointLoad(u.farReviewer, points.own)))).toBe(true);
+		expect(await redirectOf(() => regionLoad(null, tree.county))).toMatch(/^\/login\?redirectTo=/);
+	});
+
+	it('show staff their own point and nothing else', async () => {
+		const { dashboard: d } = await pointLoad(u.staff, points.own);
+		expect(d.scope).toMatchObject({ kind: 'point', pointId: points.own.id, name: '红花村委会' });
+		expect(d.children).toEqual([]);
+		expect(d.rebounds.total).toBe(1);
+		expect(d.rebounds.rows[0].evidence).toBe('answer');
+		expect(is404(await thrownBy(() => pointLoad(u.staff, points.neighbour)))).toBe(true);
+		expect(is404(await thrownBy(() => regionLoad(u.staff, tree.village)))).toBe(true);
+	});
+
+	it('fall back to defaults for a nonsense query', async () => {
+		const { dashboard: d } = await regionLoad(u.analyst, tree.city, '?kind=decade&from=x&to=y&i=nope');
+		expect(d.kind).toBe('quarter');
+		expect(d.selected.length).toBeGreaterThan(0);
+		expect(d.shown.length).toBe(3);
+	});
+});
+
+describe('the trends JSON endpoint', () => {
+	const get = async (
+		handler: (e: never) => unknown,
+		user: PublicUser | null,
+		params: Record<string, string>,
+		url: string
+	) => (await (handler as (e: unknown) => Promise<Response>)(makeEvent({ user, params, url }))) as Response;
+
+	it('answers 401 in JSON without a session', async () => {
+		const res = await get(regionApi.GET, null, { code: tree.county }, `/api/trends/${tree.county}`);
+		expect(res.status).toBe(401);
+		expect(res.headers.get('content-type')).toMatch(/json/);
+		const point = await get(
+			pointApi.GET,
+			null,
+			{ id: String(points.own.id) },
+			`/api/trends/points/${points.own.id}`
+		);
+		expect(point.status).toBe(401);
+	});
+
+	it('answers 404 outside the reader’s scope and for unknown points', async () => {
+		expect(
+			(await get(regionApi.GET, u.farReviewer, { code: tree.county }, '/api/trends/640104')).status
+		).toBe(404);
+		expect(
+			(await get(pointApi.GET, u.staff, { id: String(points.neighbour.id) }, '/api/trends/points/x')).status
+		).toBe(404);
+		expect((await get(pointApi.GET, u.admin, { id: '999999' }, '/api/trends/points/999999')).status).toBe(
+			404
+		);
+		expect((await get(regionApi.GET, u.admin, { code: '6499' }, '/api/trends/6499')).status).toBe(404);
+	});
+
+	it('returns the same data as the page', async () => {
+		const res = await get(
+			regionApi.GET,
+			u.analyst,
+			{ code: tree.county },
+			`/api/trends/${tree.county}?kind=quarter&i=data_requests,meetings_attended`
+		);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('cache-control')).toContain('no-store');
+		const body = (await res.json()) as DashboardData;
+		const { dashboard } = await regionLoad(
+			u.analyst,
+			tree.county,
+			'?kind=quarter&i=data_requests,meetings_attended'
+		);
+		expect(body).toEqual(JSON.parse(JSON.stringify(dashboard)));
+		expect(body.selected).toEqual(['data_requests', 'meetings_attended']);
+
+		const own = await get(
+			pointApi.GET,
+			u.staff,
+			{ id: String(points.own.id) },
+			`/api/trends/points/${points.own.id}`
+		);
+		expect(own.status).toBe(200);
+		expect(((await own.json()) as DashboardData).scope).toMatchObject({
+			kind: 'point',
+			pointId: points.own.id
+		});
+	});
+});
+
+describe('the trend rule', () => {
+	const ruleEvent = (user: PublicUser, form?: Record<string, string>) =>
+		makeEvent({ user, url: '/admin/trend-rule', form });
+	const save = (form: Record<string, string>) => callAction(rulePage.actions.save, ruleEvent(u.admin, form));
+	type Failed = ActionFailure<{ form: { valid: boolean; errors: Record<string, string[] | undefined> } }>;
+
+	it('is written down for every signed-in reader', async () => {
+		const { rule, canEdit } = await callLoad(
+			ruleReadPage.load,
+			makeEvent({ user: u.staff, url: '/trends/rule' })
+		);
+		expect(rule).toEqual({ baselinePeriod: null, cancelledThreshold: 0, relativeThresholdPct: 20 });
+		expect(canEdit).toBe(false);
+	});
+
+	it('is edited by admins only', async () => {
+		expect(is404(await thrownBy(() => rulePage.load(ruleEvent(u.analyst) as never)))).toBe(true);
+		const data = await callLoad(rulePage.load, ruleEvent(u.admin));
+		expect(data.form.data).toEqual({ baselinePeriod: '', cancelledThreshold: 0, relativeThresholdPct: 20 });
+		expect(data.periods.map((p: PeriodView) => p.key)).toEqual(['2025-Q1', '2025-Q2', '2025-Q3']);
+	});
+
+	it('refuses a bad percentage, a fractional threshold and an unknown period, beside each field', async () => {
+		const bad = (await save({
+			baselinePeriod: '1999-Q1',
+			cancelledThreshold: '1.5',
+			relativeThresholdPct: '120'
+		})) as Failed;
+		expect(bad.status).toBe(400);
+		expect(bad.data.form.errors.cancelledThreshold).toEqual(['请填写不小于 0 的整数。']);
+		expect(bad.data.form.errors.relativeThresholdPct).toEqual(['请填写 0 到 100 之间的数。']);
+		const period = (await save({
+			baselinePeriod: '1999-Q1',
+			cancelledThreshold: '0',
+			relativeThresholdPct: '20'
+		})) as Failed;
+		expect(period.status).toBe(400);
+		expect(period.data.form.errors.baselinePeriod).toEqual(['请从列表中选择期间。']);
+		expect(await getTrendRule(db)).toEqual({
+			baselinePeriod: null,
+			cancelledThreshold: 0,
+			relativeThresholdPct: 20
+		});
+	});
+
+	it('saves a valid rule, audits it and re-evaluates every point at once', async () => {
+		const result = (await save({
+			baselinePeriod: '2025-Q2',
+			cancelledThreshold: '1',
+			relativeThresholdPct: '50'
+		})) as {
+			form: { valid: boolean; message?: string };
+		};
+		expect(result.form.valid).toBe(true);
+		expect(result.form.message).toBe('已保存，所有观测点的指标已按新规则重新计算。');
+		expect(await getTrendRule(db)).toEqual({
+			baselinePeriod: '2025-Q2',
+			cancelledThreshold: 1,
+			relativeThresholdPct: 50
+		});
+		expect((await auditRows(db, { action: 'trend_rule.update' })).length).toBe(1);
+		const { dashboard: d } = await regionLoad(u.analyst, tree.county, '?kind=quarter');
+		expect(d.baselinePeriod).toBe('2025-Q2');
+		expect(d.rebounds.total).toBe(0);
+		expect(d.children[0]).toMatchObject({ rebounding: 0, holding: 2, status: 'holding' });
+	});
+});
