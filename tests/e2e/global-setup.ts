@@ -55,6 +55,7 @@ export async function setup(project: TestProject) {
 			DATABASE_PATH: databasePath,
 			// Uploaded photos stay in the temp folder; the body limit leaves room for a 5 MB photo.
 			PHOTO_DIR: path.join(dir, 'photos'),
+			REPORT_DIR: path.join(dir, 'reports'),
 			BODY_SIZE_LIMIT: '8M'
 		},
 		stdio: ['ignore', 'inherit', 'inherit']

@@ -23,6 +23,7 @@ import {
 	type SecondmentListRow,
 	type SignboardListRow
 } from '../registers/registers.queries';
+import * as m from '../../paraglide/messages';
 import { loadDashboard } from '../trends/dashboard';
 import { listIndicatorPeriods } from '../trends/indicators.service';
 import { keptPointRows, keptRegionRows } from '../trends/trends.queries';
@@ -34,6 +35,8 @@ export interface ReportRequest {
 	/** The issuing office as printed under the title; defaults from the region's name. */
 	issuer?: string;
 	issuedOn?: string;
+	/** The language of the title and the default issuer. */
+	locale?: 'zh' | 'en';
 }
 
 export interface IndicatorFigure {
@@ -240,9 +243,19 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 		}
 	});
 
-	const issuer = request.issuer?.trim() || `${region.name}整治形式主义为基层减负专项工作机制办公室`;
+	const opt = { locale: request.locale ?? 'zh' };
+	const issuer = request.issuer?.trim() || m.report_default_issuer({ region: region.name }, opt);
 	return {
-		title: `${region.name}${quarterLabel(request.quarter)}基层减负观测情况报告`,
+		title: m.report_doc_title(
+			{
+				region: region.name,
+				quarter: m.trends_period_quarter(
+					{ year: request.quarter.slice(0, 4), quarter: request.quarter.slice(6) },
+					opt
+				)
+			},
+			opt
+		),
 		issuer,
 		issuedOn: request.issuedOn ?? chinaDate(),
 		region,

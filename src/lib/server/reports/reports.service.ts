@@ -134,7 +134,8 @@ async function generate(db: Db, job: Selectable<ReportsTable>) {
 			regionCode: job.region_code,
 			quarter: job.quarter,
 			issuer: job.issuer,
-			issuedOn: chinaDate(new Date(job.created_at))
+			issuedOn: chinaDate(new Date(job.created_at)),
+			locale: job.locale
 		});
 		await progress(0.15);
 		const folder = reportFolder(job.id);
@@ -187,6 +188,8 @@ export interface ReportListItem {
 	regionCode: string;
 	regionName: string;
 	quarter: string;
+	issuer: string;
+	locale: 'zh' | 'en';
 	title: string | null;
 	status: ReportsTable['status'];
 	progress: number;
@@ -206,6 +209,8 @@ const reportQuery = (db: Db) =>
 			'r.region_code as regionCode',
 			'g.name as regionName',
 			'r.quarter',
+			'r.issuer',
+			'r.locale',
 			'r.title',
 			'r.status',
 			'r.progress',

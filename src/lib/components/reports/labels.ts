@@ -1,0 +1,35 @@
+// The words and numbers the report pages share: status names, file sizes, a report's name.
+import { m } from '$lib/paraglide/messages.js';
+import { periodLabel } from '$lib/components/trends/labels';
+
+export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
+export type ReportFileKind = 'docx' | 'xlsx' | 'csv';
+export const FILE_KINDS: ReportFileKind[] = ['docx', 'xlsx', 'csv'];
+
+const statusNames: Record<ReportStatus, () => string> = {
+	queued: m.reports_status_queued,
+	running: m.reports_status_running,
+	done: m.reports_status_done,
+	failed: m.reports_status_failed
+};
+export const statusName = (status: ReportStatus) => statusNames[status]();
+
+const fileNames: Record<ReportFileKind, () => string> = {
+	docx: m.reports_download_docx,
+	xlsx: m.reports_download_xlsx,
+	csv: m.reports_download_csv
+};
+export const fileName = (kind: ReportFileKind) => fileNames[kind]();
+
+/** 12 KB, 1.4 MB: units are the same in both languages. */
+export function fileSize(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The title once written; until then the region and the quarter. */
+export const reportName = (r: { title: string | null; regionName: string; quarter: string }) =>
+	r.title ?? `${r.regionName} ${periodLabel(r.quarter)}`;
+
+export const isPending = (status: ReportStatus) => status === 'queued' || status === 'running';

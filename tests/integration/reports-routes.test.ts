@@ -1,0 +1,320 @@
+// The quarterly report pages and endpoints through their real load functions, actions and
+// handlers: readers ask for a report within their scope, the worker writes the files, the status
+// and file endpoints serve them, and anyone outside the report's region gets a 404.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import type { PublicUser } from '../../src/lib/domain/roles';
+import { closeRound } from '../../src/lib/server/checklists/rounds.service';
+import type { Db } from '../../src/lib/server/db';
+import { kickReports, type ReportListItem } from '../../src/lib/server/reports/reports.service';
+import * as listPage from '../../src/routes/(app)/reports/+page.server';
+import * as reportPage from '../../src/routes/(app)/reports/[id=id]/+page.server';
+import * as fileApi from '../../src/routes/(app)/reports/[id=id]/files/[kind]/+server';
+import * as statusApi from '../../src/routes/(app)/reports/[id=id]/status/+server';
+import * as printPage from '../../src/routes/(app)/reports/print/+page.server';
+import { freshDatabase } from '../helpers/db';
+import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import {
+	newPoint,
+	newRegionTree,
+	newRound,
+	newSubmission,
+	newTemplate,
+	newUser,
+	type PointRef,
+	type RegionTree
+} from '../helpers/factories';
+
+useLocale('zh');
+
+const definition: ChecklistDefinition = {
+	sections: [
+		{
+			key: 'meetings',
+			title: '会议',
+			items: [
+				{ key: 'meetings_attended', kind: 'count', label: '参加上级会议几次？', required: true, max: 1000 },
+				{ key: 'data_requests', kind: 'count', label: '填表报数几次？', required: true, max: 1000 },
+				{ key: 'heaviest_burden', kind: 'long_text', label: '本期最重的新负担是什么？', required: false }
+			]
+		}
+	]
+};
+const BURDEN = '=1+1 县里又要<b>"迎检"</b>材料 🙂';
+const quarters = [
+	{ period: '2025-Q1', opensOn: '2025-01-01', dueOn: '2025-04-10' },
+	{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
+	{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
+];
+
+let db: Db;
+let close: () => Promise<void>;
+let tree: RegionTree;
+let reportDir: string;
+let previousReportDir: string | undefined;
+const points = {} as Record<'own' | 'neighbour' | 'far', PointRef>;
+const u = {} as Record<'analyst' | 'reviewer' | 'farReviewer' | 'staff' | 'admin', PublicUser>;
+
+beforeAll(async () => {
+	previousReportDir = process.env.REPORT_DIR;
+	reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-reports-'));
+	process.env.REPORT_DIR = reportDir;
+	({ db, close } = await freshDatabase());
+	tree = await newRegionTree(db);
+	points.own = await newPoint(db, tree.village);
+	points.neighbour = await newPoint(db, tree.community, 'community');
+	points.far = await newPoint(db, tree.otherVillage);
+	u.analyst = await newUser(db, 'analyst', tree.city);
+	u.reviewer = await newUser(db, 'reviewer', tree.county);
+	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
+	u.staff = await newUser(db, 'staff', tree.village);
+	u.admin = await newUser(db, 'admin');
+	const { versionId } = await newTemplate(db, definition);
+	const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
+	const rounds: number[] = [];
+	for (const [i, q] of quarters.entries()) {
+		const round = await newRound(db, versionId, { name: `${q.period}轮次`, periodKind: 'quarter', ...q });
+		rounds.push(round);
+		for (const key of ['own', 'neighbour', 'far'] as const)
+			await newSubmission(db, round, points[key].id, {
+				meetings_attended: meetings[key][i],
+				data_requests: 2,
+				// Text that must not break the HTML, the document or the workbook.
+				...(key === 'own' && i === 2 ? { heaviest_burden: BURDEN } : {})
+			});
+	}
+	await closeRound(db, null, rounds[0]);
+	await closeRound(db, null, rounds[1]);
+});
+afterAll(async () => {
+	await kickReports(db);
+	await close();
+	fs.rmSync(reportDir, { recursive: true, force: true });
+	if (previousReportDir === undefined) delete process.env.REPORT_DIR;
+	else process.env.REPORT_DIR = previousReportDir;
+});
+
+const is404 = (e: unknown) => isHttpError(e, 404);
+interface ListData {
+	regions: { code: string; name: string; level: number }[];
+	quarters: string[];
+	reports: ReportListItem[];
+	prints: Record<number, string>;
+	form: { data: Record<string, string> };
+}
+const listLoad = async (user: PublicUser | null) =>
+	(await callLoad(listPage.load, makeEvent({ user, url: '/reports' }))) as ListData;
+const post = (user: PublicUser, form: Record<string, string>) =>
+	callAction(listPage.actions.default, makeEvent({ user, url: '/reports', form }));
+const reportLoad = (user: PublicUser | null, id: number) =>
+	callLoad(reportPage.load, makeEvent({ user, params: { id: String(id) }, url: `/reports/${id}` }));
+const status = async (user: PublicUser | null, id: number) =>
+	(await statusApi.GET(
+		makeEvent({ user, params: { id: String(id) }, url: `/reports/${id}/status` }) as never
+	)) as Response;
+const file = async (user: PublicUser | null, id: number, kind: string) =>
+	(await fileApi.GET(
+		makeEvent({ user, params: { id: String(id), kind }, url: `/reports/${id}/files/${kind}` }) as never
+	)) as Response;
+
+async function requested(run: () => unknown): Promise<number> {
+	const e = await thrownBy(run);
+	if (!isRedirect(e)) throw new Error(`expected a redirect, got ${JSON.stringify(e)}`);
+	expect(e.status).toBe(303);
+	const match = /^\/reports\/(\d+)$/.exec(e.location);
+	if (!match) throw new Error(`unexpected redirect to ${e.location}`);
+	return Number(match[1]);
+}
+
+type FormFailure = ActionFailure<{ form: { errors: Record<string, string[] | undefined> } }>;
+
+describe('the report form', () => {
+	it('answers 404 to staff, on the page and the action', async () => {
+		expect(is404(await thrownBy(() => listLoad(u.staff)))).toBe(true);
+		expect(
+			is404(
+				await thrownBy(() =>
+					post(u.staff, { regionCode: tree.village, quarter: '2025-Q3', issuer: '', locale: 'zh' })
+				)
+			)
+		).toBe(true);
+		expect(isRedirect(await thrownBy(() => listLoad(null)))).toBe(true);
+	});
+
+	it('offers an analyst their region and counties, and the quarters with data, newest first', async () => {
+		const data = await listLoad(u.analyst);
+		expect(data.regions.map((r) => r.code)).toEqual([tree.city, tree.county, tree.otherCounty]);
+		expect(data.quarters).toEqual(['2025-Q3', '2025-Q2', '2025-Q1']);
+		expect(data.form.data).toMatchObject({ regionCode: tree.city, quarter: '2025-Q3', locale: 'zh' });
+		const admin = await listLoad(u.admin);
+		expect(admin.regions.map((r) => r.code)).toEqual([
+			tree.province,
+			tree.city,
+			tree.county,
+			tree.otherCounty,
+			tree.otherCity
+		]);
+		const reviewer = await listLoad(u.reviewer);
+		expect(reviewer.regions.map((r) => r.code)).toEqual([tree.county]);
+	});
+
+	it('refuses a quarter without data and a region outside the scope, with the error by the field', async () => {
+		const base = { regionCode: tree.city, quarter: '2025-Q3', issuer: '', locale: 'zh' };
+		for (const [form, field] of [
+			[{ ...base, quarter: '2024-Q1' }, 'quarter'],
+			[{ ...base, quarter: 'Q3-2025' }, 'quarter'],
+			[{ ...base, regionCode: tree.otherCity }, 'regionCode'],
+			[{ ...base, regionCode: tree.province }, 'regionCode'],
+			[{ ...base, regionCode: '999999' }, 'regionCode'],
+			[{ ...base, issuer: '办'.repeat(201) }, 'issuer'],
+			[{ ...base, locale: 'fr' }, 'locale']
+		] as const) {
+			const result = (await post(u.analyst, form)) as FormFailure;
+			expect(result.status, JSON.stringify(form)).toBe(400);
+			expect(result.data.form.errors[field]?.length, field).toBeGreaterThan(0);
+		}
+		const { n } = await db
+			.selectFrom('reports')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		expect(Number(n)).toBe(0);
+	});
+});
+
+describe('a requested report', () => {
+	let id: number;
+	let countyReport: number;
+
+	it('is queued, then written by the worker, and the status endpoint says so', async () => {
+		id = await requested(() =>
+			post(u.analyst, { regionCode: tree.city, quarter: '2025-Q3', issuer: '', locale: 'zh' })
+		);
+		const queued = await reportLoad(u.analyst, id);
+		expect(queued.report).toMatchObject({ regionCode: tree.city, quarter: '2025-Q3' });
+		expect(['queued', 'running', 'done']).toContain(queued.report.status);
+		await kickReports(db);
+		const res = await status(u.analyst, id);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('cache-control')).toMatch(/no-store/);
+		expect(await res.json()).toEqual({ status: 'done', progress: 100 });
+		const done = await reportLoad(u.analyst, id);
+		expect(done.report.title).toBe('银川市2025年第3季度基层减负观测情况报告');
+		expect(done.report.files.docx).toBeGreaterThan(0);
+		expect(done.print).toBe(`/reports/print?region=${tree.city}&quarter=2025-Q3&lang=zh`);
+	});
+
+	it('serves the Word, Excel and CSV files as attachments named after the title', async () => {
+		const title = encodeURIComponent('银川市2025年第3季度基层减负观测情况报告');
+		for (const [kind, mime, magic] of [
+			['docx', /wordprocessingml/, 'PK'],
+			['xlsx', /spreadsheetml/, 'PK'],
+			['csv', /^text\/csv/, '\ufeff']
+		] as const) {
+			const res = await file(u.analyst, id, kind);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('content-type')).toMatch(mime);
+			expect(res.headers.get('cache-control')).toBe('private, no-store');
+			const disposition = res.headers.get('content-disposition')!;
+			expect(disposition).toMatch(/^attachment; filename="[a-z]+\.[a-z]+"; filename\*=UTF-8''/);
+			expect(disposition).toContain(title);
+			expect(disposition.endsWith(`.${kind}`)).toBe(true);
+			const bytes = Buffer.from(await res.arrayBuffer());
+			expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+			expect(bytes.toString('utf8', 0, magic === 'PK' ? 2 : 3)).toBe(magic);
+		}
+		expect(is404(await thrownBy(() => file(u.analyst, id, 'pdf')))).toBe(true);
+		expect(is404(await thrownBy(() => file(u.analyst, id, '..')))).toBe(true);
+	});
+
+	it('is listed with who made it, for readers whose scope holds its region', async () => {
+		countyReport = await requested(() =>
+			post(u.reviewer, { regionCode: tree.county, quarter: '2025-Q2', issuer: '兴庆区减负办', locale: 'en' })
+		);
+		const analystList = await listLoad(u.analyst);
+		expect(analystList.reports.map((r) => [r.id, r.createdBy])).toEqual([
+			[countyReport, u.reviewer.name],
+			[id, u.analyst.name]
+		]);
+		expect(analystList.prints[id]).toBe(`/reports/print?region=${tree.city}&quarter=2025-Q3&lang=zh`);
+		const reviewerList = await listLoad(u.reviewer);
+		expect(reviewerList.reports.map((r) => r.id)).toEqual([countyReport]);
+		expect((await listLoad(u.farReviewer)).reports).toEqual([]);
+		expect((await listLoad(u.admin)).reports.map((r) => r.id)).toEqual([countyReport, id]);
+	});
+
+	it('is a 404 for a reviewer of another county and for staff, on the page and every endpoint', async () => {
+		for (const [user, report] of [
+			[u.farReviewer, countyReport],
+			[u.farReviewer, id],
+			[u.reviewer, id],
+			[u.staff, countyReport]
+		] as const) {
+			expect(is404(await thrownBy(() => reportLoad(user, report)))).toBe(true);
+			expect(is404(await thrownBy(() => status(user, report)))).toBe(true);
+			expect(is404(await thrownBy(() => file(user, report, 'docx')))).toBe(true);
+		}
+		expect(is404(await thrownBy(() => reportLoad(u.analyst, 999_999)))).toBe(true);
+		expect((await status(null, id)).status).toBe(401);
+		expect(isRedirect(await thrownBy(() => file(null, id, 'docx')))).toBe(true);
+	});
+
+	it('serves no file before the report is done', async () => {
+		await db
+			.updateTable('reports')
+			.set({ status: 'running', progress: 40 })
+			.where('id', '=', countyReport)
+			.execute();
+		expect(await (await status(u.reviewer, countyReport)).json()).toEqual({
+			status: 'running',
+			progress: 40
+		});
+		expect(is404(await thrownBy(() => file(u.reviewer, countyReport, 'docx')))).toBe(true);
+		await db
+			.updateTable('reports')
+			.set({ status: 'queued', progress: 0 })
+			.where('id', '=', countyReport)
+			.execute();
+		await kickReports(db);
+		expect((await file(u.reviewer, countyReport, 'docx')).status).toBe(200);
+	});
+
+	it('shows a failed report as failed, without the error text', async () => {
+		await db
+			.updateTable('reports')
+			.set({ status: 'failed', error: 'TypeError: secret stack' })
+			.where('id', '=', countyReport)
+			.execute();
+		const { report } = await reportLoad(u.reviewer, countyReport);
+		expect(report.status).toBe('failed');
+		expect(JSON.stringify(report)).not.toContain('secret stack');
+		expect(is404(await thrownBy(() => file(u.reviewer, countyReport, 'xlsx')))).toBe(true);
+	});
+});
+
+describe('the print view', () => {
+	const printLoad = (user: PublicUser, query: string) =>
+		callLoad(printPage.load, makeEvent({ user, url: `/reports/print?${query}` }));
+
+	it('renders the report for a region in scope, and 404s elsewhere', async () => {
+		const data = await printLoad(u.analyst, `region=${tree.city}&quarter=2025-Q3`);
+		expect(data.title).toBe('银川市2025年第3季度基层减负观测情况报告');
+		expect(data.sections.length).toBeGreaterThan(2);
+		expect(JSON.stringify(data)).toContain('县里又要<b>');
+		for (const query of [
+			`region=${tree.otherCity}&quarter=2025-Q3`,
+			`region=${tree.city}&quarter=2025-Q5`,
+			`quarter=2025-Q3`
+		])
+			expect(is404(await thrownBy(() => printLoad(u.analyst, query))), query).toBe(true);
+		expect(
+			is404(await thrownBy(() => printLoad(u.farReviewer, `region=${tree.county}&quarter=2025-Q3`)))
+		).toBe(true);
+		expect(is404(await thrownBy(() => printLoad(u.staff, `region=${tree.village}&quarter=2025-Q3`)))).toBe(
+			true
+		);
+	});
+});
