@@ -31,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createIndex('point_indicators_rebounds')
 		.on('point_indicators')
-		.columns(['period_key', 'status', 'indicator'])
+		.columns(['period_key', 'status', 'point_id'])
 		.execute();
 
 	await db.schema

@@ -13,10 +13,13 @@ export function levelName(level: number): string {
 	return (levelNames[level] ?? levelNames[0])();
 }
 
+const timeFormats = Object.fromEntries(
+	(['zh-CN', 'en-GB'] as const).map((tag) => [
+		tag,
+		new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' })
+	])
+);
+
 export function formatTime(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
-		dateStyle: 'medium',
-		timeStyle: 'short',
-		timeZone: 'Asia/Shanghai'
-	}).format(new Date(iso));
+	return timeFormats[locale === 'zh' ? 'zh-CN' : 'en-GB'].format(new Date(iso));
 }

@@ -2,12 +2,31 @@
 // tests can use them on their own.
 import type { Direction } from '$lib/domain/indicators';
 
+// Building an Intl formatter costs far more than using one; a page formats thousands of numbers.
+const numberFormats = {
+	zh: new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 1 }),
+	en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 })
+};
+
 /** One decimal at most: means over points are rarely whole. */
 export function formatNumber(value: number, locale: string): string {
-	return new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 1 }).format(
-		value
-	);
+	return (locale === 'zh' ? numberFormats.zh : numberFormats.en).format(value);
 }
+
+export const MONTHS_SHORT_EN = [
+	'Jan',
+	'Feb',
+	'Mar',
+	'Apr',
+	'May',
+	'Jun',
+	'Jul',
+	'Aug',
+	'Sep',
+	'Oct',
+	'Nov',
+	'Dec'
+];
 
 /** A change with its sign written out: +0.3, −2, ±0 (a true minus, not a hyphen). */
 export function formatSigned(value: number, locale: string): string {

@@ -3,7 +3,7 @@ import type { IndicatorUnit } from '$lib/domain/indicators';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
-import { formatNumber, formatSigned, parsePeriodKey, percentChange } from './format';
+import { formatNumber, formatSigned, MONTHS_SHORT_EN, parsePeriodKey, percentChange } from './format';
 
 export function indicatorName(key: string): string {
 	const fn = (m as unknown as Record<string, (() => string) | undefined>)[`indicator_${key}`];
@@ -32,12 +32,7 @@ export function periodLabel(key: string | null | undefined, locale = getLocale()
 	const p = parsePeriodKey(key);
 	if (p.kind === 'quarter') return m.trends_period_quarter({ year: p.year, quarter: p.quarter });
 	if (p.kind === 'month') {
-		const month =
-			locale === 'zh'
-				? String(p.month)
-				: new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(
-						new Date(Date.UTC(p.year, p.month - 1, 1))
-					);
+		const month = locale === 'zh' ? String(p.month) : MONTHS_SHORT_EN[p.month - 1];
 		return m.trends_period_month({ year: p.year, month });
 	}
 	return p.key;

@@ -24,7 +24,7 @@ import {
 	type SignboardListRow
 } from '../registers/registers.queries';
 import * as m from '../../paraglide/messages';
-import { loadDashboard } from '../trends/dashboard';
+import { loadDashboard, toReboundView } from '../trends/dashboard';
 import { listIndicatorPeriods } from '../trends/indicators.service';
 import { keptPointRows, keptRegionRows } from '../trends/trends.queries';
 
@@ -427,20 +427,7 @@ async function allRebounds(db: Db, within: string, period: string | null): Promi
 		.orderBy('p.region_code')
 		.orderBy('pi.indicator')
 		.execute();
-	return rows.map((r) => ({
-		pointId: r.pointId,
-		pointName: r.pointName,
-		regionCode: r.regionCode,
-		indicator: r.indicator as IndicatorKey,
-		period: r.period,
-		fromValue: r.best ?? r.value,
-		fromPeriod: r.bestPeriod ?? r.period,
-		toValue: r.value,
-		evidence: r.submissionId ? 'answer' : 'register',
-		evidenceHref: r.submissionId
-			? `/submissions/${r.submissionId}`
-			: `/points/${r.pointId}/registers/timeline`
-	}));
+	return rows.map(toReboundView);
 }
 
 function itemsOf(definitions: ChecklistDefinition[]) {

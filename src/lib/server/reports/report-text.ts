@@ -5,7 +5,13 @@
 //
 // The document's language is chosen by the caller, not by the request, so every message is called
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
-import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../components/trends/format';
+import {
+	formatNumber,
+	formatSigned,
+	MONTHS_SHORT_EN,
+	parsePeriodKey,
+	percentChange
+} from '../../components/trends/format';
 import { INDICATORS, indicatorDef, type IndicatorKey, type IndicatorUnit } from '../../domain/indicators';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import * as m from '../../paraglide/messages';
@@ -117,11 +123,7 @@ function wordsFor(locale: ReportLocale) {
 		const p = parsePeriodKey(key);
 		if (p.kind === 'quarter') return m.trends_period_quarter({ year: p.year, quarter: p.quarter }, opt);
 		if (p.kind === 'month') {
-			const month = zh
-				? String(p.month)
-				: new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }).format(
-						new Date(Date.UTC(p.year, p.month - 1, 1))
-					);
+			const month = zh ? String(p.month) : MONTHS_SHORT_EN[p.month - 1];
 			return m.trends_period_month({ year: p.year, month }, opt);
 		}
 		return p.key;

@@ -322,50 +322,86 @@ async function childRows(
 }
 
 async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {
-	const base = db
+	// Walks the period's rebounding rows in point order and stops at the limit.
+	const rows = await db
 		.selectFrom('point_indicators as pi')
 		.innerJoin('points as p', 'p.id', 'pi.point_id')
+		.innerJoin('regions as r', 'r.code', 'p.region_code')
+		.select([
+			'p.id as pointId',
+			'r.name as pointName',
+			'p.region_code as regionCode',
+			'pi.indicator',
+			'pi.period_key as period',
+			'pi.value',
+			'pi.best',
+			'pi.best_period as bestPeriod',
+			'pi.submission_id as submissionId'
+		])
 		.where('pi.period_key', '=', period)
 		.where('pi.status', '=', 'rebounding')
 		.where('pi.indicator', '!=', OVERALL)
-		.$if(scope.kind === 'region', (q) => q.where('p.region_code', 'like', `${scope.code}%`))
-		.$if(scope.kind === 'point', (q) => q.where('p.id', '=', scope.kind === 'point' ? scope.pointId : -1));
-	const [count, rows] = await Promise.all([
-		base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-		base
-			.innerJoin('regions as r', 'r.code', 'p.region_code')
-			.select([
-				'p.id as pointId',
-				'r.name as pointName',
-				'p.region_code as regionCode',
-				'pi.indicator',
-				'pi.period_key as period',
-				'pi.value',
-				'pi.best',
-				'pi.best_period as bestPeriod',
-				'pi.submission_id as submissionId'
-			])
-			.orderBy('p.region_code')
-			.orderBy('pi.indicator')
-			.limit(REBOUND_LIMIT)
-			.execute()
-	]);
+		.$call((q) =>
+			scope.kind === 'point'
+				? q.where('pi.point_id', '=', scope.pointId)
+				: q.where('p.region_code', 'like', `${scope.code}%`)
+		)
+		.orderBy('pi.point_id')
+		.orderBy('pi.indicator')
+		.limit(REBOUND_LIMIT)
+		.execute();
+	return { total: await reboundCount(db, scope, period, rows.length), rows: rows.map(toReboundView) };
+}
+
+/** Below the cap the list is the count; above it a region's count is in its kept rows. */
+async function reboundCount(db: Db, scope: Scope, period: string, listed: number): Promise<number> {
+	if (listed < REBOUND_LIMIT) return listed;
+	if (scope.kind === 'region' && scope.level < VILLAGE_LEVEL) {
+		const row = await db
+			.selectFrom('region_indicators')
+			.select((eb) => eb.fn.sum<number>('rebounding').as('n'))
+			.where('region_code', '=', scope.code)
+			.where('period_key', '=', period)
+			.where('indicator', '!=', OVERALL)
+			.executeTakeFirst();
+		return Number(row?.n ?? 0);
+	}
+	const row = await db
+		.selectFrom('point_indicators as pi')
+		.innerJoin('points as p', 'p.id', 'pi.point_id')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('pi.period_key', '=', period)
+		.where('pi.status', '=', 'rebounding')
+		.where('pi.indicator', '!=', OVERALL)
+		.where('p.region_code', 'like', `${scope.code}%`)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export function toReboundView(r: {
+	pointId: number;
+	pointName: string;
+	regionCode: string;
+	indicator: string;
+	period: string;
+	value: number;
+	best: number | null;
+	bestPeriod: string | null;
+	submissionId: number | null;
+}): ReboundView {
 	return {
-		total: Number(count.n),
-		rows: rows.map((r): ReboundView => ({
-			pointId: r.pointId,
-			pointName: r.pointName,
-			regionCode: r.regionCode,
-			indicator: r.indicator as IndicatorKey,
-			period: r.period,
-			fromValue: r.best ?? r.value,
-			fromPeriod: r.bestPeriod ?? r.period,
-			toValue: r.value,
-			evidence: r.submissionId ? 'answer' : 'register',
-			evidenceHref: r.submissionId
-				? `/submissions/${r.submissionId}${r.indicator === 'compliance_rate' ? '' : `#item-${r.indicator}`}`
-				: `/points/${r.pointId}/registers/timeline`
-		}))
+		pointId: r.pointId,
+		pointName: r.pointName,
+		regionCode: r.regionCode,
+		indicator: r.indicator as IndicatorKey,
+		period: r.period,
+		fromValue: r.best ?? r.value,
+		fromPeriod: r.bestPeriod ?? r.period,
+		toValue: r.value,
+		evidence: r.submissionId ? 'answer' : 'register',
+		evidenceHref: r.submissionId
+			? `/submissions/${r.submissionId}${r.indicator === 'compliance_rate' ? '' : `#item-${r.indicator}`}`
+			: `/points/${r.pointId}/registers/timeline`
 	};
 }
 

@@ -84,7 +84,14 @@ export async function rebuildIndicatorsIn(trx: Db) {
 	await trx.deleteFrom('point_indicators').execute();
 	await trx.deleteFrom('region_indicators').execute();
 	const ids = (await trx.selectFrom('points').select('id').orderBy('id').execute()).map((r) => r.id);
+	// Millions of rows go in faster with the secondary index built once afterwards.
+	await trx.schema.dropIndex('point_indicators_rebounds').ifExists().execute();
 	const rows = await refreshPoints(trx, ids, { fresh: true });
+	await trx.schema
+		.createIndex('point_indicators_rebounds')
+		.on('point_indicators')
+		.columns(['period_key', 'status', 'point_id'])
+		.execute();
 	const periods = await trx
 		.selectFrom('indicator_periods')
 		.select((eb) => eb.fn.countAll<number>().as('n'))

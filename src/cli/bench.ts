@@ -1,0 +1,390 @@
+// `npm run bench [-- --json FILE] [--keep | --reuse FILE]`: seeds a throw-away database with all
+// of Ningxia as observation points and five years of monthly rounds, then times the kept-totals
+// rebuild, the trend reads, the dashboard's server render through the built server, and
+// accepting one submission. A missed target is reported, not an error: the exit code is
+// non-zero only when the benchmark itself could not run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { lucia } from '../lib/server/auth/session';
+import { acceptSubmission } from '../lib/server/checklists/submissions.service';
+import { useDatabase, type Db } from '../lib/server/db';
+import { folderMigrations, migrateToLatest } from '../lib/server/db/migrator';
+import { openSqlite } from '../lib/server/db/sqlite';
+import { rebuildIndicators } from '../lib/server/trends/indicators.service';
+import { pointTrend, regionTrend } from '../lib/server/trends/trends.queries';
+import { createUser } from '../lib/server/users/users.service';
+import { seedBench } from './bench-data';
+import { argValue } from './shared';
+
+interface Figure {
+	name: string;
+	value: number;
+	unit: string;
+}
+
+interface Timed {
+	label: string;
+	/** The figure names' stem: `trend.province` gives `trend.province.p50` and `.p95`. */
+	key: string;
+	p50: number;
+	p95: number;
+	/** The p95 it must stay within, where the issue sets one. */
+	target?: number;
+	/** Set when the timing did not run (a page that answered something other than 200). */
+	note?: string;
+}
+
+const TREND_TARGET_MS = 20;
+const RENDER_TARGET_MS = 100;
+const READS = { warmup: 20, runs: 200 };
+const REQUESTS = { warmup: 10, runs: 100 };
+const ACCEPTS = { warmup: 5, runs: 50 };
+const ANALYST = { username: 'bench-analyst', password: 'bench-analyst-password-2026' };
+
+const figures: Figure[] = [];
+const timings: Timed[] = [];
+const record = (name: string, value: number, unit: string) =>
+	figures.push({ name, value: Math.round(value * 1000) / 1000, unit });
+const log = (line: string) => console.log(`  ${line}`);
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+/** Nearest-rank percentile of ascending samples. */
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function time(
+	label: string,
+	key: string,
+	plan: { warmup: number; runs: number },
+	run: (i: number) => Promise<unknown>,
+	target?: number
+): Promise<void> {
+	for (let i = 0; i < plan.warmup; i++) await run(i);
+	const samples: number[] = [];
+	for (let i = 0; i < plan.runs; i++) {
+		const start = performance.now();
+		await run(plan.warmup + i);
+		samples.push(performance.now() - start);
+	}
+	samples.sort((a, b) => a - b);
+	const timed = { label, key, p50: percentile(samples, 50), p95: percentile(samples, 95), target };
+	timings.push(timed);
+	record(`${key}.p50`, timed.p50, 'ms');
+	record(`${key}.p95`, timed.p95, 'ms');
+}
+
+/** The largest region at a level by number of points, so each read covers a real subtree. */
+async function largestRegion(db: Db, length: number): Promise<{ code: string; points: number }> {
+	const code = sql<string>`substr(region_code, 1, ${length})`;
+	const row = await db
+		.selectFrom('points')
+		.select([code.as('code'), (eb) => eb.fn.countAll<number>().as('points')])
+		.groupBy(code)
+		.orderBy('points', 'desc')
+		.orderBy('code')
+		.executeTakeFirstOrThrow();
+	return { code: row.code, points: Number(row.points) };
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as net.AddressInfo;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+/** Peak resident memory of a child, from Linux's /proc; null elsewhere. */
+function peakRssMb(pid: number | undefined): number | null {
+	try {
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+		return kb ? Number(kb) / 1024 : null;
+	} catch {
+		return null;
+	}
+}
+
+async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: string[] }> {
+	if (!fs.existsSync('build/index.js'))
+		throw new Error('build/index.js is missing: run `npx vite build` first');
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const output: string[] = [];
+	const child = spawn(process.execPath, ['build/index.js'], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			// adapter-node assumes https without ORIGIN, and the sign-in post would fail its CSRF check.
+			ORIGIN: url,
+			DATABASE_PATH: file,
+			COOKIE_SECURE: 'false'
+		}
+	});
+	// Kept for the report when something goes wrong; the server's own log is not the benchmark's.
+	const keep = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	for (let i = 0; i < 200; i++) {
+		if (child.exitCode !== null) break;
+		try {
+			await fetch(`${url}/login`);
+			return { url, child, output };
+		} catch {
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+	child.kill();
+	throw new Error(`the built server did not start:\n${output.slice(-20).join('\n')}`);
+}
+
+async function signInCookie(url: string): Promise<string> {
+	const res = await fetch(`${url}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		// As a browser's plain form post: asked for HTML, SvelteKit answers the action with a 303.
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: url },
+		body: new URLSearchParams(ANALYST).toString()
+	});
+	// Sent back as a browser would: every cookie set, the session among them.
+	const cookies = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.filter((c) => !c.endsWith('='));
+	if (res.status !== 303 || !cookies.some((c) => c.startsWith(`${lucia.sessionCookieName}=`)))
+		throw new Error(`sign-in failed: HTTP ${res.status}`);
+	return cookies.join('; ');
+}
+
+interface PageRun {
+	label: string;
+	key: string;
+	path: string;
+	/** text/html for a page as a browser asks for it; application/json for the API. */
+	accept: string;
+	target?: number;
+}
+
+async function timePage(url: string, cookie: string, page: PageRun): Promise<void> {
+	let bytes = 0;
+	const get = async () => {
+		const res = await fetch(url + page.path, {
+			headers: { cookie, accept: page.accept },
+			redirect: 'manual'
+		});
+		// The whole body: the figure is the full response, not its first byte.
+		bytes = (await res.arrayBuffer()).byteLength;
+		return res.status;
+	};
+	const status = await get();
+	// What the phone on a weak network has to download.
+	record(`${page.key}.bytes`, bytes, 'bytes');
+	if (status !== 200) {
+		const { label, key, target } = page;
+		timings.push({ label, key, p50: NaN, p95: NaN, target, note: `HTTP ${status} for ${page.path}` });
+		record(`${key}.status`, status, 'http');
+		return;
+	}
+	await time(
+		page.label,
+		page.key,
+		REQUESTS,
+		async () => {
+			const s = await get();
+			if (s !== 200) throw new Error(`${page.path} answered HTTP ${s} during the run`);
+		},
+		page.target
+	);
+}
+
+function printTable(): void {
+	const ms = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(2));
+	const rows = timings.map((t) => [
+		t.label,
+		ms(t.p50),
+		ms(t.p95),
+		t.target === undefined ? '' : `≤ ${t.target}`,
+		t.note ?? (t.target === undefined ? '' : t.p95 <= t.target ? 'PASS' : 'FAIL')
+	]);
+	const head = ['', 'p50 ms', 'p95 ms', 'target p95', 'result'];
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) =>
+		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+	console.log(`\n${line(head)}`);
+	for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+	const jsonFile = argValue('json');
+	// A database kept by an earlier run (--keep): skips the seeding and the rebuild, so the reads
+	// and the render can be measured again in seconds. It is never deleted.
+	const reuse = argValue('reuse');
+	const keep = !!reuse || process.argv.includes('--keep');
+	const dir = reuse ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-bench-'));
+	const file = dir ? path.join(dir, 'bench.db') : path.resolve(process.env.INIT_CWD ?? '.', reuse!);
+	if (reuse && !fs.existsSync(file)) throw new Error(`${file} does not exist`);
+	const { db } = openSqlite(file);
+	// The services resolve the app database through db(); point it at the benchmark's.
+	useDatabase(db);
+	let server: Awaited<ReturnType<typeof startServer>> | undefined;
+
+	const cpus = os.cpus();
+	console.log(
+		`减负观测 benchmark — ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, node ${process.version}`
+	);
+	console.log(`load average ${os.loadavg()[0].toFixed(2)}; database: ${file}`);
+	record('machine.cpus', cpus.length, 'count');
+	record('machine.memory', os.totalmem() / 2 ** 30, 'GB');
+	// Other work on the machine moves every figure; the load at the start says how much.
+	record('machine.load1', os.loadavg()[0], 'load');
+
+	try {
+		await migrateToLatest(db, folderMigrations());
+		if (!reuse) {
+			let start = performance.now();
+			const counts = await seedBench(db, log);
+			record('seed.seconds', seconds(start), 's');
+			for (const [name, n] of Object.entries(counts)) record(`rows.${name}`, n, 'rows');
+			console.log(`seeded in ${seconds(start).toFixed(1)} s`);
+
+			start = performance.now();
+			const rebuilt = await rebuildIndicators(db);
+			record('rebuild.seconds', seconds(start), 's');
+			record('rebuild.points', rebuilt.points, 'points');
+			record('rebuild.periods', rebuilt.periods, 'periods');
+			record('rebuild.rows', rebuilt.rows, 'rows');
+			console.log(
+				`kept totals rebuilt in ${seconds(start).toFixed(1)} s (${rebuilt.points} points, ${rebuilt.periods} periods, ${rebuilt.rows} rows)`
+			);
+		}
+
+		const regions = [
+			{ level: 'province', ...(await largestRegion(db, 2)) },
+			{ level: 'city', ...(await largestRegion(db, 4)) },
+			{ level: 'county', ...(await largestRegion(db, 6)) },
+			{ level: 'township', ...(await largestRegion(db, 9)) }
+		];
+		const township = regions[3].code;
+		const point = await db
+			.selectFrom('points')
+			.select('id')
+			.where('region_code', 'like', `${township}%`)
+			.orderBy('region_code')
+			.executeTakeFirstOrThrow();
+		console.log(
+			`regions read: ${regions.map((r) => `${r.level} ${r.code} (${r.points} points)`).join(', ')}; point ${point.id}`
+		);
+
+		for (const r of regions) {
+			await time(
+				`trend ${r.level} ${r.code}`,
+				`trend.${r.level}`,
+				READS,
+				() => regionTrend(db, r.code),
+				TREND_TARGET_MS
+			);
+		}
+		await time(`trend point ${point.id}`, 'trend.point', READS, () => pointTrend(db, point.id));
+
+		const analyst = await db
+			.selectFrom('users')
+			.select('id')
+			.where('username', '=', ANALYST.username)
+			.executeTakeFirst();
+		if (!analyst)
+			await createUser(db, null, {
+				username: ANALYST.username,
+				displayName: '基准测试分析员',
+				role: 'analyst',
+				scopeCode: '64',
+				password: ANALYST.password,
+				mustChangePassword: false
+			});
+		server = await startServer(file);
+		const cookie = await signInCookie(server.url);
+		const html = 'text/html';
+		const pages: PageRun[] = [
+			...regions.map((r) => ({
+				label: `render /trends/${r.code}`,
+				key: `render.${r.level}`,
+				path: `/trends/${r.code}`,
+				accept: html,
+				target: RENDER_TARGET_MS
+			})),
+			{
+				label: `render /trends/points/${point.id}`,
+				key: 'render.point',
+				path: `/trends/points/${point.id}`,
+				accept: html,
+				target: RENDER_TARGET_MS
+			},
+			{ label: 'api /api/trends/64', key: 'api.province', path: '/api/trends/64', accept: 'application/json' }
+		];
+		for (const page of pages) await timePage(server.url, cookie, page);
+		const serverRss = peakRssMb(server.child.pid);
+		if (serverRss !== null) record('server.peak_rss', serverRss, 'MB');
+		server.child.kill();
+		server = undefined;
+
+		// The open round's unreviewed submissions: each accept refreshes that point's kept totals.
+		const waiting = await db
+			.selectFrom('submissions')
+			.select('id')
+			.where('status', '=', 'submitted')
+			.orderBy('round_id', 'desc')
+			.orderBy('id')
+			.limit(ACCEPTS.warmup + ACCEPTS.runs)
+			.execute();
+		if (waiting.length < ACCEPTS.warmup + ACCEPTS.runs)
+			throw new Error('too few submitted submissions to accept');
+		await time('accept one submission', 'accept', ACCEPTS, async (i) => {
+			const outcome = await acceptSubmission(db, null, waiting[i].id);
+			if (!outcome.ok) throw new Error(`accepting submission ${waiting[i].id} refused: ${outcome.reason}`);
+		});
+
+		const rss = process.resourceUsage().maxRSS / 1024;
+		record('bench.peak_rss', rss, 'MB');
+		printTable();
+		const value = (name: string) => figures.find((f) => f.name === name)?.value;
+		const summary = [
+			value('seed.seconds') !== undefined && `seeding ${value('seed.seconds')!.toFixed(1)} s`,
+			value('rebuild.seconds') !== undefined && `rebuild ${value('rebuild.seconds')!.toFixed(1)} s`,
+			`peak RSS ${rss.toFixed(0)} MB`,
+			serverRss !== null && `server peak RSS ${serverRss.toFixed(0)} MB`
+		];
+		console.log(`\n${summary.filter(Boolean).join(', ')}`);
+		const missed = timings.filter((t) => t.target !== undefined && !(t.p95 <= t.target));
+		console.log(missed.length ? `MISSED: ${missed.map((t) => t.label).join(', ')}` : 'every target met');
+		if (jsonFile) {
+			// npm runs scripts from the package folder; a relative path means the caller's folder.
+			const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonFile);
+			fs.writeFileSync(target, `${JSON.stringify(figures, null, '\t')}\n`);
+			console.log(`figures written to ${target}`);
+		}
+	} catch (e) {
+		if (server) console.error(server.output.slice(-20).join('\n'));
+		if (timings.length) printTable();
+		throw e;
+	} finally {
+		server?.child.kill();
+		await db.destroy();
+		if (keep || !dir) console.log(`kept ${file}`);
+		else fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+	process.exit(1);
+});
