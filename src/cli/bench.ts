@@ -40,6 +40,9 @@ interface Timed {
 
 const TREND_TARGET_MS = 20;
 const RENDER_TARGET_MS = 100;
+const REPORT_TARGET_MS = 10_000;
+const REPORT_MEMORY_TARGET_MB = 500;
+const REPORT_RUNS = 3;
 const READS = { warmup: 20, runs: 200 };
 const REQUESTS = { warmup: 10, runs: 100 };
 const ACCEPTS = { warmup: 5, runs: 50 };
@@ -208,6 +211,92 @@ async function timePage(url: string, cookie: string, page: PageRun): Promise<voi
 	);
 }
 
+/** The last quarter whose months have all closed. */
+async function lastFullQuarter(db: Db): Promise<string> {
+	const row = await db
+		.selectFrom('rounds')
+		.select((eb) => eb.fn.max('period_end').as('end'))
+		.where('status', '=', 'closed')
+		.executeTakeFirstOrThrow();
+	const end = String(row.end);
+	let [y, q] = [Number(end.slice(0, 4)), Math.ceil(Number(end.slice(5, 7)) / 3)];
+	if (!/-(03-31|06-30|09-30|12-31)$/.test(end)) [y, q] = q === 1 ? [y - 1, 4] : [y, q - 1];
+	return `${y}-Q${q}`;
+}
+
+interface ReportRun {
+	loadMs: number;
+	docxMs: number;
+	xlsxMs: number;
+	totalMs: number;
+	docxBytes: number;
+	xlsxBytes: number;
+	submissions: number;
+	peakRssMb: number;
+}
+
+/** The province's quarterly report, each run in a fresh process so its memory is its own. */
+async function timeReport(file: string, quarter: string): Promise<void> {
+	const runs: ReportRun[] = [];
+	for (let i = 0; i < REPORT_RUNS; i++) {
+		const child = spawn(
+			process.execPath,
+			['--import', 'tsx', 'src/cli/bench-report.ts', file, '64', quarter],
+			{
+				stdio: ['ignore', 'pipe', 'inherit']
+			}
+		);
+		let out = '';
+		child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+		if (code !== 0) throw new Error(`the report benchmark failed (exit ${code})`);
+		runs.push(JSON.parse(out.trim().split('\n').at(-1)!) as ReportRun);
+	}
+	const median = (pick: (r: ReportRun) => number) =>
+		runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+	const peak = Math.max(...runs.map((r) => r.peakRssMb));
+	log(
+		`report 64 ${quarter}: ${runs[0].submissions} submissions, docx ${runs[0].docxBytes} bytes, xlsx ${runs[0].xlsxBytes} bytes`
+	);
+	record(
+		'report.load.ms',
+		median((r) => r.loadMs),
+		'ms'
+	);
+	record(
+		'report.docx.ms',
+		median((r) => r.docxMs),
+		'ms'
+	);
+	record(
+		'report.xlsx.ms',
+		median((r) => r.xlsxMs),
+		'ms'
+	);
+	record(
+		'report.total.ms',
+		median((r) => r.totalMs),
+		'ms'
+	);
+	record('report.peak_rss', peak, 'MB');
+	record('report.submissions', runs[0].submissions, 'rows');
+	const total = median((r) => r.totalMs);
+	timings.push({
+		label: `report 64 ${quarter}: data + Word + Excel (median of ${REPORT_RUNS})`,
+		key: 'report.total',
+		p50: total,
+		p95: Math.max(...runs.map((r) => r.totalMs)),
+		target: REPORT_TARGET_MS
+	});
+	timings.push({
+		label: `report peak memory, MB (max of ${REPORT_RUNS})`,
+		key: 'report.peak_rss',
+		p50: peak,
+		p95: peak,
+		target: REPORT_MEMORY_TARGET_MB
+	});
+}
+
 function printTable(): void {
 	const ms = (n: number) => (Number.isNaN(n) ? '—' : n.toFixed(2));
 	const rows = timings.map((t) => [
@@ -352,6 +441,8 @@ async function main(): Promise<void> {
 			const outcome = await acceptSubmission(db, null, waiting[i].id);
 			if (!outcome.ok) throw new Error(`accepting submission ${waiting[i].id} refused: ${outcome.reason}`);
 		});
+
+		await timeReport(file, await lastFullQuarter(db));
 
 		const rss = process.resourceUsage().maxRSS / 1024;
 		record('bench.peak_rss', rss, 'MB');
