@@ -19,6 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('point_id', 'integer', (c) => c.notNull().references('points.id'))
 		.addColumn('period_key', 'varchar(32)', (c) => c.notNull())
 		.addColumn('indicator', 'varchar(40)', (c) => c.notNull())
+		// The point's region, repeated so a subtree's rebounds are one index range in code order.
+		.addColumn('region_code', 'varchar(12)', (c) => c.notNull())
 		.addColumn('value', 'double precision', (c) => c.notNull())
 		// The best value since the baseline and where it was: the "from" of a rebound.
 		.addColumn('best', 'double precision')
@@ -31,7 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createIndex('point_indicators_rebounds')
 		.on('point_indicators')
-		.columns(['period_key', 'status', 'point_id'])
+		.columns(['period_key', 'status', 'region_code'])
 		.execute();
 
 	await db.schema

@@ -4,7 +4,8 @@ import {
 	isInSubtree,
 	levelOfCode,
 	lineageOf,
-	parentCodeOf
+	parentCodeOf,
+	subtreeRange
 } from '../../src/lib/domain/regions';
 import { landingPath } from '../../src/lib/domain/roles';
 
@@ -64,5 +65,14 @@ describe('landingPath', () => {
 		expect(landingPath({ role: 'analyst', regionCode: '6401', pointId: null })).toBe('/trends/6401');
 		expect(landingPath({ role: 'reviewer', regionCode: '640104', pointId: null })).toBe('/regions/640104');
 		expect(landingPath({ role: 'staff', regionCode: null, pointId: 7 })).toBe('/points/7');
+	});
+});
+
+describe('subtreeRange', () => {
+	it('holds every code below a region and none beside it', () => {
+		const [low, high] = subtreeRange('640104');
+		const inside = (code: string) => code >= low && code <= high;
+		expect(['640104', '640104009', '640104009003', '640104999999'].every(inside)).toBe(true);
+		expect(['640103999999', '640105', '640105001001', '6401', '64'].some(inside)).toBe(false);
 	});
 });

@@ -19,6 +19,12 @@ export function isInSubtree(code: string, rootCode: string): boolean {
 	return code.startsWith(rootCode);
 }
 
+/**
+ * The subtree as a range of codes, [code, upper]: an index range scan in code order where a
+ * prefix LIKE cannot use the index. Codes are digits, so this holds under any collation.
+ */
+export const subtreeRange = (code: string): [string, string] => [code, code.padEnd(12, '9')];
+
 /** Every ancestor code, from the province down, the code itself last. */
 export function lineageOf(code: string): string[] {
 	const level = levelOfCode(code) ?? 0;

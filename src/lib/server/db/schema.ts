@@ -230,6 +230,7 @@ export interface PointIndicatorsTable {
 	point_id: number;
 	period_key: string;
 	indicator: string;
+	region_code: string;
 	value: number;
 	best: number | null;
 	best_period: string | null;

@@ -11,6 +11,7 @@ import {
 } from '../../domain/checklist';
 import { INDICATORS, OVERALL, type IndicatorKey } from '../../domain/indicators';
 import { chinaDate, periodRange } from '../../domain/periods';
+import { subtreeRange } from '../../domain/regions';
 import type { DashboardData, ReboundView } from '../../domain/trend-view';
 import type { Viewer } from '../auth/access';
 import { listTargets, rateByChild, rateOf, type Rate } from '../checklists/reporting.queries';
@@ -423,8 +424,10 @@ async function allRebounds(db: Db, within: string, period: string | null): Promi
 		.where('pi.period_key', '=', period)
 		.where('pi.status', '=', 'rebounding')
 		.where('pi.indicator', '!=', OVERALL)
-		.where('p.region_code', 'like', `${within}%`)
-		.orderBy('p.region_code')
+		.where('pi.region_code', '>=', subtreeRange(within)[0])
+		.where('pi.region_code', '<=', subtreeRange(within)[1])
+		.orderBy('pi.region_code')
+		.orderBy('pi.point_id')
 		.orderBy('pi.indicator')
 		.execute();
 	return rows.map(toReboundView);

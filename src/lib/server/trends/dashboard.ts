@@ -9,7 +9,7 @@ import {
 	type IndicatorKey
 } from '../../domain/indicators';
 import type { PeriodKind } from '../../domain/periods';
-import { lineageOf, VILLAGE_LEVEL } from '../../domain/regions';
+import { lineageOf, subtreeRange, VILLAGE_LEVEL } from '../../domain/regions';
 import type {
 	ChildRow,
 	Crumb,
@@ -322,7 +322,7 @@ async function childRows(
 }
 
 async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {
-	// Walks the period's rebounding rows in point order and stops at the limit.
+	// One index range: the period's rebounding rows in the subtree, in code order, up to the limit.
 	const rows = await db
 		.selectFrom('point_indicators as pi')
 		.innerJoin('points as p', 'p.id', 'pi.point_id')
@@ -344,8 +344,11 @@ async function reboundsAt(db: Db, scope: Scope, period: string): Promise<Dashboa
 		.$call((q) =>
 			scope.kind === 'point'
 				? q.where('pi.point_id', '=', scope.pointId)
-				: q.where('p.region_code', 'like', `${scope.code}%`)
+				: q
+						.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
+						.where('pi.region_code', '<=', subtreeRange(scope.code)[1])
 		)
+		.orderBy('pi.region_code')
 		.orderBy('pi.point_id')
 		.orderBy('pi.indicator')
 		.limit(REBOUND_LIMIT)
@@ -366,14 +369,15 @@ async function reboundCount(db: Db, scope: Scope, period: string, listed: number
 			.executeTakeFirst();
 		return Number(row?.n ?? 0);
 	}
+	// A point's (or a village code's) own rows.
 	const row = await db
 		.selectFrom('point_indicators as pi')
-		.innerJoin('points as p', 'p.id', 'pi.point_id')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('pi.period_key', '=', period)
 		.where('pi.status', '=', 'rebounding')
 		.where('pi.indicator', '!=', OVERALL)
-		.where('p.region_code', 'like', `${scope.code}%`)
+		.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
+		.where('pi.region_code', '<=', subtreeRange(scope.code)[1])
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }

@@ -90,7 +90,7 @@ export async function rebuildIndicatorsIn(trx: Db) {
 	await trx.schema
 		.createIndex('point_indicators_rebounds')
 		.on('point_indicators')
-		.columns(['period_key', 'status', 'point_id'])
+		.columns(['period_key', 'status', 'region_code'])
 		.execute();
 	const periods = await trx
 		.selectFrom('indicator_periods')
@@ -188,7 +188,7 @@ async function refreshPoints(
 				data.registers.get(point.id) ?? emptyRegisterData(),
 				rule,
 				baselineStart
-			).map((r) => toRow(point.id, r));
+			).map((r) => toRow(point, r));
 			const before = new Map(
 				(existing.get(point.id) ?? []).map((r) => [rowKey(r.period_key, r.indicator), r])
 			);
@@ -233,9 +233,10 @@ async function refreshPoints(
 	return written;
 }
 
-function toRow(pointId: number, r: PointIndicatorRow): PointRow {
+function toRow(point: { id: number; region_code: string }, r: PointIndicatorRow): PointRow {
 	return {
-		point_id: pointId,
+		point_id: point.id,
+		region_code: point.region_code,
 		period_key: r.period,
 		indicator: r.indicator,
 		value: r.value,
