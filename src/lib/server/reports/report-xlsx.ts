@@ -604,6 +604,23 @@ const CENTER: Partial<ExcelJS.Alignment> = { horizontal: 'center' };
 /** Multi-line text starts at its first line (a cell shows one line unless the row is taller). */
 const TOP: Partial<ExcelJS.Alignment> = { vertical: 'top' };
 
+// exceljs resolves a cell's style by the style object's identity (a WeakMap) and otherwise
+// serialises it for every cell; body cells share a few frozen objects instead.
+const PLAIN: Partial<ExcelJS.Style> = {};
+const CENTERED: Partial<ExcelJS.Style> = { alignment: CENTER };
+const TOPPED: Partial<ExcelJS.Style> = { alignment: TOP };
+const numberStyles = new Map<string, Partial<ExcelJS.Style>>();
+function numberStyle(kind: ColumnKind, isDate: boolean): Partial<ExcelJS.Style> {
+	const key = `${kind}|${isDate}`;
+	let style = numberStyles.get(key);
+	if (!style) {
+		const fmt = NUM_FMT[kind];
+		style = { ...(fmt ? { numFmt: fmt } : {}), ...(isDate ? { alignment: CENTER } : {}) };
+		numberStyles.set(key, style);
+	}
+	return style;
+}
+
 function writeBody(row: ExcelJS.Row, table: Table, values: Value[]) {
 	values.forEach((v, i) => {
 		const column = table.columns[i];
@@ -611,14 +628,9 @@ function writeBody(row: ExcelJS.Row, table: Table, values: Value[]) {
 		if (value === null) return;
 		const cell = row.getCell(i + 1);
 		cell.value = value;
-		if (typeof value === 'string') {
-			if (column.center) cell.alignment = CENTER;
-			else if (value.includes('\n')) cell.alignment = TOP;
-			return;
-		}
-		const fmt = NUM_FMT[column.kind];
-		if (fmt) cell.numFmt = fmt;
-		if (value instanceof Date) cell.alignment = CENTER;
+		if (typeof value === 'string')
+			cell.style = column.center ? CENTERED : value.includes('\n') ? TOPPED : PLAIN;
+		else cell.style = numberStyle(column.kind, value instanceof Date);
 	});
 }
 
@@ -844,7 +856,8 @@ export async function writeReportXlsx(
 	const book = new ExcelJS.stream.xlsx.WorkbookWriter({
 		stream: stream as unknown as import('node:stream').Stream,
 		useStyles: true,
-		useSharedStrings: true
+		useSharedStrings: true,
+		zip: { zlib: { level: 1 } }
 	});
 	book.creator = data.issuer;
 	book.title = data.title;

@@ -343,7 +343,7 @@ async function reboundsAt(db: Db, scope: Scope, period: string): Promise<Dashboa
 		.where('pi.indicator', '!=', OVERALL)
 		.$call((q) =>
 			scope.kind === 'point'
-				? q.where('pi.point_id', '=', scope.pointId)
+				? q.where('pi.region_code', '=', scope.code).where('pi.point_id', '=', scope.pointId)
 				: q
 						.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
 						.where('pi.region_code', '<=', subtreeRange(scope.code)[1])
