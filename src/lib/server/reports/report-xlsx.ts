@@ -856,8 +856,7 @@ export async function writeReportXlsx(
 	const book = new ExcelJS.stream.xlsx.WorkbookWriter({
 		stream: stream as unknown as import('node:stream').Stream,
 		useStyles: true,
-		useSharedStrings: true,
-		zip: { zlib: { level: 1 } }
+		useSharedStrings: true
 	});
 	book.creator = data.issuer;
 	book.title = data.title;
