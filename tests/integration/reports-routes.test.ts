@@ -10,7 +10,11 @@ import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import { closeRound } from '../../src/lib/server/checklists/rounds.service';
 import type { Db } from '../../src/lib/server/db';
-import { kickReports, type ReportListItem } from '../../src/lib/server/reports/reports.service';
+import {
+	kickReports,
+	requestReport,
+	type ReportListItem
+} from '../../src/lib/server/reports/reports.service';
 import * as listPage from '../../src/routes/(app)/reports/+page.server';
 import * as reportPage from '../../src/routes/(app)/reports/[id=id]/+page.server';
 import * as fileApi from '../../src/routes/(app)/reports/[id=id]/files/[kind]/+server';
@@ -316,5 +320,27 @@ describe('the print view', () => {
 		expect(is404(await thrownBy(() => printLoad(u.staff, `region=${tree.village}&quarter=2025-Q3`)))).toBe(
 			true
 		);
+	});
+});
+
+describe('the report worker', () => {
+	it('fails a queued report whose maker can no longer see its region, and writes no files', async () => {
+		const mover = await newUser(db, 'analyst', tree.city);
+		const id = await requestReport(db, mover.id, {
+			regionCode: tree.county,
+			quarter: '2025-Q3',
+			issuer: '',
+			locale: 'zh'
+		});
+		// Moved to another city before the worker got to it.
+		await db.updateTable('users').set({ region_code: tree.otherCity }).where('id', '=', mover.id).execute();
+		await kickReports(db);
+		const row = await db
+			.selectFrom('reports')
+			.select(['status', 'files'])
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		expect(row).toEqual({ status: 'failed', files: null });
+		expect(fs.existsSync(path.join(reportDir, String(id)))).toBe(false);
 	});
 });

@@ -603,7 +603,7 @@ export async function importCatalogue(
 			entityType: kind === 'signboard' ? 'signboard_category' : 'certificate_item',
 			changes: { file: file.name, added, updated, unchanged }
 		});
-		if (updated.length) await rebuildIndicatorsIn(trx);
+		if (updated.some((u) => 'status' in u.changes)) await rebuildIndicatorsIn(trx);
 		return { ok: true, problems: [], added: added.length, updated: updated.length, unchanged };
 	});
 }

@@ -11,7 +11,6 @@ import {
 } from '../../domain/checklist';
 import { INDICATORS, OVERALL, type IndicatorKey } from '../../domain/indicators';
 import { chinaDate, periodRange } from '../../domain/periods';
-import { subtreeRange } from '../../domain/regions';
 import type { DashboardData, ReboundView } from '../../domain/trend-view';
 import type { Viewer } from '../auth/access';
 import { listTargets, rateByChild, rateOf, type Rate } from '../checklists/reporting.queries';
@@ -25,7 +24,7 @@ import {
 	type SignboardListRow
 } from '../registers/registers.queries';
 import * as m from '../../paraglide/messages';
-import { loadDashboard, toReboundView } from '../trends/dashboard';
+import { loadDashboard, reboundRows } from '../trends/dashboard';
 import { listIndicatorPeriods } from '../trends/indicators.service';
 import { keptPointRows, keptRegionRows } from '../trends/trends.queries';
 
@@ -193,7 +192,7 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 	] = await Promise.all([
 		childTables(db, region, keys, period, previousPeriod, baselinePeriod),
 		Promise.all(rounds.map((r) => listTargets(db, r.id, within))),
-		allRebounds(db, within, period),
+		period ? reboundRows(db, period, { kind: 'region', code: within }) : Promise.resolve([]),
 		db
 			.selectFrom('template_versions')
 			.select(['id', 'definition'])
@@ -402,35 +401,6 @@ function tableOf(
 		holding: overall?.holding ?? 0,
 		rebounding: overall?.rebounding ?? 0
 	};
-}
-
-async function allRebounds(db: Db, within: string, period: string | null): Promise<ReboundView[]> {
-	if (!period) return [];
-	const rows = await db
-		.selectFrom('point_indicators as pi')
-		.innerJoin('points as p', 'p.id', 'pi.point_id')
-		.innerJoin('regions as r', 'r.code', 'p.region_code')
-		.select([
-			'p.id as pointId',
-			'r.name as pointName',
-			'p.region_code as regionCode',
-			'pi.indicator',
-			'pi.period_key as period',
-			'pi.value',
-			'pi.best',
-			'pi.best_period as bestPeriod',
-			'pi.submission_id as submissionId'
-		])
-		.where('pi.period_key', '=', period)
-		.where('pi.status', '=', 'rebounding')
-		.where('pi.indicator', '!=', OVERALL)
-		.where('pi.region_code', '>=', subtreeRange(within)[0])
-		.where('pi.region_code', '<=', subtreeRange(within)[1])
-		.orderBy('pi.region_code')
-		.orderBy('pi.point_id')
-		.orderBy('pi.indicator')
-		.execute();
-	return rows.map(toReboundView);
 }
 
 function itemsOf(definitions: ChecklistDefinition[]) {

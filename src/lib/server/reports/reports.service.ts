@@ -5,7 +5,7 @@ import type { Selectable } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chinaDate } from '../../domain/periods';
-import type { Viewer } from '../auth/access';
+import { canSeeRegion, type Viewer } from '../auth/access';
 import { writeAudit } from '../audit/audit.repository';
 import { config } from '../config';
 import { now, type Db } from '../db';
@@ -27,6 +27,8 @@ export const REPORT_MIME: Record<ReportFileKind, string> = {
 	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 	csv: 'text/csv; charset=utf-8'
 };
+
+const logFailure = (e: unknown) => console.error('report worker', e);
 
 export interface ReportRequestInput {
 	regionCode: string;
@@ -64,7 +66,7 @@ export async function requestReport(db: Db, actorId: number, input: ReportReques
 		});
 		return row.id;
 	});
-	void kickReports(db);
+	void kickReports(db).catch(logFailure);
 	return id;
 }
 
@@ -80,12 +82,13 @@ export function kickReports(db: Db): Promise<void> {
 
 /** At start-up: a report a restart interrupted goes back in the queue. */
 export async function resumeReports(db: Db): Promise<void> {
+	// One server process generates reports, so at start-up nothing can still be running.
 	await db
 		.updateTable('reports')
 		.set({ status: 'queued', progress: 0 })
 		.where('status', '=', 'running')
 		.execute();
-	void kickReports(db);
+	void kickReports(db).catch(logFailure);
 }
 
 async function drain(db: Db) {
@@ -97,6 +100,14 @@ async function drain(db: Db) {
 			.orderBy('id')
 			.executeTakeFirst();
 		if (!job) return;
+		// Claimed only if still queued, so a job is never generated twice.
+		const claimed = await db
+			.updateTable('reports')
+			.set({ status: 'running', started_at: now(), progress: 1 })
+			.where('id', '=', job.id)
+			.where('status', '=', 'queued')
+			.executeTakeFirst();
+		if (Number(claimed.numUpdatedRows) === 0) continue;
 		await generate(db, job);
 	}
 }
@@ -107,21 +118,24 @@ export const reportFilePath = (id: number, kind: ReportFileKind) =>
 
 async function generate(db: Db, job: Selectable<ReportsTable>) {
 	let shown = 0;
-	const progress = async (share: number) => {
+	// Progress writes go one after another, and the last lands before the final update.
+	let writing: Promise<unknown> = Promise.resolve();
+	const progress = (share: number) => {
 		const pct = Math.max(1, Math.min(99, Math.round(share * 100)));
-		if (pct <= shown) return;
-		shown = pct;
-		await db.updateTable('reports').set({ progress: pct }).where('id', '=', job.id).execute();
+		if (pct > shown) {
+			shown = pct;
+			writing = writing
+				.then(() => db.updateTable('reports').set({ progress: pct }).where('id', '=', job.id).execute())
+				.catch(logFailure);
+		}
+		return writing;
 	};
-	await db
-		.updateTable('reports')
-		.set({ status: 'running', started_at: now(), progress: 1 })
-		.where('id', '=', job.id)
-		.execute();
+	const folder = reportFolder(job.id);
+	const partial = `${folder}.partial`;
 	try {
 		const user = await db
 			.selectFrom('users')
-			.select(['id', 'role', 'region_code', 'point_id'])
+			.select(['id', 'role', 'region_code', 'point_id', 'active'])
 			.where('id', '=', job.created_by)
 			.executeTakeFirstOrThrow();
 		const viewer: Viewer = {
@@ -130,6 +144,8 @@ async function generate(db: Db, job: Selectable<ReportsTable>) {
 			regionCode: user.region_code,
 			pointId: user.point_id
 		};
+		// The report covers what its maker may see now, not what they could see when they asked.
+		if (user.active !== 1 || !canSeeRegion(viewer, job.region_code)) throw new Error('out of scope');
 		const data = await loadReportData(db, viewer, {
 			regionCode: job.region_code,
 			quarter: job.quarter,
@@ -138,26 +154,28 @@ async function generate(db: Db, job: Selectable<ReportsTable>) {
 			locale: job.locale
 		});
 		await progress(0.15);
-		const folder = reportFolder(job.id);
-		fs.mkdirSync(folder, { recursive: true });
+		// Written beside the final folder and moved into place whole, so no half file is served.
+		fs.rmSync(partial, { recursive: true, force: true });
+		fs.mkdirSync(partial, { recursive: true });
+		const file = (kind: ReportFileKind) => path.join(partial, REPORT_FILES[kind]);
 		const docx = await reportDocx(data, {
 			locale: job.locale,
 			onProgress: (s) => void progress(0.15 + s * 0.4)
 		});
-		fs.writeFileSync(reportFilePath(job.id, 'docx'), docx);
+		fs.writeFileSync(file('docx'), docx);
 		await progress(0.55);
-		await writeReportXlsx(data, reportFilePath(job.id, 'xlsx'), {
+		await writeReportXlsx(data, file('xlsx'), {
 			locale: job.locale,
 			onProgress: (s) => void progress(0.55 + s * 0.4)
 		});
 		await progress(0.95);
-		fs.writeFileSync(reportFilePath(job.id, 'csv'), reportCsv(data, { locale: job.locale }));
+		fs.writeFileSync(file('csv'), reportCsv(data, { locale: job.locale }));
 		const files = Object.fromEntries(
-			(Object.keys(REPORT_FILES) as ReportFileKind[]).map((k) => [
-				k,
-				fs.statSync(reportFilePath(job.id, k)).size
-			])
+			(Object.keys(REPORT_FILES) as ReportFileKind[]).map((k) => [k, fs.statSync(file(k)).size])
 		);
+		fs.rmSync(folder, { recursive: true, force: true });
+		fs.renameSync(partial, folder);
+		await writing;
 		await db
 			.updateTable('reports')
 			.set({
@@ -171,6 +189,8 @@ async function generate(db: Db, job: Selectable<ReportsTable>) {
 			.execute();
 	} catch (e) {
 		console.error(`report ${job.id} failed`, e);
+		await writing;
+		fs.rmSync(partial, { recursive: true, force: true });
 		await db
 			.updateTable('reports')
 			.set({

@@ -322,7 +322,20 @@ async function childRows(
 }
 
 async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {
-	// One index range: the period's rebounding rows in the subtree, in code order, up to the limit.
+	const rows = await reboundRows(db, period, scope, REBOUND_LIMIT);
+	return { total: await reboundCount(db, scope, period, rows.length), rows };
+}
+
+/**
+ * The period's rebounds in a subtree (or at one point), in code order: one index range, read up
+ * to `limit` rows. Shared by the dashboard and the quarterly report.
+ */
+export async function reboundRows(
+	db: Db,
+	period: string,
+	scope: { kind: 'region'; code: string } | { kind: 'point'; code: string; pointId: number },
+	limit?: number
+): Promise<ReboundView[]> {
 	const rows = await db
 		.selectFrom('point_indicators as pi')
 		.innerJoin('points as p', 'p.id', 'pi.point_id')
@@ -351,9 +364,9 @@ async function reboundsAt(db: Db, scope: Scope, period: string): Promise<Dashboa
 		.orderBy('pi.region_code')
 		.orderBy('pi.point_id')
 		.orderBy('pi.indicator')
-		.limit(REBOUND_LIMIT)
+		.$if(limit !== undefined, (q) => q.limit(limit!))
 		.execute();
-	return { total: await reboundCount(db, scope, period, rows.length), rows: rows.map(toReboundView) };
+	return rows.map(toReboundView);
 }
 
 /** Below the cap the list is the count; above it a region's count is in its kept rows. */
@@ -382,7 +395,7 @@ async function reboundCount(db: Db, scope: Scope, period: string, listed: number
 	return Number(row.n);
 }
 
-export function toReboundView(r: {
+function toReboundView(r: {
 	pointId: number;
 	pointName: string;
 	regionCode: string;

@@ -1,7 +1,9 @@
-// Kept indicator figures. Every write that can change a point's indicators (accepting or
-// reopening a submission, a register change, a round opening) calls refreshPointIndicators in
-// its own transaction, so the trends are current to the minute and never half-updated.
-import { sql } from 'kysely';
+// Kept indicator figures. Every write that can change a point's indicators calls one of these in
+// its own transaction, so the trends are current to the minute and never half-updated:
+// refreshPointIndicators (a submission accepted or reopened, a register change),
+// refreshRoundIndicators (a round opening), rebuildIndicatorsIn (the rule, or a catalogue entry
+// moving between cancelled and kept, which changes every point).
+import { PostgresAdapter, sql } from 'kysely';
 import type { Answers, AnswerValue, ChecklistDefinition } from '../../domain/checklist';
 import {
 	DEFAULT_TREND_RULE,
@@ -76,22 +78,24 @@ export async function refreshPointIndicators(trx: Db, pointId: number): Promise<
 
 /** Every point's figures from scratch, in one transaction (a rule change, a catalogue change). */
 export async function rebuildIndicators(db: Db): Promise<{ points: number; periods: number; rows: number }> {
-	return db.transaction().execute((trx) => rebuildIndicatorsIn(trx));
+	// Offline (CLI, benchmark): millions of rows go in faster with the secondary index built once
+	// afterwards. Not in a request's transaction, where dropping it would lock readers out.
+	return db.transaction().execute((trx) => rebuildIndicatorsIn(trx, { rebuildIndex: true }));
 }
 
 /** The same, inside a caller's transaction. */
-export async function rebuildIndicatorsIn(trx: Db) {
+export async function rebuildIndicatorsIn(trx: Db, options: { rebuildIndex?: boolean } = {}) {
 	await trx.deleteFrom('point_indicators').execute();
 	await trx.deleteFrom('region_indicators').execute();
 	const ids = (await trx.selectFrom('points').select('id').orderBy('id').execute()).map((r) => r.id);
-	// Millions of rows go in faster with the secondary index built once afterwards.
-	await trx.schema.dropIndex('point_indicators_rebounds').ifExists().execute();
+	if (options.rebuildIndex) await trx.schema.dropIndex('point_indicators_rebounds').ifExists().execute();
 	const rows = await refreshPoints(trx, ids, { fresh: true });
-	await trx.schema
-		.createIndex('point_indicators_rebounds')
-		.on('point_indicators')
-		.columns(['period_key', 'status', 'region_code'])
-		.execute();
+	if (options.rebuildIndex)
+		await trx.schema
+			.createIndex('point_indicators_rebounds')
+			.on('point_indicators')
+			.columns(['period_key', 'status', 'region_code'])
+			.execute();
 	const periods = await trx
 		.selectFrom('indicator_periods')
 		.select((eb) => eb.fn.countAll<number>().as('n'))
@@ -150,6 +154,10 @@ async function refreshPoints(
 
 	for (let i = 0; i < pointIds.length; i += CHUNK) {
 		const chunk = pointIds.slice(i, i + CHUNK);
+		// Two writers refreshing the same point must not both add a difference computed from the
+		// same old rows. SQLite has one writer at a time; PostgreSQL needs the rows locked.
+		if (trx.getExecutor().adapter instanceof PostgresAdapter)
+			await trx.selectFrom('points').select('id').where('id', 'in', chunk).forUpdate().execute();
 		const data = await loadChunk(trx, chunk);
 		await rememberPeriods(trx, data.periods);
 		const baselineStart = rule.baselinePeriod

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { VILLAGE_LEVEL } from '$lib/domain/regions';
 import { canSeeRegion } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { findRegion } from '$lib/server/regions/regions.repository';
@@ -11,7 +12,9 @@ export const GET: RequestHandler = async (event) => {
 	const user = signedIn(event);
 	if (user instanceof Response) return user;
 	const code = event.params.code;
-	if (!canSeeRegion(user, code) || !(await findRegion(db(), code))) return notFoundJson();
+	const region = canSeeRegion(user, code) ? await findRegion(db(), code) : undefined;
+	// Village-level figures are a point's: /api/trends/points/{id}.
+	if (!region || region.level >= VILLAGE_LEVEL) return notFoundJson();
 	const data = await loadDashboard(db(), user, { kind: 'region', code }, dashboardParams(event.url));
 	return json(data, { headers: fresh });
 };
