@@ -207,6 +207,10 @@ describe('the trends JSON endpoint', () => {
 			404
 		);
 		expect((await get(regionApi.GET, u.admin, { code: '6499' }, '/api/trends/6499')).status).toBe(404);
+		// A village code's figures are its point's, under /api/trends/points/{id}.
+		expect(
+			(await get(regionApi.GET, u.admin, { code: tree.village }, `/api/trends/${tree.village}`)).status
+		).toBe(404);
 	});
 
 	it('returns the same data as the page', async () => {
