@@ -176,4 +176,21 @@ describe('the trends dashboard', () => {
 		const d = await county();
 		expect(d.reporting).toMatchObject({ roundName: '2025-Q3轮次', targets: 2, accepted: 1, missing: 1 });
 	});
+
+	// Last: it adds a round.
+	it('keeps the quarterly view when a monthly round is opened ahead of time', async () => {
+		const { versionId } = await newTemplate(db, definition, '月度试点清单');
+		await newRound(db, versionId, {
+			name: '2031年5月试点',
+			periodKind: 'month',
+			period: '2031-05',
+			opensOn: '2031-05-01',
+			dueOn: '2031-06-10'
+		});
+		const d = await county();
+		expect(d.kinds).toEqual(expect.arrayContaining(['quarter', 'month']));
+		expect(d.kind).toBe('quarter');
+		expect(d.rebounds.total).toBe(1);
+		expect((await county('kind=month')).shown.map((p) => p.key)).toEqual(['2031-05']);
+	});
 });

@@ -58,8 +58,12 @@ export async function loadDashboard(
 
 	const kinds = [...new Set(allPeriods.map((p) => p.kind))];
 	const asked = params.get('kind');
+	// By default the kind of period the office last closed a round for: a monthly trial round or
+	// one opened ahead of time does not switch a quarterly office's view to months.
 	const kind: PeriodKind | null =
-		isKind(asked) && kinds.includes(asked) ? asked : (allPeriods.at(-1)?.kind ?? null);
+		isKind(asked) && kinds.includes(asked)
+			? asked
+			: ((await lastClosedKind(db, kinds)) ?? allPeriods.at(-1)?.kind ?? null);
 	const periods = allPeriods.filter((p) => p.kind === kind);
 	const keyOk = (k: string | null) => (k && periods.some((p) => p.key === k) ? k : null);
 	// By default the view ends at the last period whose round has closed; the open one is a choice.
@@ -165,6 +169,18 @@ function baselineOf(periods: PeriodView[], all: PeriodView[], key: string | null
 	const chosen = all.find((p) => p.key === key);
 	if (!chosen) return periods[0] ?? null;
 	return periods.find((p) => p.start >= chosen.start) ?? null;
+}
+
+async function lastClosedKind(db: Db, kinds: PeriodKind[]): Promise<PeriodKind | null> {
+	if (kinds.length < 2) return kinds[0] ?? null;
+	const row = await db
+		.selectFrom('rounds')
+		.select('period_kind')
+		.where('status', '=', 'closed')
+		.orderBy('period_end', 'desc')
+		.orderBy('id', 'desc')
+		.executeTakeFirst();
+	return row && kinds.includes(row.period_kind) ? row.period_kind : null;
 }
 
 async function lastClosedPeriod(db: Db, periods: PeriodView[]): Promise<string | null> {
