@@ -1,16 +1,20 @@
-// The dashboard's words: indicator names, units, period labels and the one-line summaries.
+// The dashboard's words: indicator names, units, period labels and the one-line summaries. The
+// reports use the same names, units and labels with their own locale.
 import type { IndicatorUnit } from '$lib/domain/indicators';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { formatNumber, formatSigned, MONTHS_SHORT_EN, parsePeriodKey, percentChange } from './format';
 
-export function indicatorName(key: string): string {
-	const fn = (m as unknown as Record<string, (() => string) | undefined>)[`indicator_${key}`];
-	return fn ? fn() : key;
+type Message = (inputs?: object, options?: { locale?: 'zh' | 'en' }) => string;
+const lang = (locale: string) => ({ locale: locale === 'en' ? ('en' as const) : ('zh' as const) });
+
+export function indicatorName(key: string, locale = getLocale()): string {
+	const fn = (m as unknown as Record<string, Message | undefined>)[`indicator_${key}`];
+	return fn ? fn({}, lang(locale)) : key;
 }
 
-const units: Record<IndicatorUnit, () => string> = {
+const units: Record<IndicatorUnit, Message> = {
 	plates: m.indicator_unit_plates,
 	items: m.indicator_unit_items,
 	people: m.indicator_unit_people,
@@ -18,22 +22,23 @@ const units: Record<IndicatorUnit, () => string> = {
 	times: m.indicator_unit_times,
 	percent: m.indicator_unit_percent
 };
-export const unitName = (unit: IndicatorUnit) => units[unit]();
+export const unitName = (unit: IndicatorUnit, locale = getLocale()) => units[unit]({}, lang(locale));
 
 /** `5.2 块`, `85%`. */
 export function withUnit(value: number, unit: IndicatorUnit, locale = getLocale()): string {
 	const n = formatNumber(value, locale);
-	return unit === 'percent' ? `${n}%` : `${n} ${unitName(unit)}`;
+	return unit === 'percent' ? `${n}%` : `${n} ${unitName(unit, locale)}`;
 }
 
 /** `2026-Q3` → 2026年第3季度 / 2026 Q3; `2026-03` → 2026年3月 / Mar 2026; custom keys as they are. */
 export function periodLabel(key: string | null | undefined, locale = getLocale()): string {
 	if (!key) return '';
 	const p = parsePeriodKey(key);
-	if (p.kind === 'quarter') return m.trends_period_quarter({ year: p.year, quarter: p.quarter });
+	if (p.kind === 'quarter')
+		return m.trends_period_quarter({ year: p.year, quarter: p.quarter }, lang(locale));
 	if (p.kind === 'month') {
 		const month = locale === 'zh' ? String(p.month) : MONTHS_SHORT_EN[p.month - 1];
-		return m.trends_period_month({ year: p.year, month });
+		return m.trends_period_month({ year: p.year, month }, lang(locale));
 	}
 	return p.key;
 }

@@ -5,13 +5,13 @@
 //
 // The document's language is chosen by the caller, not by the request, so every message is called
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
+import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../components/trends/format';
 import {
-	formatNumber,
-	formatSigned,
-	MONTHS_SHORT_EN,
-	parsePeriodKey,
-	percentChange
-} from '../../components/trends/format';
+	indicatorName as indicatorNameIn,
+	periodLabel,
+	unitName as unitNameIn,
+	withUnit as withUnitIn
+} from '../../components/trends/labels';
 import { INDICATORS, indicatorDef, type IndicatorKey, type IndicatorUnit } from '../../domain/indicators';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import * as m from '../../paraglide/messages';
@@ -103,31 +103,15 @@ export function cleanText(text: string): string {
 		.trim();
 }
 
-type Msg = (inputs: Record<string, unknown>, options: { locale: ReportLocale }) => string;
-const msg = (key: string): Msg => (m as unknown as Record<string, Msg>)[key];
-
 /** The words one report needs, bound to its locale. */
 function wordsFor(locale: ReportLocale) {
 	const opt = { locale };
 	const zh = locale === 'zh';
 	const num = (n: number) => formatNumber(n, locale);
-	const unitName = (unit: IndicatorUnit) => msg(`indicator_unit_${unit}`)({}, opt);
-	const withUnit = (value: number, unit: IndicatorUnit) =>
-		unit === 'percent' ? `${num(value)}%` : `${num(value)} ${unitName(unit)}`;
-	const indicatorName = (key: string) => {
-		const fn = msg(`indicator_${key}`);
-		return fn ? fn({}, opt) : key;
-	};
-	const period = (key: string | null | undefined): string => {
-		if (!key) return '';
-		const p = parsePeriodKey(key);
-		if (p.kind === 'quarter') return m.trends_period_quarter({ year: p.year, quarter: p.quarter }, opt);
-		if (p.kind === 'month') {
-			const month = zh ? String(p.month) : MONTHS_SHORT_EN[p.month - 1];
-			return m.trends_period_month({ year: p.year, month }, opt);
-		}
-		return p.key;
-	};
+	const unitName = (unit: IndicatorUnit) => unitNameIn(unit, locale);
+	const withUnit = (value: number, unit: IndicatorUnit) => withUnitIn(value, unit, locale);
+	const indicatorName = (key: string) => indicatorNameIn(key, locale);
+	const period = (key: string | null | undefined): string => periodLabel(key, locale);
 	const list = (items: string[], max = 3) => {
 		const shown = items.slice(0, max).join(zh ? '、' : ', ');
 		return items.length > max ? m.report_list_more({ list: shown }, opt) : shown;

@@ -8,8 +8,9 @@
 import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { AnswerValue, ChoiceOption, ItemKind } from '../../domain/checklist';
-import { INDICATORS, type IndicatorKey } from '../../domain/indicators';
+import { indicatorDef, INDICATORS, type IndicatorKey } from '../../domain/indicators';
 import { m } from '../../paraglide/messages.js';
+import { indicatorName, periodLabel, unitName } from '../../components/trends/labels';
 import type { IndicatorFigure, ReportData } from './report-data';
 
 export type ReportLocale = 'zh' | 'en';
@@ -162,27 +163,9 @@ export function labels(locale: ReportLocale) {
 }
 export type Labels = ReturnType<typeof labels>;
 
-type MessageFn = (inputs: object, options: { locale: ReportLocale }) => string;
-
-export function indicatorLabel(key: IndicatorKey, locale: ReportLocale): string {
-	const fn = (m as unknown as Record<string, MessageFn | undefined>)[`indicator_${key}`];
-	return fn ? fn({}, { locale }) : key;
-}
-
 function unitLabel(key: IndicatorKey, locale: ReportLocale): string {
-	const def = INDICATORS.find((d) => d.key === key);
-	const fn = def && (m as unknown as Record<string, MessageFn | undefined>)[`indicator_unit_${def.unit}`];
-	return fn ? fn({}, { locale }) : '';
-}
-
-/** `2026-Q3` → 2026年第3季度; `2026-03` → 2026年3月; other keys as they are. */
-export function periodLabel(key: string | null, locale: ReportLocale): string {
-	if (!key) return '';
-	const q = /^(\d{4})-Q([1-4])$/.exec(key);
-	if (q) return m.trends_period_quarter({ year: q[1], quarter: q[2] }, { locale });
-	const mo = /^(\d{4})-(\d{2})$/.exec(key);
-	if (mo) return m.trends_period_month({ year: mo[1], month: String(Number(mo[2])) }, { locale });
-	return key;
+	const def = indicatorDef(key);
+	return def ? unitName(def.unit, locale) : '';
 }
 
 // ---- Values ------------------------------------------------------------------------------------
@@ -327,7 +310,7 @@ function headlineTable(data: ReportData, locale: ReportLocale): Table {
 		count: data.indicators.length,
 		*rows() {
 			for (const f of data.indicators)
-				yield [indicatorLabel(f.indicator, locale), unitLabel(f.indicator, locale), ...figureValues(f)];
+				yield [indicatorName(f.indicator, locale), unitLabel(f.indicator, locale), ...figureValues(f)];
 		}
 	};
 }
@@ -381,7 +364,7 @@ function byRegionTable(data: ReportData, locale: ReportLocale): Table {
 					yield [
 						g.code,
 						g.name,
-						indicatorLabel(f.indicator, locale),
+						indicatorName(f.indicator, locale),
 						unitLabel(f.indicator, locale),
 						...figureValues(f)
 					];
