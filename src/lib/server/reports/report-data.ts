@@ -26,7 +26,7 @@ import {
 import * as m from '../../paraglide/messages';
 import { loadDashboard, reboundRows } from '../trends/dashboard';
 import { listIndicatorPeriods } from '../trends/indicators.service';
-import { keptPointRows, keptRegionRows } from '../trends/trends.queries';
+import { keptChildren, keptRegionRows, meanOf, type KeptFigure } from '../trends/trends.queries';
 
 export interface ReportRequest {
 	regionCode: string;
@@ -285,27 +285,14 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 	};
 }
 
-interface Kept {
-	period_key: string;
-	indicator: string;
-	total: number;
-	points: number;
-	holding: number;
-	rebounding: number;
-}
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 function figures(
-	rows: Kept[],
+	rows: KeptFigure[],
 	period: string | null,
 	previous: string | null,
 	baseline: string | null
 ): IndicatorFigure[] {
-	const mean = (p: string | null, indicator: string) => {
-		const r = p ? rows.find((x) => x.period_key === p && x.indicator === indicator) : undefined;
-		return r && r.points > 0 ? round1(r.total / r.points) : null;
-	};
+	const mean = (p: string | null, indicator: string) =>
+		p ? meanOf(rows.find((x) => x.period_key === p && x.indicator === indicator)) : null;
 	return INDICATORS.map((def) => {
 		const at = rows.find((x) => x.period_key === period && x.indicator === def.key);
 		return {
@@ -328,79 +315,18 @@ async function childTables(
 	previous: string | null,
 	baseline: string | null
 ): Promise<ChildTable[]> {
-	if (keys.length === 0) return [];
-	if (region.level >= 4) {
-		const points = await db
-			.selectFrom('points')
-			.innerJoin('regions', 'regions.code', 'points.region_code')
-			.select(['points.id', 'regions.code', 'regions.name'])
-			.where('points.region_code', 'like', `${region.code}%`)
-			.orderBy('regions.code')
-			.execute();
-		const rows = await keptPointRows(
-			db,
-			points.map((p) => p.id),
-			keys
-		);
-		return points
-			.map((p) =>
-				tableOf(
-					p.code,
-					p.name,
-					p.id,
-					rows.filter((r) => r.point_id === p.id),
-					period,
-					previous,
-					baseline
-				)
-			)
-			.filter((t): t is ChildTable => t !== null);
-	}
-	const regions = await db
-		.selectFrom('regions')
-		.select(['code', 'name'])
-		.where('parent_code', '=', region.code)
-		.orderBy('code')
-		.execute();
-	const rows = await keptRegionRows(
-		db,
-		regions.map((r) => r.code),
-		keys
-	);
-	return regions
-		.map((r) =>
-			tableOf(
-				r.code,
-				r.name,
-				null,
-				rows.filter((x) => x.region_code === r.code),
-				period,
-				previous,
-				baseline
-			)
-		)
-		.filter((t): t is ChildTable => t !== null);
-}
-
-function tableOf(
-	code: string,
-	name: string,
-	pointId: number | null,
-	rows: Kept[],
-	period: string | null,
-	previous: string | null,
-	baseline: string | null
-): ChildTable | null {
-	if (rows.length === 0) return null;
-	const overall = rows.find((r) => r.period_key === period && r.indicator === OVERALL);
-	return {
-		code,
-		name,
-		pointId,
-		figures: figures(rows, period, previous, baseline),
-		holding: overall?.holding ?? 0,
-		rebounding: overall?.rebounding ?? 0
-	};
+	const children = await keptChildren(db, region, keys);
+	return children.map((c) => {
+		const overall = c.rows.find((r) => r.period_key === period && r.indicator === OVERALL);
+		return {
+			code: c.code,
+			name: c.name,
+			pointId: c.pointId,
+			figures: figures(c.rows, period, previous, baseline),
+			holding: overall?.holding ?? 0,
+			rebounding: overall?.rebounding ?? 0
+		};
+	});
 }
 
 function itemsOf(definitions: ChecklistDefinition[]) {

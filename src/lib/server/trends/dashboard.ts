@@ -26,21 +26,20 @@ import { ratesByRound } from '../checklists/reporting.queries';
 import type { Db } from '../db';
 import { findRegions } from '../regions/regions.repository';
 import { getTrendRule, listIndicatorPeriods } from './indicators.service';
-import { keptPointRows, keptRegionRows, periodsInRange } from './trends.queries';
+import {
+	keptChildren,
+	keptPointRows,
+	keptRegionRows,
+	meanOf,
+	periodsInRange,
+	round1,
+	type KeptFigure
+} from './trends.queries';
 
 export type DashboardTarget = { kind: 'region'; code: string } | { kind: 'point'; pointId: number };
 
 export const DEFAULT_SELECTED: IndicatorKey[] = ['signboards_exterior', 'meetings_attended', 'data_requests'];
 const REBOUND_LIMIT = 50;
-
-interface Kept {
-	period_key: string;
-	indicator: string;
-	total: number;
-	points: number;
-	holding: number;
-	rebounding: number;
-}
 
 const isKind = (v: string | null): v is PeriodKind => v === 'month' || v === 'quarter' || v === 'custom';
 
@@ -84,7 +83,7 @@ export async function loadDashboard(
 	const selected = selectedRaw.length ? [...new Set(selectedRaw)] : DEFAULT_SELECTED;
 
 	const keys = [...new Set([...shown.map((p) => p.key), ...(baseline ? [baseline.key] : [])])];
-	const rows: Kept[] =
+	const rows: KeptFigure[] =
 		scope.kind === 'region'
 			? await keptRegionRows(db, [scope.code], keys)
 			: await keptPointRows(db, [scope.pointId], keys);
@@ -103,7 +102,7 @@ export async function loadDashboard(
 	const [breadcrumbs, children, rebounds, reporting] = await Promise.all([
 		crumbs(db, user, scope),
 		scope.kind === 'region'
-			? childRows(db, scope.code, scope.level, selected[0], {
+			? childRows(db, scope, selected[0], {
 					latest: asOf,
 					previous: previousOf(asOf),
 					baseline: baseline?.key ?? null
@@ -196,21 +195,18 @@ async function lastClosedPeriod(db: Db, periods: PeriodView[]): Promise<string |
 	return [...periods].reverse().find((p) => p.end <= end)?.key ?? null;
 }
 
-const mean = (r: Kept | undefined) => (r && r.points > 0 ? round1(r.total / r.points) : null);
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 function trendOf(
 	indicator: IndicatorKey,
 	shown: PeriodView[],
 	baselineKey: string | null,
-	get: (period: string, indicator: string) => Kept | undefined
+	get: (period: string, indicator: string) => KeptFigure | undefined
 ): IndicatorTrend {
 	const def = indicatorDef(indicator)!;
 	const values: SeriesValue[] = shown.map((p) => {
 		const r = get(p.key, indicator);
 		return {
 			period: p.key,
-			value: mean(r),
+			value: meanOf(r),
 			total: r && r.points > 0 ? round1(r.total) : null,
 			points: r?.points ?? 0,
 			holding: r?.holding ?? 0,
@@ -222,7 +218,7 @@ function trendOf(
 	const latest: PeriodValue | null = last ? { period: last.period, value: last.value! } : null;
 	const prev = withData.at(-2);
 	const previous: PeriodValue | null = prev ? { period: prev.period, value: prev.value! } : null;
-	const baseValue = baselineKey ? mean(get(baselineKey, indicator)) : null;
+	const baseValue = baselineKey ? meanOf(get(baselineKey, indicator)) : null;
 	const baseline: PeriodValue | null = baseValue !== null ? { period: baselineKey!, value: baseValue } : null;
 	let verdict: IndicatorTrend['verdict'] = 'no_data';
 	if (latest && baseline) {
@@ -260,68 +256,22 @@ async function crumbs(db: Db, user: Viewer, scope: Scope): Promise<Crumb[]> {
 
 async function childRows(
 	db: Db,
-	code: string,
-	level: number,
+	region: { code: string; level: number },
 	indicator: IndicatorKey,
 	at: { latest: string | null; previous: string | null; baseline: string | null }
 ): Promise<ChildRow[]> {
 	const keys = [...new Set([at.latest, at.previous, at.baseline].filter((k): k is string => !!k))];
-	if (keys.length === 0) return [];
-	const childLevel = level + 1;
-	let children: { code: string; name: string; pointId: number | null; rows: Kept[] }[];
-	if (childLevel >= VILLAGE_LEVEL) {
-		const points = await db
-			.selectFrom('points')
-			.innerJoin('regions', 'regions.code', 'points.region_code')
-			.select(['points.id', 'regions.code', 'regions.name'])
-			.where('points.region_code', 'like', `${code}%`)
-			.orderBy('regions.code')
-			.execute();
-		const rows = await keptPointRows(
-			db,
-			points.map((p) => p.id),
-			keys,
-			[indicator, OVERALL]
-		);
-		children = points.map((p) => ({
-			code: p.code,
-			name: p.name,
-			pointId: p.id,
-			rows: rows.filter((r) => r.point_id === p.id)
-		}));
-	} else {
-		const regions = await db
-			.selectFrom('regions')
-			.select(['code', 'name'])
-			.where('parent_code', '=', code)
-			.where((eb) => eb('code', 'like', `${code}%`))
-			.orderBy('code')
-			.execute();
-		const rows = await keptRegionRows(
-			db,
-			regions.map((r) => r.code),
-			keys,
-			[indicator, OVERALL]
-		);
-		children = regions.map((r) => ({
-			code: r.code,
-			name: r.name,
-			pointId: null,
-			rows: rows.filter((x) => x.region_code === r.code)
-		}));
-	}
-	const out: ChildRow[] = [];
-	for (const c of children) {
-		if (c.rows.length === 0) continue; // no points below it
+	const children = await keptChildren(db, region, keys, [indicator, OVERALL]);
+	return children.map((c) => {
 		const value = (period: string | null) =>
-			period ? mean(c.rows.find((r) => r.period_key === period && r.indicator === indicator)) : null;
+			period ? meanOf(c.rows.find((r) => r.period_key === period && r.indicator === indicator)) : null;
 		const latest = value(at.latest);
 		const base = value(at.baseline);
 		const prev = value(at.previous);
 		const overall = c.rows.find((r) => r.period_key === at.latest && r.indicator === OVERALL);
 		const holding = overall?.holding ?? 0;
 		const rebounding = overall?.rebounding ?? 0;
-		out.push({
+		return {
 			code: c.code,
 			name: c.name,
 			pointId: c.pointId,
@@ -332,9 +282,8 @@ async function childRows(
 			holding,
 			rebounding,
 			status: rebounding > 0 ? 'rebounding' : holding > 0 ? 'holding' : 'no_data'
-		});
-	}
-	return out;
+		};
+	});
 }
 
 async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {

@@ -1,6 +1,7 @@
 // Reads of the kept figures. A region's trend is a read of its own rows (the sums were kept as
 // its points changed), so it costs the same for a township as for the province.
 import type { PeriodKind } from '../../domain/periods';
+import { VILLAGE_LEVEL } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import type { Db } from '../db';
 import type { RegionIndicatorsTable } from '../db/schema';
@@ -97,4 +98,83 @@ export async function pointTrend(db: Db, pointId: number, range: TrendRange = {}
 		periods.map((p) => p.key)
 	);
 	return { periods, rows: rows.map(toKept) };
+}
+
+/** One kept row of a region or a point, without its owner. */
+export interface KeptFigure {
+	period_key: string;
+	indicator: string;
+	total: number;
+	points: number;
+	holding: number;
+	rebounding: number;
+}
+
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** A region's figure is the mean over the points that reported; a point's is its own value. */
+export const meanOf = (r: KeptFigure | undefined) => (r && r.points > 0 ? round1(r.total / r.points) : null);
+
+export interface KeptChild {
+	code: string;
+	name: string;
+	/** Set when the child is a point (a township's villages and communities). */
+	pointId: number | null;
+	rows: KeptFigure[];
+}
+
+/**
+ * The kept rows of a region's children for some periods: its child regions, or below a township
+ * its points. Children with no points below them are left out.
+ */
+export async function keptChildren(
+	db: Db,
+	region: { code: string; level: number },
+	periodKeys: string[],
+	indicators?: string[]
+): Promise<KeptChild[]> {
+	if (periodKeys.length === 0) return [];
+	let children: { code: string; name: string; pointId: number | null }[];
+	let rows: (KeptFigure & { owner: string })[];
+	if (region.level + 1 >= VILLAGE_LEVEL) {
+		const points = await db
+			.selectFrom('points')
+			.innerJoin('regions', 'regions.code', 'points.region_code')
+			.select(['points.id as pointId', 'regions.code', 'regions.name'])
+			.where('points.region_code', 'like', `${region.code}%`)
+			.orderBy('regions.code')
+			.execute();
+		children = points;
+		const kept = await keptPointRows(
+			db,
+			points.map((p) => p.pointId),
+			periodKeys,
+			indicators
+		);
+		rows = kept.map((r) => ({ ...r, owner: String(r.point_id) }));
+	} else {
+		const regions = await db
+			.selectFrom('regions')
+			.select(['code', 'name'])
+			.where('parent_code', '=', region.code)
+			.orderBy('code')
+			.execute();
+		children = regions.map((r) => ({ ...r, pointId: null }));
+		const kept = await keptRegionRows(
+			db,
+			regions.map((r) => r.code),
+			periodKeys,
+			indicators
+		);
+		rows = kept.map((r) => ({ ...r, owner: r.region_code }));
+	}
+	const byOwner = new Map<string, KeptFigure[]>();
+	for (const r of rows) {
+		const list = byOwner.get(r.owner) ?? [];
+		list.push(r);
+		byOwner.set(r.owner, list);
+	}
+	return children
+		.map((c) => ({ ...c, rows: byOwner.get(c.pointId === null ? c.code : String(c.pointId)) ?? [] }))
+		.filter((c) => c.rows.length > 0);
 }
