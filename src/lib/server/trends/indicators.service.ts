@@ -148,6 +148,16 @@ async function refreshPoints(
 ): Promise<number> {
 	if (pointIds.length === 0) return 0;
 	const rule = await getTrendRule(trx);
+	// An admin picks the baseline from periods that exist, so it is known before any chunk.
+	const baselineStart = rule.baselinePeriod
+		? ((
+				await trx
+					.selectFrom('indicator_periods')
+					.select('start_date')
+					.where('key', '=', rule.baselinePeriod)
+					.executeTakeFirst()
+			)?.start_date ?? null)
+		: null;
 	const definitions = new Map<number, ChecklistDefinition | null>();
 	const deltas = new Map<string, RegionIndicatorsTable>();
 	let written = 0;
@@ -160,15 +170,6 @@ async function refreshPoints(
 			await trx.selectFrom('points').select('id').where('id', 'in', chunk).forUpdate().execute();
 		const data = await loadChunk(trx, chunk);
 		await rememberPeriods(trx, data.periods);
-		const baselineStart = rule.baselinePeriod
-			? ((
-					await trx
-						.selectFrom('indicator_periods')
-						.select('start_date')
-						.where('key', '=', rule.baselinePeriod)
-						.executeTakeFirst()
-				)?.start_date ?? null)
-			: null;
 		await loadDefinitions(trx, data.versionIds, definitions);
 		const existing = options.fresh ? new Map<number, PointRow[]>() : await existingRows(trx, chunk);
 
