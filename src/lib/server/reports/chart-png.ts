@@ -20,6 +20,7 @@ import {
 	type Plugin
 } from 'chart.js';
 import { drawPoint } from 'chart.js/helpers';
+import * as m from '../../paraglide/messages';
 
 /** The family name every chart text is drawn in. */
 export const REPORT_FONT_FAMILY = 'ReportSans';
@@ -70,6 +71,8 @@ export interface LineChartSpec {
 	series: { name: string; values: (number | null)[] }[];
 	/** Unit of the y axis, e.g. '次'; written as 单位：次 above the axis. */
 	unit?: string;
+	/** The language of the chart's own words (the unit caption, 基线); Chinese by default. */
+	locale?: 'zh' | 'en';
 	/** Draws a dashed vertical line labelled 基线 at that label. */
 	baselineIndex?: number | null;
 	/** Pixels; default 1200×600, print quality for a Word page about 16 cm wide. */
@@ -83,6 +86,8 @@ export interface BarChartSpec {
 	/** `color` overrides the default palette, e.g. to keep 按时/逾期/未报 the same in every chart. */
 	series: { name: string; values: number[]; color?: string }[];
 	unit?: string;
+	/** The language of the chart's own words (the unit caption, 基线); Chinese by default. */
+	locale?: 'zh' | 'en';
 	stacked?: boolean;
 	width?: number;
 	height?: number;
@@ -129,7 +134,7 @@ const whiteBackground: Plugin = {
 };
 
 /** 单位：… written above the y axis, horizontally (a rotated CJK axis title reads badly). */
-function unitLabel(unit: string | undefined, size: number): Plugin {
+function unitLabel(unit: string | undefined, size: number, locale: 'zh' | 'en' = 'zh'): Plugin {
 	return {
 		id: 'reportUnit',
 		afterDraw(chart) {
@@ -140,14 +145,24 @@ function unitLabel(unit: string | undefined, size: number): Plugin {
 			ctx.font = `${size}px ${REPORT_FONT_FAMILY}`;
 			ctx.textAlign = 'left';
 			ctx.textBaseline = 'bottom';
-			ctx.fillText(`单位：${unit}`, chart.scales.y.left, chart.chartArea.top - Math.round(size * 0.8));
+			ctx.fillText(
+				m.report_chart_unit({ unit }, { locale }),
+				chart.scales.y.left,
+				chart.chartArea.top - Math.round(size * 0.8)
+			);
 			ctx.restore();
 		}
 	};
 }
 
 /** A dashed vertical line at the baseline period, with 基线 written beside it at the top. */
-function baselineLine(index: number | null | undefined, count: number, size: number, k: number): Plugin {
+function baselineLine(
+	index: number | null | undefined,
+	count: number,
+	size: number,
+	k: number,
+	locale: 'zh' | 'en' = 'zh'
+): Plugin {
 	return {
 		id: 'reportBaseline',
 		afterDatasetsDraw(chart) {
@@ -165,7 +180,7 @@ function baselineLine(index: number | null | undefined, count: number, size: num
 			ctx.stroke();
 			ctx.setLineDash([]);
 			ctx.font = `${size}px ${REPORT_FONT_FAMILY}`;
-			const label = '基线';
+			const label = m.trends_baseline({}, { locale });
 			const w = ctx.measureText(label).width;
 			const pad = 6 * k;
 			// Beside the line inside the plot, flipped to the left when it would run off the edge.
@@ -353,8 +368,8 @@ export async function lineChartPng(spec: LineChartSpec): Promise<Buffer> {
 		plugins: [
 			whiteBackground,
 			lineLegendMarkers,
-			unitLabel(spec.unit, f.note.size ?? 20),
-			baselineLine(spec.baselineIndex, spec.labels.length, f.note.size ?? 20, f.k)
+			unitLabel(spec.unit, f.note.size ?? 20, spec.locale),
+			baselineLine(spec.baselineIndex, spec.labels.length, f.note.size ?? 20, f.k, spec.locale)
 		]
 	};
 	return render(config, width, height);
@@ -390,7 +405,7 @@ export async function barChartPng(spec: BarChartSpec): Promise<Buffer> {
 				y: yAxis(f, stacked)
 			}
 		},
-		plugins: [whiteBackground, unitLabel(spec.unit, f.note.size ?? 20)]
+		plugins: [whiteBackground, unitLabel(spec.unit, f.note.size ?? 20, spec.locale)]
 	};
 	return render(config, width, height);
 }

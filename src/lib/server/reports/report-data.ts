@@ -134,9 +134,6 @@ export interface ReportData {
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 export const isQuarterKey = (v: string) => QUARTER.test(v);
 
-/** The quarter's label in Chinese, e.g. 2026年第3季度. */
-export const quarterLabel = (key: string) => key.replace(QUARTER, '$1年第$2季度');
-
 export async function loadReportData(db: Db, user: Viewer, request: ReportRequest): Promise<ReportData> {
 	const range = periodRange('quarter', request.quarter);
 	if (!range) throw new Error(`not a quarter: ${request.quarter}`);

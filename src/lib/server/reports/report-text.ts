@@ -482,6 +482,7 @@ function trendCharts(data: ReportData, w: Words): { id: string; chart: ReportCha
 					labels,
 					series,
 					unit: w.unitName(g.unit),
+					locale: w.opt.locale,
 					baselineIndex: baselineIndex >= 0 ? baselineIndex : null
 				}
 			}
@@ -555,6 +556,7 @@ function reporting(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 				title: m.report_chart_reporting({}, w.opt),
 				labels: rows.map((r) => cleanText(r.name)),
 				unit: m.report_chart_reporting_unit({}, w.opt),
+				locale: w.opt.locale,
 				stacked: true,
 				series: [
 					{ name: m.report_col_on_time({}, w.opt), values: rows.map((r) => r.onTime), color: '#0072B2' },
