@@ -8,12 +8,14 @@ import { bundledMigrations, migrateToLatest } from '$lib/server/db/migrator';
 import { ensureDefaultTemplate } from '$lib/server/checklists/templates.service';
 import { ensureStarterCatalogues } from '$lib/server/registers/catalogues.service';
 import { resumeReports } from '$lib/server/reports/reports.service';
+import { resumeRebuilds } from '$lib/server/trends/indicators.service';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
 	await ensureDefaultTemplate(db());
 	await ensureStarterCatalogues(db());
 	await resumeReports(db());
+	await resumeRebuilds(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {

@@ -11,6 +11,7 @@ export const placementLabels = {
 export const signboardStateLabels = {
 	hung: m.register_state_hung,
 	removed: m.register_state_removed,
+	rehung: m.register_state_rehung,
 	rebound: m.register_state_rebound
 } as const;
 

@@ -213,7 +213,8 @@ describe("the point's registers page", () => {
 		);
 		const data = await callLoad(registersPage.load, pageEvent(u.staff, points.own));
 		const board = data.signboards.find((b) => b.id === plate.id)!;
-		expect(board.displayState).toBe('rebound');
+		// A kept-category plate hung again is simply up again, not a rebound.
+		expect(board).toMatchObject({ displayState: 'rehung', rebound: false });
 		expect(board.events.at(-1)?.photoId).toBeNull();
 	});
 
@@ -328,7 +329,10 @@ describe("the point's registers page", () => {
 		const dates = data.entries.map((e) => e.date);
 		expect([...dates].sort().reverse()).toEqual(dates);
 		expect(data.entries[0]).toMatchObject({ kind: 'secondment_return', date: '2026-05-10' });
-		expect(data.entries.some((e) => e.kind === 'signboard_rehung' && e.flag === 'rebound')).toBe(true);
+		// The plate hung again here is of a kept category, the cancelled one is down: no rebound.
+		expect(data.entries.find((e) => e.kind === 'signboard_rehung')).toMatchObject({ flag: null });
+		expect(data.entries.some((e) => e.flag === 'rebound')).toBe(false);
+		expect(data.entries.some((e) => e.kind === 'signboard_removed' && e.flag === 'reduction')).toBe(true);
 	});
 });
 
@@ -454,10 +458,8 @@ describe('the registers across a subtree', () => {
 
 	it('filters plates by status, category, date and region', async () => {
 		const rebound = await list(u.analyst, 'kind=signboards&status=rebound');
-		expect(rebound.result.rows.map((r) => ('text' in r ? r.text : '')).sort()).toEqual([
-			'党群服务中心',
-			'远处的取消牌子'
-		]);
+		// The kept 党群服务中心 hung again is no rebound; the cancelled plate still up is one.
+		expect(rebound.result.rows.map((r) => ('text' in r ? r.text : ''))).toEqual(['远处的取消牌子']);
 		const removed = await list(u.analyst, 'kind=signboards&status=removed');
 		expect(removed.result.rows.map((r) => ('text' in r ? r.text : ''))).toEqual(['创建工作领导小组办公室']);
 		const cancelled = await list(u.analyst, `kind=signboards&category=${cat.cancelled}`);
@@ -515,5 +517,93 @@ describe('the registers across a subtree', () => {
 		expect(second.result.rows.length).toBeGreaterThan(0);
 		const ids = new Set(first.result.rows.map((r) => ('id' in r ? r.id : 0)));
 		expect(second.result.rows.some((r) => ids.has('id' in r ? r.id : 0))).toBe(false);
+	});
+});
+
+describe('hanging a removed plate again: a rebound only for a cancelled category', () => {
+	let other: RegionTree;
+	const at = {} as Record<'kept' | 'cancelled', { point: PointRef; staff: PublicUser }>;
+	let reader: PublicUser;
+	const seen = {} as Record<'kept' | 'cancelled', Awaited<ReturnType<typeof hungAgain>>>;
+
+	/** Adds, removes and hangs again one plate of the category through the page's own forms. */
+	async function hungAgain(status: 'kept' | 'cancelled') {
+		const { point, staff } = at[status];
+		await redirected(() =>
+			act(
+				'addPlate',
+				staff,
+				{ text: `${status}的牌子`, categoryId: String(cat[status]), hungOn: '2026-01-05' },
+				point
+			)
+		);
+		const [plate] = await platesOf(point.id);
+		await redirected(() =>
+			act('removePlate', staff, { id: String(plate.id), removedOn: '2026-02-01' }, point)
+		);
+		const down = await callLoad(registersPage.load, pageEvent(staff, point));
+		await redirected(() => act('rehangPlate', staff, { id: String(plate.id), hungOn: '2026-04-01' }, point));
+		const page = await callLoad(registersPage.load, pageEvent(staff, point));
+		const timeline = await callLoad(
+			timelinePage.load,
+			makeEvent({
+				user: staff,
+				params: { id: String(point.id) },
+				url: `/points/${point.id}/registers/timeline`
+			})
+		);
+		const listed = (query: string) =>
+			callLoad(
+				listPage.load,
+				makeEvent({ user: reader, url: `/registers?kind=signboards&region=${point.regionCode}${query}` })
+			);
+		return {
+			down: down.signboards[0],
+			page,
+			timeline,
+			all: await listed(''),
+			rebounds: await listed('&status=rebound')
+		};
+	}
+
+	beforeAll(async () => {
+		other = await newRegionTree(db, '65');
+		for (const [status, region] of [
+			['kept', other.village],
+			['cancelled', other.otherVillage]
+		] as const)
+			at[status] = { point: await newPoint(db, region), staff: await newUser(db, 'staff', region) };
+		reader = await newUser(db, 'analyst', other.city);
+	});
+
+	it('shows a kept-category plate hung again as hung again: no rebound on the card, count, timeline or list', async () => {
+		const r = (seen.kept = await hungAgain('kept'));
+		expect(r.page.signboards[0]).toMatchObject({ state: 'hung', displayState: 'rehung', rebound: false });
+		expect(r.page.counts).toMatchObject({ hung: 1, rebound: 0 });
+		expect(r.timeline.entries.map((e) => [e.kind, e.flag])).toEqual([
+			['signboard_rehung', null],
+			['signboard_removed', null],
+			['signboard_hung', null]
+		]);
+		expect(r.all.result.rows).toMatchObject([{ text: 'kept的牌子', rehung: true, rebound: false }]);
+		expect(r.rebounds.result.rows).toEqual([]);
+	});
+
+	it('shows a cancelled-category plate hung again as a rebound on the card, count, timeline and list', async () => {
+		const r = (seen.cancelled = await hungAgain('cancelled'));
+		expect(r.page.signboards[0]).toMatchObject({ state: 'hung', displayState: 'rebound', rebound: true });
+		expect(r.page.counts).toMatchObject({ hung: 1, rebound: 1 });
+		expect(r.timeline.entries.map((e) => [e.kind, e.flag])).toEqual([
+			['signboard_rehung', 'rebound'],
+			['signboard_removed', 'reduction'],
+			['signboard_hung', 'rebound']
+		]);
+		expect(r.all.result.rows).toMatchObject([{ text: 'cancelled的牌子', rehung: true, rebound: true }]);
+		expect(r.rebounds.result.rows.map((row) => ('text' in row ? row.text : ''))).toEqual(['cancelled的牌子']);
+	});
+
+	it('tells the staff member, before they hang it again, whether that would be a rebound', () => {
+		expect(seen.kept.down).toMatchObject({ state: 'removed', rehangRebounds: false });
+		expect(seen.cancelled.down).toMatchObject({ state: 'removed', rehangRebounds: true });
 	});
 });

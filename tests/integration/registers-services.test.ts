@@ -113,7 +113,7 @@ describe('signboards', () => {
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
-	it('removes a plate, hangs it again as a rebound, each with an audit row', async () => {
+	it('removes a kept-category plate and hangs it again, no rebound, each with an audit row', async () => {
 		const id = await added(point.id, { categoryId: cat.kept, hungOn: '2026-01-05' });
 		expect(
 			await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-02-01', note: '按清单摘除' }, TODAY)
@@ -127,7 +127,7 @@ describe('signboards', () => {
 			ok: true
 		});
 		board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
-		expect(board).toMatchObject({ state: 'hung', displayState: 'rebound', rebound: true });
+		expect(board).toMatchObject({ state: 'hung', displayState: 'rehung', rebound: false });
 		expect(board.events.map((e) => e.kind)).toEqual(['hung', 'removed', 'rehung']);
 
 		const audit = await auditRows(db, { entityType: 'signboard', entityId: id });

@@ -59,7 +59,14 @@ beforeAll(async () => {
 		);
 	await newSubmission(db, rounds[0], village.id, { meetings_attended: 10, data_requests: 4 });
 	await newSubmission(db, rounds[0], community.id, { meetings_attended: 8, data_requests: 4 });
-	rebounded = await newSubmission(db, rounds[1], village.id, { meetings_attended: 14, data_requests: 4 });
+	// Far above its level in one period: the rule watches it (one period is not yet a rebound).
+	rebounded = await newSubmission(
+		db,
+		rounds[1],
+		village.id,
+		{ meetings_attended: 30, data_requests: 4 },
+		{ notes: { meetings_attended: '换届选举期间会议集中' } }
+	);
 	await newSubmission(db, rounds[1], community.id, { meetings_attended: 6, data_requests: 3 });
 	await newSubmission(
 		db,
@@ -86,16 +93,17 @@ describe('the trends dashboard', () => {
 		expect(d.periods.map((p) => p.key)).toEqual(['2025-Q1', '2025-Q2', '2025-Q3']);
 		expect(d.baselinePeriod).toBe('2025-Q1');
 		const meetings = d.trends.find((t) => t.indicator === 'meetings_attended')!;
-		expect(meetings.values.map((v) => v.value)).toEqual([9, 10]);
+		expect(meetings.values.map((v) => v.value)).toEqual([9, 18]);
 		expect(meetings).toMatchObject({
-			latest: { period: '2025-Q2', value: 10 },
+			latest: { period: '2025-Q2', value: 18 },
 			previous: { period: '2025-Q1', value: 9 },
 			baseline: { period: '2025-Q1', value: 9 },
 			verdict: 'worse',
-			rebounding: 1,
+			rebounding: 0,
+			watching: 1,
 			holding: 1
 		});
-		expect(d.overall).toEqual({ period: '2025-Q2', holding: 1, rebounding: 1, points: 2 });
+		expect(d.overall).toEqual({ period: '2025-Q2', holding: 1, watching: 1, rebounding: 0, points: 2 });
 	});
 
 	it('shows the open period when asked, and ignores nonsense in the query', async () => {
@@ -108,19 +116,26 @@ describe('the trends dashboard', () => {
 		expect(backwards.shown.map((p) => p.key)).toEqual(['2025-Q1']);
 	});
 
-	it('lists the rebound with the answer that shows it', async () => {
+	it('lists the flagged point once, with why and the answer that shows it', async () => {
 		const d = await county();
-		expect(d.rebounds.total).toBe(1);
+		expect(d.rebounds).toMatchObject({ total: 0, watching: 1 });
+		expect(d.rebounds.rows).toHaveLength(1);
 		expect(d.rebounds.rows[0]).toMatchObject({
 			pointId: village.id,
 			pointName: '红花村委会',
-			indicator: 'meetings_attended',
 			period: '2025-Q2',
-			fromValue: 10,
-			fromPeriod: '2025-Q1',
-			toValue: 14,
-			evidence: 'answer',
-			evidenceHref: `/submissions/${rebounded}#item-meetings_attended`
+			status: 'watch',
+			flags: [
+				{
+					indicator: 'meetings_attended',
+					status: 'watch',
+					reason: 'spike',
+					value: 30,
+					level: 10,
+					evidence: 'answer',
+					evidenceHref: `/submissions/${rebounded}#item-meetings_attended`
+				}
+			]
 		});
 	});
 
@@ -130,11 +145,12 @@ describe('the trends dashboard', () => {
 			expect.objectContaining({
 				code: tree.township,
 				href: `/trends/${tree.township}`,
-				latest: 10,
-				vsBaseline: 1,
-				vsPrevious: 1,
-				rebounding: 1,
-				status: 'rebounding'
+				latest: 18,
+				vsBaseline: 9,
+				vsPrevious: 9,
+				watching: 1,
+				rebounding: 0,
+				status: 'watch'
 			})
 		]);
 		const township = await loadDashboard(
@@ -144,7 +160,7 @@ describe('the trends dashboard', () => {
 			new URLSearchParams('i=meetings_attended')
 		);
 		expect(township.children.map((c) => [c.name, c.pointId, c.latest, c.status])).toEqual([
-			['红花村委会', village.id, 14, 'rebounding'],
+			['红花村委会', village.id, 30, 'watch'],
 			['满春社区居委会', community.id, 6, 'holding']
 		]);
 		expect(township.children[0].href).toBe(`/trends/points/${village.id}`);
@@ -190,7 +206,7 @@ describe('the trends dashboard', () => {
 		const d = await county();
 		expect(d.kinds).toEqual(expect.arrayContaining(['quarter', 'month']));
 		expect(d.kind).toBe('quarter');
-		expect(d.rebounds.total).toBe(1);
+		expect(d.rebounds.watching).toBe(1);
 		expect((await county('kind=month')).shown.map((p) => p.key)).toEqual(['2031-05']);
 	});
 });

@@ -20,7 +20,7 @@ import {
 	rehangSignboard,
 	removeSignboard
 } from '../../src/lib/server/registers/signboards.service';
-import { rebuildIndicators, setTrendRule } from '../../src/lib/server/trends/indicators.service';
+import { kickRebuilds, rebuildIndicators, setTrendRule } from '../../src/lib/server/trends/indicators.service';
 import { regionTrend } from '../../src/lib/server/trends/trends.queries';
 import { freshDatabase } from '../helpers/db';
 import {
@@ -178,21 +178,24 @@ describe('kept trends', () => {
 	it('re-evaluate every point when an admin changes the rule', async () => {
 		const { db, tree, points, rounds } = await setup();
 		await newSubmission(db, rounds[0], points[0].id, { meetings_attended: 10, data_requests: 1 });
-		await newSubmission(db, rounds[1], points[0].id, { meetings_attended: 13, data_requests: 1 });
+		await newSubmission(db, rounds[1], points[0].id, { meetings_attended: 20, data_requests: 1 });
 		const q2 = async () =>
 			(await regionTrend(db, tree.county, { kind: 'quarter' })).rows.find(
 				(r) => r.indicator === 'meetings_attended' && r.period === '2025-Q2'
 			);
-		expect(await q2()).toMatchObject({ rebounding: 1 });
-		await setTrendRule(db, null, { baselinePeriod: null, cancelledThreshold: 0, relativeThresholdPct: 50 });
-		expect(await q2()).toMatchObject({ rebounding: 0, holding: 1 });
-		// With the baseline moved to Q2, Q2 is where the point starts: holding.
-		await setTrendRule(db, null, {
-			baselinePeriod: '2025-Q2',
-			cancelledThreshold: 0,
-			relativeThresholdPct: 20
-		});
-		expect(await q2()).toMatchObject({ rebounding: 0, holding: 1 });
+		// 20 after 10: above the fluctuation limit (about 19) under 较敏感, within it under 较稳健.
+		await setTrendRule(db, null, { baselinePeriod: null, sensitivity: 'sensitive' });
+		await kickRebuilds(db);
+		expect(await q2()).toMatchObject({ watching: 1, holding: 0 });
+		await setTrendRule(db, null, { baselinePeriod: null, sensitivity: 'robust' });
+		// Until the rebuild completes everyone reads the figures the rule in force made.
+		expect(await q2()).toMatchObject({ watching: 1 });
+		await kickRebuilds(db);
+		expect(await q2()).toMatchObject({ watching: 0, holding: 1 });
+		// With the baseline moved to Q2, Q2 is where the point starts: not judged.
+		await setTrendRule(db, null, { baselinePeriod: '2025-Q2', sensitivity: 'standard' });
+		await kickRebuilds(db);
+		expect(await q2()).toMatchObject({ watching: 0, holding: 0, rebounding: 0, points: 1 });
 	});
 });
 

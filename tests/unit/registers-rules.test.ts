@@ -11,9 +11,11 @@ import {
 	isSecondmentViolation,
 	isUnapprovedActive,
 	nextSignboardEvent,
+	REBOUND,
 	secondmentState,
 	signboardDisplayState,
 	signboardEventFlag,
+	wasRehung,
 	type SignboardFacts
 } from '../../src/lib/domain/registers';
 
@@ -27,11 +29,12 @@ const board = (over: Partial<SignboardFacts>): SignboardFacts => ({
 	events: [hung],
 	...over
 });
+const shown = (b: SignboardFacts) => signboardDisplayState({ ...b, rehung: wasRehung(b.events) });
 
 describe('signboard rebounds and reductions', () => {
 	it('does not flag a kept plate that is simply up', () => {
 		expect(isRebound(board({}))).toBe(false);
-		expect(signboardDisplayState(board({}))).toBe('hung');
+		expect(shown(board({}))).toBe('hung');
 	});
 
 	it('flags a cancelled-category plate still up as a rebound', () => {
@@ -42,29 +45,48 @@ describe('signboard rebounds and reductions', () => {
 		const down = board({ categoryStatus: 'cancelled', state: 'removed', events: [hung, removed] });
 		expect(isReduction(down)).toBe(true);
 		expect(isRebound(down)).toBe(false);
-		expect(signboardDisplayState(down)).toBe('removed');
+		expect(shown(down)).toBe('removed');
 	});
 
 	it('does not call a kept plate taken down a reduction', () => {
 		expect(isReduction(board({ state: 'removed', events: [hung, removed] }))).toBe(false);
 	});
 
-	it('flags any plate hung again after removal as a rebound, shown as such', () => {
+	it('does not call a kept-category plate hung again a rebound: it is simply up again', () => {
 		const again = board({ events: [hung, removed, rehung] });
+		expect(isRebound(again)).toBe(false);
+		expect(shown(again)).toBe('rehung');
+	});
+
+	it('flags a cancelled-category plate hung again after removal as a rebound, shown as such', () => {
+		const again = board({ categoryStatus: 'cancelled', events: [hung, removed, rehung] });
 		expect(isRebound(again)).toBe(true);
-		expect(signboardDisplayState(again)).toBe('rebound');
+		expect(shown(again)).toBe('rebound');
+	});
+
+	it('keeps the rule as data a query can filter by: up, and of a cancelled category', () => {
+		expect(REBOUND).toEqual({ state: 'hung', categoryStatus: 'cancelled' });
+		for (const state of ['hung', 'removed'] as const)
+			for (const categoryStatus of ['kept', 'cancelled'] as const)
+				expect(isRebound({ state, categoryStatus })).toBe(
+					state === REBOUND.state && categoryStatus === REBOUND.categoryStatus
+				);
 	});
 
 	it('stops flagging a rehung plate once it is taken down again', () => {
 		const downAgain = board({
 			state: 'removed',
+			categoryStatus: 'cancelled',
 			events: [hung, removed, rehung, { ...removed, onDate: '2026-06-01' }]
 		});
 		expect(isRebound(downAgain)).toBe(false);
 	});
 
 	it.each([
-		['rehung', 'kept', 'hung', 'rebound'],
+		['rehung', 'kept', 'hung', null],
+		['rehung', 'kept', 'removed', null],
+		['rehung', 'cancelled', 'hung', 'rebound'],
+		['rehung', 'cancelled', 'removed', 'rebound'],
 		['removed', 'cancelled', 'removed', 'reduction'],
 		['removed', 'kept', 'removed', null],
 		['hung', 'cancelled', 'hung', 'rebound'],

@@ -239,31 +239,53 @@ describe('the report sections', () => {
 		);
 	});
 
-	it('lists the rebounds and names the places and indicators in the suggestion', () => {
+	it('lists each rebounding point once with its indicators and why, and counts watched points apart', () => {
+		const flag = (indicator: 'meetings_attended' | 'signboards_rehung', over: object = {}) => ({
+			indicator,
+			status: 'rebounding' as const,
+			reason: 'sustained' as const,
+			value: 14,
+			level: 8,
+			upper: 11,
+			recent: 13,
+			span: 4,
+			evidence: 'answer' as const,
+			evidenceHref: '/submissions/1',
+			...over
+		});
 		const rebounds = [
 			{
 				pointId: 1,
 				pointName: '红花村委会',
 				regionCode: '640101001001',
-				indicator: 'meetings_attended' as const,
 				period: '2026-Q3',
-				fromValue: 8,
-				fromPeriod: '2026-Q2',
-				toValue: 14,
-				evidence: 'answer' as const,
-				evidenceHref: '/submissions/1'
+				status: 'rebounding' as const,
+				flags: [
+					flag('meetings_attended'),
+					flag('signboards_rehung', { reason: 'event', value: 1, level: 0, recent: 1, span: 1 })
+				]
+			},
+			{
+				pointId: 2,
+				pointName: '黄河村委会',
+				regionCode: '640101001002',
+				period: '2026-Q3',
+				status: 'watch' as const,
+				flags: [flag('meetings_attended', { status: 'watch', reason: 'spike' })]
 			}
 		];
 		const d = reportData({ rebounds });
 		expect(texts(d, 'rebounds')[0]).toBe(
-			'2026年第3季度共发现反弹 1 条，涉及 1 个观测点，较多的是参加的会议（1 条）。明细见表4。'
+			'2026年第3季度共有 1 个观测点反弹（另有 1 个点位单期异常、需关注），较多的是重新挂出的标牌（1 个点位）、参加的会议（1 个点位）。明细见表4，每个点位列一次。'
 		);
 		const table = reportSections(d, 'zh')
 			.find((s) => s.key === 'rebounds')!
 			.blocks.find((b) => b.kind === 'table');
-		expect(table?.kind === 'table' && table.table.rows).toEqual([
-			['1', '红花村委会', '测试1区测试街道', '参加的会议', '2026年第2季度', '8 次 → 14 次']
-		]);
-		expect(texts(d, 'next')[0]).toMatch(/^针对测试1区在参加的会议方面出现的反弹/);
+		const rows = table?.kind === 'table' ? table.table.rows : [];
+		expect(rows).toHaveLength(1);
+		expect(rows[0].slice(0, 4)).toEqual(['1', '红花村委会', '测试1区测试街道', '参加的会议、重新挂出的标牌']);
+		expect(rows[0][4]).toContain('近4期平均 13 次，高于减负后常态 8 次（波动上限 11 次）');
+		expect(rows[0][4]).toContain('取消事项出现即为反弹');
+		expect(texts(d, 'next')[0]).toMatch(/^针对测试1区在参加的会议、/);
 	});
 });

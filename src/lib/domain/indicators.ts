@@ -2,6 +2,17 @@
 // Pure, so the kept totals, the dashboard, the reports and the tests all apply the same rule.
 import { complianceRate, type Answers, type ChecklistDefinition } from './checklist';
 import type { PeriodKind } from './periods';
+import {
+	judgeSeries,
+	SENSITIVITIES,
+	type Judgement,
+	type Reason,
+	type SeriesPoint,
+	type Sensitivity,
+	type Status
+} from './rebound';
+
+export type { Status } from './rebound';
 
 export type Direction = 'lower' | 'higher';
 export type IndicatorUnit = 'plates' | 'items' | 'people' | 'count' | 'times' | 'percent';
@@ -59,74 +70,15 @@ export const isIndicatorKey = (key: string): key is IndicatorKey => byKey.has(ke
 export interface TrendRule {
 	/** The period reductions are measured from; null means each series' first period. */
 	baselinePeriod: string | null;
-	/** For cancelled things: a rebound when the count rises by more than this (0: any rise). */
-	cancelledThreshold: number;
-	/** For the others: a rebound when worse than the best by more than this share of it. */
-	relativeThresholdPct: number;
+	/** How readily a rise counts as a rebound (see rebound.ts). */
+	sensitivity: Sensitivity;
 }
 
-export const DEFAULT_TREND_RULE: TrendRule = {
-	baselinePeriod: null,
-	cancelledThreshold: 0,
-	relativeThresholdPct: 20
-};
+export const DEFAULT_TREND_RULE: TrendRule = { baselinePeriod: null, sensitivity: 'standard' };
 
-export type Status = 'holding' | 'rebounding';
-
-/** How much worse `value` is than `best`, in the indicator's own direction (≤ 0: not worse). */
-export function worsening(def: Pick<IndicatorDef, 'direction'>, value: number, best: number): number {
-	return def.direction === 'lower' ? value - best : best - value;
-}
-
-const isBetter = (def: Pick<IndicatorDef, 'direction'>, a: number, b: number) =>
-	def.direction === 'lower' ? a < b : a > b;
-
-/**
- * Worse than the best by more than the threshold. A best of zero has no percentage, so any
- * worsening from zero counts (a region that had no such plates and now has one has rebounded).
- */
-export function isRebounding(def: IndicatorDef, value: number, best: number, rule: TrendRule): boolean {
-	const worse = worsening(def, value, best);
-	if (worse <= 0) return false;
-	if (def.cancelled) return worse > rule.cancelledThreshold;
-	if (best === 0) return true;
-	return worse > (Math.abs(best) * rule.relativeThresholdPct) / 100 + 1e-9;
-}
-
-export interface SeriesInput {
-	period: string;
-	/** Periods before the baseline are history: they have values but no status. */
-	afterBaseline: boolean;
-	value: number | null;
-}
-
-export interface Evaluated {
-	period: string;
-	value: number | null;
-	best: number | null;
-	bestPeriod: string | null;
-	status: Status | null;
-}
-
-/**
- * Walks one point's series of one indicator, oldest first. The best value runs from the baseline
- * (or, for a point that joined later or missed the baseline, from its first value after it); a
- * missed period has no status and does not move the best.
- */
-export function evaluateSeries(def: IndicatorDef, series: SeriesInput[], rule: TrendRule): Evaluated[] {
-	let best: number | null = null;
-	let bestPeriod: string | null = null;
-	return series.map((p) => {
-		if (!p.afterBaseline || p.value === null) {
-			return { period: p.period, value: p.value, best: null, bestPeriod: null, status: null };
-		}
-		const status: Status = best !== null && isRebounding(def, p.value, best, rule) ? 'rebounding' : 'holding';
-		if (best === null || isBetter(def, p.value, best)) {
-			best = p.value;
-			bestPeriod = p.period;
-		}
-		return { period: p.period, value: p.value, best, bestPeriod, status };
-	});
+/** How much worse `value` is than `reference`, in the indicator's own direction (≤ 0: not worse). */
+export function worsening(def: Pick<IndicatorDef, 'direction'>, value: number, reference: number): number {
+	return def.direction === 'lower' ? value - reference : reference - value;
 }
 
 // ---- Periods ---------------------------------------------------------------------------------
@@ -236,16 +188,34 @@ export interface PointIndicatorRow {
 	period: string;
 	indicator: KeptIndicator;
 	value: number;
-	best: number | null;
-	bestPeriod: string | null;
 	status: Status | null;
+	reason: Reason | null;
+	level: number | null;
+	upper: number | null;
+	recent: number | null;
+	span: number;
+	history: number;
+	/** Overall rows: the status under each sensitivity, as one letter each (h, w, r, -). */
+	statuses: string | null;
 	submissionId: number | null;
 }
 
+const LETTER: Record<Status, string> = { holding: 'h', watch: 'w', rebounding: 'r' };
+export const statusLetter = (s: Status | null) => (s ? LETTER[s] : '-');
+export const statusOfLetter = (c: string | undefined): Status | null =>
+	c === 'h' ? 'holding' : c === 'w' ? 'watch' : c === 'r' ? 'rebounding' : null;
+
+/** A point's standing over its indicators: rebounding when any is, watch when any is. */
+function overallOf(statuses: (Status | null)[]): Status | null {
+	if (statuses.includes('rebounding')) return 'rebounding';
+	if (statuses.includes('watch')) return 'watch';
+	return statuses.includes('holding') ? 'holding' : null;
+}
+
 /**
- * Every indicator of one point for every period it was asked about, with its status under the
- * rule. Periods of different kinds (monthly, quarterly) are separate series: a month's meetings
- * are not compared with a quarter's.
+ * Every indicator of one point for every period it was asked about, judged by the rule. Periods
+ * of different kinds (monthly, quarterly) are separate series: a month's meetings are not compared
+ * with a quarter's. The overall row also carries the point's standing under each sensitivity.
  */
 export function pointIndicatorRows(
 	periods: PeriodInput[],
@@ -258,10 +228,11 @@ export function pointIndicatorRows(
 	for (const kind of kinds) {
 		const ofKind = periods.filter((p) => p.kind === kind).sort((a, b) => a.end.localeCompare(b.end));
 		const registerByPeriod = ofKind.map((p) => registerValues(registers, p));
-		const rebounds = new Map<string, number>();
-		const evaluated = new Set<string>();
+		// Per period: the statuses of every indicator, under each sensitivity.
+		const standing = ofKind.map(() => SENSITIVITIES.map(() => [] as (Status | null)[]));
+		const rebounds = ofKind.map(() => 0);
 		for (const def of INDICATORS) {
-			const series: SeriesInput[] = ofKind.map((p, i) => ({
+			const series: SeriesPoint[] = ofKind.map((p, i) => ({
 				period: p.key,
 				afterBaseline: baselineStartDate === null || p.start >= baselineStartDate,
 				value:
@@ -271,35 +242,47 @@ export function pointIndicatorRows(
 							? answerValue(def.key, p.submission.answers, p.submission.definition)
 							: null
 			}));
-			const result = evaluateSeries(def, series, rule);
-			result.forEach((r, i) => {
+			const bySensitivity = SENSITIVITIES.map((s) => (s === rule.sensitivity ? null : judgeSeries(def, series, s)));
+			const result = judgeSeries(def, series, rule.sensitivity);
+			result.forEach((r: Judgement, i) => {
+				SENSITIVITIES.forEach((s, k) =>
+					standing[i][k].push(s === rule.sensitivity ? r.status : bySensitivity[k]![i].status)
+				);
 				if (r.value === null) return;
-				const submissionId = def.source === 'answer' ? (ofKind[i].submission?.id ?? null) : null;
+				if (r.status === 'rebounding') rebounds[i]++;
 				rows.push({
 					period: r.period,
 					indicator: def.key,
 					value: r.value,
-					best: r.best,
-					bestPeriod: r.bestPeriod,
 					status: r.status,
-					submissionId
+					reason: r.reason,
+					level: r.level,
+					upper: r.upper,
+					recent: r.recent,
+					span: r.span,
+					history: r.history,
+					statuses: null,
+					submissionId: def.source === 'answer' ? (ofKind[i].submission?.id ?? null) : null
 				});
-				if (r.status) evaluated.add(r.period);
-				if (r.status === 'rebounding') rebounds.set(r.period, (rebounds.get(r.period) ?? 0) + 1);
 			});
 		}
-		for (const p of ofKind) {
-			const n = rebounds.get(p.key) ?? 0;
+		ofKind.forEach((p, i) => {
+			const current = SENSITIVITIES.indexOf(rule.sensitivity);
 			rows.push({
 				period: p.key,
 				indicator: OVERALL,
-				value: n,
-				best: null,
-				bestPeriod: null,
-				status: n > 0 ? 'rebounding' : evaluated.has(p.key) ? 'holding' : null,
+				value: rebounds[i],
+				status: overallOf(standing[i][current]),
+				reason: null,
+				level: null,
+				upper: null,
+				recent: null,
+				span: 0,
+				history: 0,
+				statuses: standing[i].map((st) => statusLetter(overallOf(st))).join(''),
 				submissionId: null
 			});
-		}
+		});
 	}
 	return rows;
 }

@@ -13,23 +13,37 @@ export interface SignboardFacts {
 	events: { kind: SignboardEventKind; onDate: string }[];
 }
 
-/** What a badge shows: hung, removed, or hung again after a removal. */
-export type SignboardDisplayState = 'hung' | 'removed' | 'rebound';
+/**
+ * The one rebound rule of the registers, as data so a query can filter by it: a plate is a
+ * rebound (反弹) only while it is up and of a category the reform cancelled (取消), whether it
+ * was never taken down or was hung again after its removal. Hanging a kept (规范保留) plate
+ * again is no rebound. The trends count the same way (see `registerValues` in indicators.ts).
+ */
+export const REBOUND = { state: 'hung', categoryStatus: 'cancelled' } as const;
 
-export function signboardDisplayState(
-	board: Pick<SignboardFacts, 'state' | 'events'>
-): SignboardDisplayState {
-	if (board.state === 'removed') return 'removed';
-	return board.events.some((e) => e.kind === 'rehung') ? 'rebound' : 'hung';
+/** The part of a plate the rebound rule reads. */
+export type SignboardStanding = Pick<SignboardFacts, 'state' | 'categoryStatus'>;
+
+/** Whether the plate is a rebound: the card, the page's count, the timeline and /registers ask this. */
+export function isRebound(board: SignboardStanding): boolean {
+	return board.state === REBOUND.state && board.categoryStatus === REBOUND.categoryStatus;
+}
+
+/** Whether the plate was ever hung again after a removal. */
+export function wasRehung(events: Pick<SignboardFacts['events'][number], 'kind'>[]): boolean {
+	return events.some((e) => e.kind === 'rehung');
 }
 
 /**
- * A rebound: a plate hung again after its removal, or a plate of a cancelled category still on
- * the wall. Either way the reduction did not hold.
+ * What a badge shows: hung, removed, hung again after a removal (重新悬挂), or a rebound: a plate
+ * hung again that the rebound rule calls one.
  */
-export function isRebound(board: SignboardFacts): boolean {
-	if (board.state !== 'hung') return false;
-	return board.categoryStatus === 'cancelled' || board.events.some((e) => e.kind === 'rehung');
+export type SignboardDisplayState = 'hung' | 'removed' | 'rehung' | 'rebound';
+
+export function signboardDisplayState(board: SignboardStanding & { rehung: boolean }): SignboardDisplayState {
+	if (board.state === 'removed') return 'removed';
+	if (!board.rehung) return 'hung';
+	return isRebound(board) ? 'rebound' : 'rehung';
 }
 
 /** A cancelled-category plate that has come down: the reduction the campaign asked for. */
@@ -38,19 +52,19 @@ export function isReduction(board: Pick<SignboardFacts, 'state' | 'categoryStatu
 }
 
 /**
- * How a plate's event reads on the timeline: hanging it again is a rebound, taking down a
- * cancelled-category plate a reduction, and first hanging a cancelled-category plate counts
- * against the point only while the plate stays up.
+ * How a plate's event reads on the timeline, by the rebound rule: hanging a cancelled-category
+ * plate again is a rebound (it was up again when it happened), first hanging one counts against
+ * the point only while the plate stays up, and taking one down is a reduction. A kept plate's
+ * events carry no flag, hung again or not.
  */
 export function signboardEventFlag(
 	kind: SignboardEventKind,
 	categoryStatus: CategoryStatus,
 	state: 'hung' | 'removed'
 ): 'rebound' | 'reduction' | null {
-	if (kind === 'rehung') return 'rebound';
-	if (categoryStatus !== 'cancelled') return null;
-	if (kind === 'removed') return 'reduction';
-	return state === 'hung' ? 'rebound' : null;
+	if (kind === 'removed') return isReduction({ state: 'removed', categoryStatus }) ? 'reduction' : null;
+	const judged = kind === 'rehung' ? 'hung' : state;
+	return isRebound({ state: judged, categoryStatus }) ? 'rebound' : null;
 }
 
 /** Issuing a certificate the catalogue cancelled. */

@@ -1,6 +1,7 @@
 // What the trends dashboard and its JSON endpoint show: one shape for the page, the API and the
 // quarterly report, so they cannot disagree.
 import type { IndicatorKey, IndicatorUnit, Direction, Status, TrendRule } from './indicators';
+import type { Reason } from './rebound';
 import type { PeriodKind } from './periods';
 
 export interface PeriodView {
@@ -19,6 +20,7 @@ export interface SeriesValue {
 	/** Points with a value in the period. */
 	points: number;
 	holding: number;
+	watching: number;
 	rebounding: number;
 }
 
@@ -38,8 +40,9 @@ export interface IndicatorTrend {
 	latest: PeriodValue | null;
 	previous: PeriodValue | null;
 	baseline: PeriodValue | null;
-	/** At the latest period: points holding and rebounding on this indicator. */
+	/** At the latest period: points holding, watched and rebounding on this indicator. */
 	holding: number;
+	watching: number;
 	rebounding: number;
 	/** The direction of the latest change against the baseline, for the summary. */
 	verdict: 'better' | 'worse' | 'same' | 'no_data';
@@ -55,24 +58,36 @@ export interface ChildRow {
 	/** latest − baseline and latest − previous, in the indicator's unit. */
 	vsBaseline: number | null;
 	vsPrevious: number | null;
-	/** Points holding / rebounding overall (any indicator) at the latest period. */
+	/** Points holding / watched / rebounding overall (any indicator) at the latest period. */
 	holding: number;
+	watching: number;
 	rebounding: number;
 	status: Status | 'no_data';
 }
 
+/** One indicator of a point that the rule flagged, with the figures its explanation quotes. */
+export interface FlagView {
+	indicator: IndicatorKey;
+	status: 'rebounding' | 'watch';
+	reason: Reason;
+	value: number;
+	level: number | null;
+	upper: number | null;
+	recent: number | null;
+	span: number;
+	/** The submission answer or the register page that shows it. */
+	evidenceHref: string;
+	evidence: 'answer' | 'register';
+}
+
+/** A flagged point, once, with every indicator flagged (rebounds first). */
 export interface ReboundView {
 	pointId: number;
 	pointName: string;
 	regionCode: string;
-	indicator: IndicatorKey;
 	period: string;
-	fromValue: number;
-	fromPeriod: string;
-	toValue: number;
-	/** The submission answer or the register page that shows it. */
-	evidenceHref: string;
-	evidence: 'answer' | 'register';
+	status: 'rebounding' | 'watch';
+	flags: FlagView[];
 }
 
 export interface ReportingView {
@@ -107,12 +122,15 @@ export interface DashboardData {
 	to: string | null;
 	baselinePeriod: string | null;
 	rule: TrendRule;
+	/** A rebuild under way: the figures shown are the old rule's until it completes. */
+	recalculating: { progress: number } | null;
 	/** The indicators drawn in the main chart; the first also heads the child table. */
 	selected: IndicatorKey[];
 	trends: IndicatorTrend[];
-	/** Points holding and rebounding overall at the latest period. */
-	overall: { period: string | null; holding: number; rebounding: number; points: number };
+	/** Points holding, watched and rebounding overall at the latest period. */
+	overall: { period: string | null; holding: number; watching: number; rebounding: number; points: number };
 	children: ChildRow[];
-	rebounds: { total: number; rows: ReboundView[] };
+	/** Points flagged at the latest period: how many rebound, how many are watched, and the list. */
+	rebounds: { total: number; watching: number; rows: ReboundView[] };
 	reporting: ReportingView | null;
 }

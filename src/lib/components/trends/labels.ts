@@ -1,6 +1,7 @@
 // The dashboard's words: indicator names, units, period labels and the one-line summaries. The
 // reports use the same names, units and labels with their own locale.
-import type { IndicatorUnit } from '$lib/domain/indicators';
+import type { IndicatorDef, IndicatorUnit, Status } from '$lib/domain/indicators';
+import type { Reason } from '$lib/domain/rebound';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -89,3 +90,59 @@ export function trendSummary(t: IndicatorTrend, scope: 'region' | 'point', local
 	}
 	return text;
 }
+
+/** What the rule saw, in one sentence with the numbers (the dashboard, the API, the reports). */
+export interface Explained {
+	reason: Reason | null;
+	value: number;
+	level: number | null;
+	upper: number | null;
+	recent: number | null;
+	span: number;
+}
+
+export function explainFlag(
+	r: Explained,
+	def: Pick<IndicatorDef, 'unit' | 'direction'>,
+	locale = getLocale()
+): string {
+	const o = lang(locale);
+	const v = (n: number | null) => withUnit(n ?? 0, def.unit, locale);
+	const higher = def.direction === 'higher';
+	switch (r.reason) {
+		case 'sustained':
+			return (higher ? m.rule_explain_sustained_low : m.rule_explain_sustained)(
+				{ span: r.span, recent: v(r.recent), level: v(r.level), upper: v(r.upper) },
+				o
+			);
+		case 'spike':
+			return (higher ? m.rule_explain_spike_low : m.rule_explain_spike)(
+				{ value: v(r.value), level: v(r.level), upper: v(r.upper) },
+				o
+			);
+		case 'event':
+			return m.rule_explain_event({ value: v(r.value), level: v(r.level) }, o);
+		case 'event_clear':
+			return m.rule_explain_event_clear({ value: v(r.value), level: v(r.level) }, o);
+		case 'within':
+			return (higher ? m.rule_explain_within_low : m.rule_explain_within)(
+				{ value: v(r.value), level: v(r.level), upper: v(r.upper) },
+				o
+			);
+		case 'start':
+			return m.rule_explain_start({}, o);
+		case 'missing':
+			return m.rule_explain_missing({}, o);
+		default:
+			return m.rule_explain_before({}, o);
+	}
+}
+
+export const statusName = (s: Status | null, locale = getLocale()) =>
+	s === 'rebounding'
+		? m.trends_status_rebounding({}, lang(locale))
+		: s === 'watch'
+			? m.trends_status_watch({}, lang(locale))
+			: s === 'holding'
+				? m.trends_status_holding({}, lang(locale))
+				: m.trends_status_none({}, lang(locale));

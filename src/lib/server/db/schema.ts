@@ -232,9 +232,16 @@ export interface PointIndicatorsTable {
 	indicator: string;
 	region_code: string;
 	value: number;
-	best: number | null;
-	best_period: string | null;
-	status: 'holding' | 'rebounding' | null;
+	status: 'holding' | 'watch' | 'rebounding' | null;
+	/** Why, in the rule's words (rebound.ts Reason), with the figures the explanation quotes. */
+	reason: string | null;
+	level: number | null;
+	upper: number | null;
+	recent: number | null;
+	span: number;
+	history: number;
+	/** Overall rows: the status under 较敏感, 标准, 较稳健, one letter each (h, w, r, -). */
+	statuses: string | null;
 	submission_id: number | null;
 }
 
@@ -246,7 +253,28 @@ export interface RegionIndicatorsTable {
 	total: number;
 	points: number;
 	holding: number;
+	watching: number;
 	rebounding: number;
+}
+
+export type RebuildStatus = 'queued' | 'running' | 'done' | 'failed' | 'superseded';
+
+export interface RebuildsTable {
+	id: Generated<number>;
+	/** JSON TrendRule: in force once the rebuild completes. */
+	rule: string;
+	status: RebuildStatus;
+	/** Points are rebuilt in id order; those up to this id are in the next tables. */
+	done_through: number;
+	done_points: number;
+	total_points: number;
+	/** rule, catalogue or migration: what asked for it. */
+	reason: string;
+	error: string | null;
+	created_by: number | null;
+	created_at: string;
+	started_at: string | null;
+	finished_at: string | null;
 }
 
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -277,6 +305,9 @@ export interface Database {
 	audit_log: AuditLogTable;
 	sign_in_throttle: SignInThrottleTable;
 	app_settings: AppSettingsTable;
+	point_indicators_next: PointIndicatorsTable;
+	region_indicators_next: RegionIndicatorsTable;
+	rebuilds: RebuildsTable;
 	checklist_templates: ChecklistTemplatesTable;
 	template_versions: TemplateVersionsTable;
 	rounds: RoundsTable;

@@ -13,7 +13,7 @@ import type {
 	SignboardPlacement,
 	SignboardStatus
 } from '../../domain/catalogues';
-import { rebuildIndicatorsIn } from '../trends/indicators.service';
+import { kickRebuilds, requestRebuild } from '../trends/indicators.service';
 
 export type { CatalogueKind } from '../../domain/catalogues';
 
@@ -175,8 +175,9 @@ export async function updateSignboardCategory(
 			changes
 		});
 		// A category or item changing between cancelled and kept changes every point's figures.
-		if (changes.status) await rebuildIndicatorsIn(trx);
+		if (changes.status) await requestRebuild(trx, { reason: 'catalogue', actorId });
 	});
+	void kickRebuilds(db).catch(() => {});
 }
 
 export function setSignboardCategoryActive(db: Db, actorId: number | null, id: number, active: boolean) {
@@ -231,8 +232,9 @@ export async function updateCertificateItem(
 			changes
 		});
 		// A category or item changing between cancelled and kept changes every point's figures.
-		if (changes.status) await rebuildIndicatorsIn(trx);
+		if (changes.status) await requestRebuild(trx, { reason: 'catalogue', actorId });
 	});
+	void kickRebuilds(db).catch(() => {});
 }
 
 export function setCertificateItemActive(db: Db, actorId: number | null, id: number, active: boolean) {
@@ -538,7 +540,7 @@ export async function importCatalogue(
 	const { rows, problems } = await parseCatalogueFile(kind, file);
 	if (problems.length) return { ok: false, problems, added: 0, updated: 0, unchanged: 0 };
 
-	return db.transaction().execute(async (trx) => {
+	const result = await db.transaction().execute(async (trx) => {
 		const table = kind === 'signboard' ? 'signboard_categories' : 'certificate_items';
 		const textColumn = kind === 'signboard' ? 'note' : 'basis';
 		const existing = new Map<string, Record<string, unknown> & { id: number }>();
@@ -603,9 +605,11 @@ export async function importCatalogue(
 			entityType: kind === 'signboard' ? 'signboard_category' : 'certificate_item',
 			changes: { file: file.name, added, updated, unchanged }
 		});
-		if (updated.some((u) => 'status' in u.changes)) await rebuildIndicatorsIn(trx);
+		if (updated.some((u) => 'status' in u.changes)) await requestRebuild(trx, { reason: 'catalogue', actorId });
 		return { ok: true, problems: [], added: added.length, updated: updated.length, unchanged };
 	});
+	void kickRebuilds(db).catch(() => {});
+	return result;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { registerValues, type RegisterData } from '../../domain/indicators';
 import { chinaDate } from '../../domain/periods';
-import { isCertificateViolation, signboardEventFlag } from '../../domain/registers';
+import { REBOUND, isCertificateViolation, isRebound, signboardEventFlag } from '../../domain/registers';
 import type { Db } from '../db';
 import type { SignboardPlacement } from '../db/schema';
 import { toSecondmentView, type SecondmentView } from './secondments.service';
@@ -12,7 +12,10 @@ export interface RegisterFigures {
 	signboardsExterior: number;
 	/** Interior door plates and rules on the wall. */
 	signboardsInterior: number;
-	/** Any plate hung again within the period, or a cancelled-category plate still up at its end. */
+	/**
+	 * A cancelled-category plate hung again within the period, or one still up at its end (hanging
+	 * a kept plate again is no rebound).
+	 */
 	signboardsRehung: boolean;
 	certificatesCancelledIssued: number;
 	/** Seconded on the period's last day. */
@@ -100,7 +103,10 @@ export async function loadRegisterData(db: Db, pointIds: number[]): Promise<Map<
 	return out;
 }
 
-/** Plates hung again (rebounds) between two dates, inclusive, oldest first. */
+/**
+ * Plates hung again between two dates, inclusive, oldest first: of any category, so only those of
+ * a cancelled category (`categoryStatus`) are rebounds.
+ */
 export function rehungEvents(db: Db, pointId: number, from: string, to: string) {
 	return db
 		.selectFrom('signboard_events as e')
@@ -299,6 +305,7 @@ export interface SignboardListRow {
 	categoryStatus: 'cancelled' | 'kept';
 	lastDate: string | null;
 	rehung: boolean;
+	/** By `isRebound`; the `rebound` filter selects by the same rule. */
 	rebound: boolean;
 }
 
@@ -328,9 +335,7 @@ export async function listSignboardRows(db: Db, f: RegisterFilter) {
 			q.where('s.state', '=', f.status as 'hung' | 'removed')
 		)
 		.$if(f.status === 'rebound', (q) =>
-			q
-				.where('s.state', '=', 'hung')
-				.where((eb) => eb.or([eb('c.status', '=', 'cancelled'), eb(rehung, '=', 1)]))
+			q.where('s.state', '=', REBOUND.state).where('c.status', '=', REBOUND.categoryStatus)
 		)
 		.$if(f.categoryId != null, (q) => q.where('s.category_id', '=', f.categoryId!))
 		.$if(!!f.from, (q) => q.where(lastDate, '>=', f.from!))
@@ -342,7 +347,7 @@ export async function listSignboardRows(db: Db, f: RegisterFilter) {
 	const list: SignboardListRow[] = rows.map((r) => ({
 		...r,
 		rehung: Number(r.rehung) === 1,
-		rebound: r.state === 'hung' && (r.categoryStatus === 'cancelled' || Number(r.rehung) === 1)
+		rebound: isRebound(r)
 	}));
 	return f.all
 		? { rows: list, hasMore: false }

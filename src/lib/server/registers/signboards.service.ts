@@ -6,6 +6,7 @@ import {
 	isReduction,
 	isRebound,
 	signboardDisplayState,
+	wasRehung,
 	type SignboardDisplayState,
 	type SignboardEventKind
 } from '../../domain/registers';
@@ -183,7 +184,10 @@ export function removeSignboard(
 	return recordEvent(db, actorId, pointId, id, 'removed', { ...input, onDate: input.removedOn }, today);
 }
 
-/** Hangs a removed plate again: a rebound, recorded as such. */
+/**
+ * Hangs a removed plate again. A rebound only for a cancelled-category plate (see `isRebound`);
+ * a kept plate is simply up again.
+ */
 export function rehangSignboard(
 	db: Db,
 	actorId: number | null,
@@ -213,7 +217,10 @@ export interface SignboardView {
 	categoryName: string;
 	categoryStatus: 'cancelled' | 'kept';
 	displayState: SignboardDisplayState;
+	/** By `isRebound`: up, and of a cancelled category. */
 	rebound: boolean;
+	/** Whether hanging it again would be a rebound, by the same rule (the rehang form's hint). */
+	rehangRebounds: boolean;
 	reduction: boolean;
 	/** Oldest first. */
 	events: SignboardEventView[];
@@ -251,11 +258,12 @@ export async function listSignboards(db: Db, pointId: number): Promise<Signboard
 		.execute();
 	return boards.map((b) => {
 		const own = events.filter((e) => e.signboard_id === b.id).map(({ signboard_id: _, ...e }) => e);
-		const facts = { state: b.state, categoryStatus: b.categoryStatus, events: own };
+		const facts = { state: b.state, categoryStatus: b.categoryStatus, rehung: wasRehung(own) };
 		return {
 			...b,
 			displayState: signboardDisplayState(facts),
 			rebound: isRebound(facts),
+			rehangRebounds: isRebound({ state: 'hung', categoryStatus: b.categoryStatus }),
 			reduction: isReduction(facts),
 			events: own,
 			lastDate: own.at(-1)?.onDate ?? ''

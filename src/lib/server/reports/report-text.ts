@@ -7,6 +7,7 @@
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
 import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../components/trends/format';
 import {
+	explainFlag,
 	indicatorName as indicatorNameIn,
 	periodLabel,
 	unitName as unitNameIn,
@@ -702,10 +703,14 @@ function regions(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 }
 
 function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
-	const list = data.rebounds;
+	// Each rebounding point once, with the indicators the rule flagged and why.
+	const list = data.rebounds.filter((r) => r.status === 'rebounding');
+	const watched = data.rebounds.length - list.length;
 	if (list.length === 0) return [para(m.report_rebounds_none({}, w.opt))];
 	const byIndicator = new Map<string, number>();
-	for (const r of list) byIndicator.set(r.indicator, (byIndicator.get(r.indicator) ?? 0) + 1);
+	for (const r of list)
+		for (const f of r.flags)
+			if (f.status === 'rebounding') byIndicator.set(f.indicator, (byIndicator.get(f.indicator) ?? 0) + 1);
 	const order = INDICATORS.map((d) => d.key as string);
 	const top = [...byIndicator.entries()]
 		.sort((a, b) => b[1] - a[1] || order.indexOf(a[0]) - order.indexOf(b[0]))
@@ -716,8 +721,8 @@ function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 			m.report_rebounds_intro(
 				{
 					period: w.period(data.period),
-					count: w.num(list.length),
-					points: w.num(new Set(list.map((r) => r.pointId)).size),
+					points: w.num(list.length),
+					watched: w.num(watched),
 					indicators: w.list(top),
 					table
 				},
@@ -740,24 +745,19 @@ function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 				{ label: m.report_col_no({}, w.opt), align: 'center', weight: 0.9 },
 				{ label: m.report_col_point({}, w.opt), align: 'left', weight: 2.2 },
 				...(showArea ? [{ label: m.report_col_area({}, w.opt), align: 'left' as const, weight: 2.4 }] : []),
-				{ label: m.report_col_indicator({}, w.opt), align: 'left', weight: 2.4 },
-				{ label: m.report_col_best_period({}, w.opt), align: 'center', weight: 2.6 },
-				{ label: m.report_col_change({}, w.opt), align: 'center', weight: 2.1 }
+				{ label: m.report_col_indicator({}, w.opt), align: 'left', weight: 2.2 },
+				{ label: m.report_col_reason({}, w.opt), align: 'left', weight: 5 }
 			],
-			// Every row is of the report's period (the intro says which), so the period shown is the
-			// one the point was at its best, the value it has rebounded from.
 			rows: shown.map((r, i) => {
-				const unit = indicatorDef(r.indicator)!.unit;
+				const flags = r.flags.filter((f) => f.status === 'rebounding');
 				return [
 					String(i + 1),
 					cleanText(r.pointName),
 					...(showArea ? [areaOf(data, r.regionCode)] : []),
-					w.indicatorName(r.indicator),
-					w.period(r.fromPeriod),
-					m.report_change_from_to(
-						{ from: w.withUnit(r.fromValue, unit), to: w.withUnit(r.toValue, unit) },
-						w.opt
-					)
+					w.list(flags.map((f) => w.indicatorName(f.indicator))),
+					flags
+						.map((f) => `${w.indicatorName(f.indicator)}${w.zh ? '：' : ': '}${explainFlag(f, indicatorDef(f.indicator)!, w.opt.locale)}`)
+						.join(w.zh ? '' : ' ')
 				];
 			})
 		}
@@ -788,13 +788,14 @@ function burdens(data: ReportData, w: Words): ReportBlock[] {
 
 function nextSteps(data: ReportData, w: Words): ReportBlock[] {
 	const blocks: ReportBlock[] = [];
-	if (data.rebounds.length) {
+	if (data.rebounds.some((r) => r.status === 'rebounding')) {
 		const places = new Map<string, number>();
 		const kinds = new Map<string, number>();
 		for (const r of data.rebounds) {
+			if (r.status !== 'rebounding') continue;
 			const place = childNameOf(data, r.regionCode, r.pointName);
 			places.set(place, (places.get(place) ?? 0) + 1);
-			kinds.set(r.indicator, (kinds.get(r.indicator) ?? 0) + 1);
+			for (const f of r.flags) if (f.status === 'rebounding') kinds.set(f.indicator, (kinds.get(f.indicator) ?? 0) + 1);
 		}
 		const byCount = (map: Map<string, number>) =>
 			[...map.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);

@@ -8,12 +8,14 @@ import {
 	worsening,
 	type IndicatorKey
 } from '../../domain/indicators';
+import type { Reason } from '../../domain/rebound';
 import type { PeriodKind } from '../../domain/periods';
 import { lineageOf, subtreeRange, VILLAGE_LEVEL } from '../../domain/regions';
 import type {
 	ChildRow,
 	Crumb,
 	DashboardData,
+	FlagView,
 	IndicatorTrend,
 	PeriodValue,
 	PeriodView,
@@ -25,7 +27,7 @@ import { canSeeRegion, type Viewer } from '../auth/access';
 import { ratesByRound } from '../checklists/reporting.queries';
 import type { Db } from '../db';
 import { findRegions } from '../regions/regions.repository';
-import { getTrendRule, listIndicatorPeriods } from './indicators.service';
+import { getTrendRule, listIndicatorPeriods, pendingRebuild } from './indicators.service';
 import {
 	keptChildren,
 	keptPointRows,
@@ -49,10 +51,11 @@ export async function loadDashboard(
 	target: DashboardTarget,
 	params: URLSearchParams
 ): Promise<DashboardData> {
-	const [allPeriods, rule, scope] = await Promise.all([
+	const [allPeriods, rule, scope, rebuild] = await Promise.all([
 		listIndicatorPeriods(db),
 		getTrendRule(db),
-		resolveScope(db, target)
+		resolveScope(db, target),
+		pendingRebuild(db)
 	]);
 
 	const kinds = [...new Set(allPeriods.map((p) => p.kind))];
@@ -108,7 +111,7 @@ export async function loadDashboard(
 					baseline: baseline?.key ?? null
 				})
 			: Promise.resolve([]),
-		asOf ? reboundsAt(db, scope, asOf) : Promise.resolve({ total: 0, rows: [] }),
+		asOf ? reboundsAt(db, scope, asOf) : Promise.resolve({ total: 0, watching: 0, rows: [] }),
 		latestReporting(db, scope)
 	]);
 
@@ -126,11 +129,13 @@ export async function loadDashboard(
 		to,
 		baselinePeriod: baseline?.key ?? null,
 		rule,
+		recalculating: rebuild ? { progress: rebuild.progress } : null,
 		selected,
 		trends,
 		overall: {
 			period: asOf,
 			holding: overallRow?.holding ?? 0,
+			watching: overallRow?.watching ?? 0,
 			rebounding: overallRow?.rebounding ?? 0,
 			points: overallRow?.points ?? 0
 		},
@@ -210,6 +215,7 @@ function trendOf(
 			total: r && r.points > 0 ? round1(r.total) : null,
 			points: r?.points ?? 0,
 			holding: r?.holding ?? 0,
+			watching: r?.watching ?? 0,
 			rebounding: r?.rebounding ?? 0
 		};
 	});
@@ -235,6 +241,7 @@ function trendOf(
 		previous,
 		baseline,
 		holding: last?.holding ?? 0,
+		watching: last?.watching ?? 0,
 		rebounding: last?.rebounding ?? 0,
 		verdict
 	};
@@ -270,6 +277,7 @@ async function childRows(
 		const prev = value(at.previous);
 		const overall = c.rows.find((r) => r.period_key === at.latest && r.indicator === OVERALL);
 		const holding = overall?.holding ?? 0;
+		const watching = overall?.watching ?? 0;
 		const rebounding = overall?.rebounding ?? 0;
 		return {
 			code: c.code,
@@ -280,111 +288,143 @@ async function childRows(
 			vsBaseline: latest !== null && base !== null ? round1(latest - base) : null,
 			vsPrevious: latest !== null && prev !== null ? round1(latest - prev) : null,
 			holding,
+			watching,
 			rebounding,
-			status: rebounding > 0 ? 'rebounding' : holding > 0 ? 'holding' : 'no_data'
+			status: rebounding > 0 ? 'rebounding' : watching > 0 ? 'watch' : holding > 0 ? 'holding' : 'no_data'
 		};
 	});
 }
 
 async function reboundsAt(db: Db, scope: Scope, period: string): Promise<DashboardData['rebounds']> {
 	const rows = await reboundRows(db, period, scope, REBOUND_LIMIT);
-	return { total: await reboundCount(db, scope, period, rows.length), rows };
+	const counts = await flaggedCounts(db, scope, period, rows);
+	return { ...counts, rows };
 }
 
+type ReboundScope = { kind: 'region'; code: string } | { kind: 'point'; code: string; pointId: number };
+
 /**
- * The period's rebounds in a subtree (or at one point), in code order: one index range, read up
- * to `limit` rows. Shared by the dashboard and the quarterly report.
+ * The period's flagged points in a subtree (or one point), each once with its flagged
+ * indicators: rebounding points first, then those watched, in code order, up to `limit` points.
+ * Each read is one range of the (period, status, region) index. Shared by the dashboard, the API
+ * and the quarterly report.
  */
 export async function reboundRows(
 	db: Db,
 	period: string,
-	scope: { kind: 'region'; code: string } | { kind: 'point'; code: string; pointId: number },
+	scope: ReboundScope,
 	limit?: number
 ): Promise<ReboundView[]> {
-	const rows = await db
-		.selectFrom('point_indicators as pi')
-		.innerJoin('points as p', 'p.id', 'pi.point_id')
-		.innerJoin('regions as r', 'r.code', 'p.region_code')
+	const points: { pointId: number; pointName: string; regionCode: string; status: 'rebounding' | 'watch' }[] = [];
+	for (const status of ['rebounding', 'watch'] as const) {
+		if (limit !== undefined && points.length >= limit) break;
+		const found = await db
+			.selectFrom('point_indicators as pi')
+			.innerJoin('points as p', 'p.id', 'pi.point_id')
+			.innerJoin('regions as r', 'r.code', 'p.region_code')
+			.select(['p.id as pointId', 'r.name as pointName', 'p.region_code as regionCode'])
+			.where('pi.period_key', '=', period)
+			.where('pi.status', '=', status)
+			.where('pi.indicator', '=', OVERALL)
+			.$call((q) => inScope(q, scope))
+			.orderBy('pi.region_code')
+			.orderBy('pi.point_id')
+			.$if(limit !== undefined, (q) => q.limit(limit! - points.length))
+			.execute();
+		points.push(...found.map((f) => ({ ...f, status })));
+	}
+	if (points.length === 0) return [];
+	const flags = await db
+		.selectFrom('point_indicators')
 		.select([
-			'p.id as pointId',
-			'r.name as pointName',
-			'p.region_code as regionCode',
-			'pi.indicator',
-			'pi.period_key as period',
-			'pi.value',
-			'pi.best',
-			'pi.best_period as bestPeriod',
-			'pi.submission_id as submissionId'
+			'point_id',
+			'indicator',
+			'status',
+			'reason',
+			'value',
+			'level',
+			'upper',
+			'recent',
+			'span',
+			'submission_id'
 		])
-		.where('pi.period_key', '=', period)
-		.where('pi.status', '=', 'rebounding')
-		.where('pi.indicator', '!=', OVERALL)
-		.$call((q) =>
-			scope.kind === 'point'
-				? q.where('pi.region_code', '=', scope.code).where('pi.point_id', '=', scope.pointId)
-				: q
-						.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
-						.where('pi.region_code', '<=', subtreeRange(scope.code)[1])
-		)
-		.orderBy('pi.region_code')
-		.orderBy('pi.point_id')
-		.orderBy('pi.indicator')
-		.$if(limit !== undefined, (q) => q.limit(limit!))
+		.where('period_key', '=', period)
+		.where('point_id', 'in', points.map((p) => p.pointId))
+		.where('status', 'in', ['rebounding', 'watch'])
+		.where('indicator', '!=', OVERALL)
 		.execute();
-	return rows.map(toReboundView);
+	const byPoint = new Map<number, FlagView[]>();
+	for (const f of flags) {
+		if (!isIndicatorKey(f.indicator)) continue;
+		const list = byPoint.get(f.point_id) ?? [];
+		list.push({
+			indicator: f.indicator,
+			status: f.status as FlagView['status'],
+			reason: (f.reason ?? 'within') as Reason,
+			value: f.value,
+			level: f.level,
+			upper: f.upper,
+			recent: f.recent,
+			span: f.span,
+			evidence: f.submission_id ? 'answer' : 'register',
+			evidenceHref: f.submission_id
+				? `/submissions/${f.submission_id}${f.indicator === 'compliance_rate' ? '' : `#item-${f.indicator}`}`
+				: `/points/${f.point_id}/registers/timeline`
+		});
+		byPoint.set(f.point_id, list);
+	}
+	const order = new Map(INDICATORS.map((d, i) => [d.key as string, i]));
+	return points.map((p) => ({
+		...p,
+		period,
+		flags: (byPoint.get(p.pointId) ?? []).sort(
+			(a, b) =>
+				(a.status === b.status ? 0 : a.status === 'rebounding' ? -1 : 1) ||
+				order.get(a.indicator)! - order.get(b.indicator)!
+		)
+	}));
 }
 
-/** Below the cap the list is the count; above it a region's count is in its kept rows. */
-async function reboundCount(db: Db, scope: Scope, period: string, listed: number): Promise<number> {
-	if (listed < REBOUND_LIMIT) return listed;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function inScope<Q extends { where: (...args: any[]) => any }>(q: Q, scope: ReboundScope): Q {
+	return scope.kind === 'point'
+		? q.where('pi.region_code', '=', scope.code).where('pi.point_id', '=', scope.pointId)
+		: q
+				.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
+				.where('pi.region_code', '<=', subtreeRange(scope.code)[1]);
+}
+
+/** Points rebounding and watched: below the cap the list counts them, above it the kept rows. */
+async function flaggedCounts(db: Db, scope: Scope, period: string, rows: ReboundView[]) {
+	const listed = {
+		total: rows.filter((r) => r.status === 'rebounding').length,
+		watching: rows.filter((r) => r.status === 'watch').length
+	};
+	if (rows.length < REBOUND_LIMIT) return listed;
 	if (scope.kind === 'region' && scope.level < VILLAGE_LEVEL) {
 		const row = await db
 			.selectFrom('region_indicators')
-			.select((eb) => eb.fn.sum<number>('rebounding').as('n'))
+			.select(['rebounding', 'watching'])
 			.where('region_code', '=', scope.code)
 			.where('period_key', '=', period)
-			.where('indicator', '!=', OVERALL)
+			.where('indicator', '=', OVERALL)
 			.executeTakeFirst();
-		return Number(row?.n ?? 0);
+		return { total: row?.rebounding ?? 0, watching: row?.watching ?? 0 };
 	}
-	// A point's (or a village code's) own rows.
-	const row = await db
-		.selectFrom('point_indicators as pi')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('pi.period_key', '=', period)
-		.where('pi.status', '=', 'rebounding')
-		.where('pi.indicator', '!=', OVERALL)
-		.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
-		.where('pi.region_code', '<=', subtreeRange(scope.code)[1])
-		.executeTakeFirstOrThrow();
-	return Number(row.n);
-}
-
-function toReboundView(r: {
-	pointId: number;
-	pointName: string;
-	regionCode: string;
-	indicator: string;
-	period: string;
-	value: number;
-	best: number | null;
-	bestPeriod: string | null;
-	submissionId: number | null;
-}): ReboundView {
-	return {
-		pointId: r.pointId,
-		pointName: r.pointName,
-		regionCode: r.regionCode,
-		indicator: r.indicator as IndicatorKey,
-		period: r.period,
-		fromValue: r.best ?? r.value,
-		fromPeriod: r.bestPeriod ?? r.period,
-		toValue: r.value,
-		evidence: r.submissionId ? 'answer' : 'register',
-		evidenceHref: r.submissionId
-			? `/submissions/${r.submissionId}${r.indicator === 'compliance_rate' ? '' : `#item-${r.indicator}`}`
-			: `/points/${r.pointId}/registers/timeline`
-	};
+	const count = async (status: 'rebounding' | 'watch') =>
+		Number(
+			(
+				await db
+					.selectFrom('point_indicators as pi')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.where('pi.period_key', '=', period)
+					.where('pi.status', '=', status)
+					.where('pi.indicator', '=', OVERALL)
+					.$call((q) => inScope(q, { kind: 'region', code: scope.code }))
+					.executeTakeFirstOrThrow()
+			).n
+		);
+	return { total: await count('rebounding'), watching: await count('watch') };
 }
 
 async function latestReporting(db: Db, scope: Scope): Promise<ReportingView | null> {

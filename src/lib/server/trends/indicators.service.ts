@@ -1,8 +1,11 @@
 // Kept indicator figures. Every write that can change a point's indicators calls one of these in
 // its own transaction, so the trends are current to the minute and never half-updated:
 // refreshPointIndicators (a submission accepted or reopened, a register change),
-// refreshRoundIndicators (a round opening), rebuildIndicatorsIn (the rule, or a catalogue entry
-// moving between cancelled and kept, which changes every point).
+// refreshRoundIndicators (a round opening). A change that touches every point (the rule, a
+// catalogue entry moving between cancelled and kept) queues a rebuild instead: a background job
+// builds the next tables chunk by chunk, short transactions that let staff and reviewers write in
+// between, keeps the points it has done current there too, and swaps them in when complete; until
+// then everyone reads the old figures, marked as being recalculated.
 import { PostgresAdapter, sql } from 'kysely';
 import type { Answers, AnswerValue, ChecklistDefinition } from '../../domain/checklist';
 import {
@@ -13,10 +16,11 @@ import {
 	type PointIndicatorRow,
 	type TrendRule
 } from '../../domain/indicators';
+import { SENSITIVITIES, type Sensitivity } from '../../domain/rebound';
 import { lineageOf } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import { writeAudit } from '../audit/audit.repository';
-import type { Db } from '../db';
+import { now, type Db } from '../db';
 import { emptyRegisterData, loadRegisterData } from '../registers/registers.queries';
 import type { IndicatorPeriodsTable, PointIndicatorsTable, RegionIndicatorsTable } from '../db/schema';
 
@@ -24,29 +28,45 @@ const RULE_KEY = 'trend_rule';
 const CHUNK = 200;
 const WRITE_BATCH = 500;
 
+/** Where kept figures are written: the tables everyone reads, or the ones a rebuild fills. */
+type Target = 'live' | 'next';
+const TABLES = {
+	live: { point: 'point_indicators', region: 'region_indicators' },
+	next: { point: 'point_indicators_next', region: 'region_indicators_next' }
+} as const;
+
+export function parseTrendRule(json: string | null | undefined): TrendRule {
+	if (!json) return { ...DEFAULT_TREND_RULE };
+	try {
+		const raw = JSON.parse(json) as Partial<TrendRule>;
+		return {
+			baselinePeriod: typeof raw.baselinePeriod === 'string' ? raw.baselinePeriod : null,
+			sensitivity: SENSITIVITIES.includes(raw.sensitivity as Sensitivity)
+				? (raw.sensitivity as Sensitivity)
+				: DEFAULT_TREND_RULE.sensitivity
+		};
+	} catch {
+		return { ...DEFAULT_TREND_RULE };
+	}
+}
+
+/** The rule the kept figures were made by. */
 export async function getTrendRule(db: Db): Promise<TrendRule> {
 	const row = await db
 		.selectFrom('app_settings')
 		.select('value')
 		.where('key', '=', RULE_KEY)
 		.executeTakeFirst();
-	if (!row) return { ...DEFAULT_TREND_RULE };
-	try {
-		return { ...DEFAULT_TREND_RULE, ...(JSON.parse(row.value) as Partial<TrendRule>) };
-	} catch {
-		return { ...DEFAULT_TREND_RULE };
-	}
+	return parseTrendRule(row?.value);
 }
 
-/** A new rule applies to every point and period at once: the kept figures are rebuilt with it. */
-export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRule): Promise<void> {
-	await db.transaction().execute(async (trx) => {
-		const before = await getTrendRule(trx);
-		await trx
-			.insertInto('app_settings')
-			.values({ key: RULE_KEY, value: JSON.stringify(rule) })
-			.onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(rule) }))
-			.execute();
+/**
+ * A new rule applies to every point and period: it is saved with a rebuild, and is in force
+ * (everyone's figures switch) when the rebuild completes.
+ */
+export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRule): Promise<number> {
+	const id = await db.transaction().execute(async (trx) => {
+		const before = (await pendingRebuild(trx))?.rule ?? (await getTrendRule(trx));
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'trend_rule.update',
@@ -58,8 +78,10 @@ export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRu
 					.map((k) => [k, [before[k], rule[k]]])
 			)
 		});
-		await rebuildIndicatorsIn(trx);
+		return requestRebuild(trx, { reason: 'rule', actorId, rule });
 	});
+	void kickRebuilds(db).catch(logFailure);
+	return id;
 }
 
 export async function listIndicatorPeriods(db: Db): Promise<PeriodView[]> {
@@ -73,34 +95,7 @@ export async function listIndicatorPeriods(db: Db): Promise<PeriodView[]> {
 }
 
 export async function refreshPointIndicators(trx: Db, pointId: number): Promise<void> {
-	await refreshPoints(trx, [pointId]);
-}
-
-/** Every point's figures from scratch, in one transaction (a rule change, a catalogue change). */
-export async function rebuildIndicators(db: Db): Promise<{ points: number; periods: number; rows: number }> {
-	// Offline (CLI, benchmark): millions of rows go in faster with the secondary index built once
-	// afterwards. Not in a request's transaction, where dropping it would lock readers out.
-	return db.transaction().execute((trx) => rebuildIndicatorsIn(trx, { rebuildIndex: true }));
-}
-
-/** The same, inside a caller's transaction. */
-export async function rebuildIndicatorsIn(trx: Db, options: { rebuildIndex?: boolean } = {}) {
-	await trx.deleteFrom('point_indicators').execute();
-	await trx.deleteFrom('region_indicators').execute();
-	const ids = (await trx.selectFrom('points').select('id').orderBy('id').execute()).map((r) => r.id);
-	if (options.rebuildIndex) await trx.schema.dropIndex('point_indicators_rebounds').ifExists().execute();
-	const rows = await refreshPoints(trx, ids, { fresh: true });
-	if (options.rebuildIndex)
-		await trx.schema
-			.createIndex('point_indicators_rebounds')
-			.on('point_indicators')
-			.columns(['period_key', 'status', 'region_code'])
-			.execute();
-	const periods = await trx
-		.selectFrom('indicator_periods')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.executeTakeFirstOrThrow();
-	return { points: ids.length, periods: Number(periods.n), rows };
+	await refreshKept(trx, [pointId]);
 }
 
 /** Every point of a round, when it opens: their registers now count for its period. */
@@ -110,13 +105,262 @@ export async function refreshRoundIndicators(trx: Db, roundId: number): Promise<
 		.select('point_id')
 		.where('round_id', '=', roundId)
 		.execute();
-	await refreshPoints(
+	await refreshKept(
 		trx,
 		ids.map((r) => r.point_id)
 	);
 }
 
-type Delta = Pick<RegionIndicatorsTable, 'total' | 'points' | 'holding' | 'rebounding'>;
+/** The live figures, and a running rebuild's for the points it has already done. */
+async function refreshKept(trx: Db, pointIds: number[]) {
+	await refreshPoints(trx, pointIds, { target: 'live' });
+	const job = await trx
+		.selectFrom('rebuilds')
+		.select(['rule', 'done_through'])
+		.where('status', '=', 'running')
+		.executeTakeFirst();
+	if (!job) return;
+	const done = pointIds.filter((id) => id <= job.done_through);
+	if (done.length) await refreshPoints(trx, done, { target: 'next', rule: parseTrendRule(job.rule) });
+}
+
+// ---- Rebuilds -------------------------------------------------------------------------------
+
+const logFailure = (e: unknown) => console.error('rebuild worker', e);
+/** A chunk's transaction aims at this long, so a writer waits at most about this for its turn. */
+const CHUNK_TARGET_MS = 120;
+
+export interface RebuildView {
+	id: number;
+	status: 'queued' | 'running';
+	rule: TrendRule;
+	reason: string;
+	donePoints: number;
+	totalPoints: number;
+	/** 0–100. */
+	progress: number;
+}
+
+/** The rebuild waiting or under way, if any: its rule is the one that will be in force. */
+export async function pendingRebuild(db: Db): Promise<RebuildView | null> {
+	const row = await db
+		.selectFrom('rebuilds')
+		.selectAll()
+		.where('status', 'in', ['queued', 'running'])
+		.orderBy('id', 'desc')
+		.executeTakeFirst();
+	if (!row) return null;
+	return {
+		id: row.id,
+		status: row.status as 'queued' | 'running',
+		rule: parseTrendRule(row.rule),
+		reason: row.reason,
+		donePoints: row.done_points,
+		totalPoints: row.total_points,
+		progress: row.total_points ? Math.floor((row.done_points / row.total_points) * 100) : 0
+	};
+}
+
+/**
+ * Queues a rebuild of every kept figure in the caller's transaction (any earlier one waiting or
+ * running is superseded: the latest rule and catalogue win). Call kickRebuilds after the commit.
+ */
+export async function requestRebuild(
+	trx: Db,
+	input: { reason: 'rule' | 'catalogue'; actorId: number | null; rule?: TrendRule }
+): Promise<number> {
+	const pending = await pendingRebuild(trx);
+	const rule = input.rule ?? pending?.rule ?? (await getTrendRule(trx));
+	await trx
+		.updateTable('rebuilds')
+		.set({ status: 'superseded', finished_at: now() })
+		.where('status', 'in', ['queued', 'running'])
+		.execute();
+	const row = await trx
+		.insertInto('rebuilds')
+		.values({
+			rule: JSON.stringify(rule),
+			status: 'queued',
+			reason: input.reason,
+			done_through: 0,
+			done_points: 0,
+			total_points: 0,
+			created_by: input.actorId,
+			created_at: now()
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** Every point's figures from scratch, waiting for it (the demo, the benchmark, tests). */
+export async function rebuildIndicators(db: Db): Promise<{ points: number; periods: number; rows: number }> {
+	await db.transaction().execute((trx) => requestRebuild(trx, { reason: 'rule', actorId: null }));
+	const rows = await kickRebuilds(db);
+	const [points, periods] = await Promise.all([
+		db.selectFrom('points').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+		db.selectFrom('indicator_periods').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+	]);
+	return { points: Number(points.n), periods: Number(periods.n), rows };
+}
+
+let draining: Promise<number> | null = null;
+
+/** Starts the worker if it is idle; resolves (with the rows written) when no rebuild waits. */
+export function kickRebuilds(db: Db): Promise<number> {
+	draining ??= drainRebuilds(db).finally(() => {
+		draining = null;
+	});
+	return draining;
+}
+
+/** At start-up: a rebuild a restart interrupted starts again from its first point. */
+export async function resumeRebuilds(db: Db): Promise<void> {
+	await db
+		.updateTable('rebuilds')
+		.set({ status: 'queued', done_through: 0, done_points: 0 })
+		.where('status', '=', 'running')
+		.execute();
+	void kickRebuilds(db).catch(logFailure);
+}
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function drainRebuilds(db: Db): Promise<number> {
+	let written = 0;
+	for (;;) {
+		const job = await db
+			.selectFrom('rebuilds')
+			.selectAll()
+			.where('status', '=', 'queued')
+			.orderBy('id', 'desc')
+			.executeTakeFirst();
+		if (!job) return written;
+		const total = await db
+			.selectFrom('points')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		const claimed = await db
+			.updateTable('rebuilds')
+			.set({ status: 'running', started_at: now(), total_points: Number(total.n), done_through: 0, done_points: 0 })
+			.where('id', '=', job.id)
+			.where('status', '=', 'queued')
+			.executeTakeFirst();
+		if (Number(claimed.numUpdatedRows) === 0) continue;
+		try {
+			written += await runRebuild(db, job.id, parseTrendRule(job.rule));
+		} catch (e) {
+			logFailure(e);
+			await db
+				.updateTable('rebuilds')
+				.set({ status: 'failed', error: String(e), finished_at: now() })
+				.where('id', '=', job.id)
+				.where('status', '=', 'running')
+				.execute();
+			await clearNext(db);
+		}
+	}
+}
+
+const stillRunning = async (trx: Db, id: number) =>
+	!!(await trx
+		.selectFrom('rebuilds')
+		.select('id')
+		.where('id', '=', id)
+		.where('status', '=', 'running')
+		.executeTakeFirst());
+
+async function runRebuild(db: Db, id: number, rule: TrendRule): Promise<number> {
+	await clearNext(db);
+	let written = 0;
+	let through = 0;
+	let size = 4;
+	for (;;) {
+		const started = performance.now();
+		const step = await db.transaction().execute(async (trx) => {
+			if (!(await stillRunning(trx, id))) return null;
+			const ids = (
+				await trx
+					.selectFrom('points')
+					.select('id')
+					.where('id', '>', through)
+					.orderBy('id')
+					.limit(size)
+					.execute()
+			).map((r) => r.id);
+			if (ids.length === 0) {
+				await swapIn(trx, id, rule);
+				return { ids, rows: 0 };
+			}
+			const rows = await refreshPoints(trx, ids, { target: 'next', rule, fresh: true });
+			await trx
+				.updateTable('rebuilds')
+				.set((eb) => ({ done_through: ids.at(-1)!, done_points: eb('done_points', '+', ids.length) }))
+				.where('id', '=', id)
+				.execute();
+			return { ids, rows };
+		});
+		if (step === null) {
+			await clearNext(db);
+			return written;
+		}
+		written += step.rows;
+		if (step.ids.length === 0) break;
+		through = step.ids.at(-1)!;
+		// Chunks sized to the time they take, so writers never wait long for their turn.
+		const took = performance.now() - started;
+		size = Math.max(1, Math.min(CHUNK, Math.round(size * Math.min(2, CHUNK_TARGET_MS / Math.max(took, 1)))));
+		await yieldToRequests();
+	}
+	// The old figures are now in the next tables: cleared in small steps.
+	await clearNext(db);
+	return written;
+}
+
+/** The next tables become the live ones, and the rule they were made by is in force. */
+async function swapIn(trx: Db, id: number, rule: TrendRule) {
+	for (const [live, next] of [
+		[TABLES.live.point, TABLES.next.point],
+		[TABLES.live.region, TABLES.next.region]
+	] as const) {
+		await trx.schema.alterTable(live).renameTo(`${live}_swap`).execute();
+		await trx.schema.alterTable(next).renameTo(live).execute();
+		await trx.schema.alterTable(`${live}_swap`).renameTo(next).execute();
+	}
+	const value = JSON.stringify(rule);
+	await trx
+		.insertInto('app_settings')
+		.values({ key: RULE_KEY, value })
+		.onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+		.execute();
+	await trx.updateTable('rebuilds').set({ status: 'done', finished_at: now() }).where('id', '=', id).execute();
+}
+
+/** Empties the next tables a point range at a time, so no one transaction holds writers long. */
+async function clearNext(db: Db) {
+	for (;;) {
+		const batch = await db
+			.selectFrom(TABLES.next.point)
+			.select('point_id')
+			.distinct()
+			.orderBy('point_id')
+			.limit(20)
+			.execute();
+		if (batch.length === 0) break;
+		await db
+			.deleteFrom(TABLES.next.point)
+			.where(
+				'point_id',
+				'in',
+				batch.map((r) => r.point_id)
+			)
+			.execute();
+		await yieldToRequests();
+	}
+	await db.deleteFrom(TABLES.next.region).execute();
+}
+
+type Delta = Pick<RegionIndicatorsTable, 'total' | 'points' | 'holding' | 'watching' | 'rebounding'>;
 type PointRow = PointIndicatorsTable;
 
 const rowKey = (period: string, indicator: string) => `${period}\u0000${indicator}`;
@@ -126,15 +370,21 @@ function contribution(r: Pick<PointRow, 'value' | 'status'>, sign: 1 | -1): Delt
 		total: sign * r.value,
 		points: sign,
 		holding: r.status === 'holding' ? sign : 0,
+		watching: r.status === 'watch' ? sign : 0,
 		rebounding: r.status === 'rebounding' ? sign : 0
 	};
 }
 
 const sameRow = (a: PointRow, b: PointRow) =>
 	a.value === b.value &&
-	a.best === b.best &&
-	a.best_period === b.best_period &&
 	a.status === b.status &&
+	a.reason === b.reason &&
+	a.level === b.level &&
+	a.upper === b.upper &&
+	a.recent === b.recent &&
+	a.span === b.span &&
+	a.history === b.history &&
+	a.statuses === b.statuses &&
 	a.submission_id === b.submission_id;
 
 /**
@@ -144,10 +394,11 @@ const sameRow = (a: PointRow, b: PointRow) =>
 async function refreshPoints(
 	trx: Db,
 	pointIds: number[],
-	options: { fresh?: boolean } = {}
+	options: { target: Target; rule?: TrendRule; fresh?: boolean }
 ): Promise<number> {
 	if (pointIds.length === 0) return 0;
-	const rule = await getTrendRule(trx);
+	const tables = TABLES[options.target];
+	const rule = options.rule ?? (await getTrendRule(trx));
 	// An admin picks the baseline from periods that exist, so it is known before any chunk.
 	const baselineStart = rule.baselinePeriod
 		? ((
@@ -171,7 +422,7 @@ async function refreshPoints(
 		const data = await loadChunk(trx, chunk);
 		await rememberPeriods(trx, data.periods);
 		await loadDefinitions(trx, data.versionIds, definitions);
-		const existing = options.fresh ? new Map<number, PointRow[]>() : await existingRows(trx, chunk);
+		const existing = options.fresh ? new Map<number, PointRow[]>() : await existingRows(trx, tables.point, chunk);
 
 		const upserts: PointRow[] = [];
 		const removals: { point_id: number; period_key: string; indicator: string }[] = [];
@@ -212,11 +463,13 @@ async function refreshPoints(
 						total: 0,
 						points: 0,
 						holding: 0,
+						watching: 0,
 						rebounding: 0
 					};
 					acc.total += d.total;
 					acc.points += d.points;
 					acc.holding += d.holding;
+					acc.watching += d.watching;
 					acc.rebounding += d.rebounding;
 					deltas.set(key, acc);
 				}
@@ -235,10 +488,10 @@ async function refreshPoints(
 				removals.push({ point_id: old.point_id, period_key: old.period_key, indicator: old.indicator });
 			}
 		}
-		await writePointRows(trx, upserts, removals, !options.fresh);
+		await writePointRows(trx, tables.point, upserts, removals, !options.fresh);
 		written += upserts.length;
 	}
-	await writeDeltas(trx, [...deltas.values()]);
+	await writeDeltas(trx, tables.region, [...deltas.values()]);
 	return written;
 }
 
@@ -249,9 +502,14 @@ function toRow(point: { id: number; region_code: string }, r: PointIndicatorRow)
 		period_key: r.period,
 		indicator: r.indicator,
 		value: r.value,
-		best: r.best,
-		best_period: r.bestPeriod,
 		status: r.status,
+		reason: r.reason,
+		level: r.level,
+		upper: r.upper,
+		recent: r.recent,
+		span: r.span,
+		history: r.history,
+		statuses: r.statuses,
 		submission_id: r.submissionId
 	};
 }
@@ -356,8 +614,8 @@ async function loadDefinitions(trx: Db, ids: Set<number>, cache: Map<number, Che
 	for (const r of rows) cache.set(r.id, JSON.parse(r.definition) as ChecklistDefinition);
 }
 
-async function existingRows(trx: Db, chunk: number[]) {
-	const rows = await trx.selectFrom('point_indicators').selectAll().where('point_id', 'in', chunk).execute();
+async function existingRows(trx: Db, table: (typeof TABLES)[Target]['point'], chunk: number[]) {
+	const rows = await trx.selectFrom(table).selectAll().where('point_id', 'in', chunk).execute();
 	const byPoint = new Map<number, PointRow[]>();
 	for (const r of rows) {
 		const list = byPoint.get(r.point_id) ?? [];
@@ -369,13 +627,14 @@ async function existingRows(trx: Db, chunk: number[]) {
 
 async function writePointRows(
 	trx: Db,
+	table: (typeof TABLES)[Target]['point'],
 	upserts: PointRow[],
 	removals: { point_id: number; period_key: string; indicator: string }[],
 	mayExist: boolean
 ) {
 	for (const r of removals) {
 		await trx
-			.deleteFrom('point_indicators')
+			.deleteFrom(table)
 			.where('point_id', '=', r.point_id)
 			.where('period_key', '=', r.period_key)
 			.where('indicator', '=', r.indicator)
@@ -383,14 +642,19 @@ async function writePointRows(
 	}
 	for (let i = 0; i < upserts.length; i += WRITE_BATCH) {
 		const batch = upserts.slice(i, i + WRITE_BATCH);
-		let q = trx.insertInto('point_indicators').values(batch);
+		let q = trx.insertInto(table).values(batch);
 		if (mayExist)
 			q = q.onConflict((oc) =>
 				oc.columns(['point_id', 'period_key', 'indicator']).doUpdateSet({
 					value: sql`excluded.value`,
-					best: sql`excluded.best`,
-					best_period: sql`excluded.best_period`,
 					status: sql`excluded.status`,
+					reason: sql`excluded.reason`,
+					level: sql`excluded.level`,
+					upper: sql`excluded.upper`,
+					recent: sql`excluded.recent`,
+					span: sql`excluded.span`,
+					history: sql`excluded.history`,
+					statuses: sql`excluded.statuses`,
 					submission_id: sql`excluded.submission_id`
 				})
 			);
@@ -398,22 +662,64 @@ async function writePointRows(
 	}
 }
 
-async function writeDeltas(trx: Db, deltas: RegionIndicatorsTable[]) {
+async function writeDeltas(trx: Db, table: (typeof TABLES)[Target]['region'], deltas: RegionIndicatorsTable[]) {
 	const changed = deltas.filter(
-		(d) => d.total !== 0 || d.points !== 0 || d.holding !== 0 || d.rebounding !== 0
+		(d) => d.total !== 0 || d.points !== 0 || d.holding !== 0 || d.watching !== 0 || d.rebounding !== 0
 	);
+	const column = (c: string) => sql.ref(`${table}.${c}`);
 	for (let i = 0; i < changed.length; i += WRITE_BATCH) {
 		await trx
-			.insertInto('region_indicators')
+			.insertInto(table)
 			.values(changed.slice(i, i + WRITE_BATCH))
 			.onConflict((oc) =>
 				oc.columns(['region_code', 'period_key', 'indicator']).doUpdateSet({
-					total: sql`region_indicators.total + excluded.total`,
-					points: sql`region_indicators.points + excluded.points`,
-					holding: sql`region_indicators.holding + excluded.holding`,
-					rebounding: sql`region_indicators.rebounding + excluded.rebounding`
+					total: sql`${column('total')} + excluded.total`,
+					points: sql`${column('points')} + excluded.points`,
+					holding: sql`${column('holding')} + excluded.holding`,
+					watching: sql`${column('watching')} + excluded.watching`,
+					rebounding: sql`${column('rebounding')} + excluded.rebounding`
 				})
 			)
 			.execute();
 	}
+}
+
+export interface SensitivityPreview {
+	/** The latest period with judged points (of the kind last used), or null with no data. */
+	period: string | null;
+	points: number;
+	/** Points rebounding and watched overall at that period under each sensitivity. */
+	counts: Record<Sensitivity, { rebounding: number; watch: number }>;
+}
+
+/**
+ * What each sensitivity would flag at the latest period, read from the overall rows (each keeps
+ * the point's standing under all three), so an admin sees it before choosing.
+ */
+export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
+	const counts = Object.fromEntries(SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])) as SensitivityPreview['counts'];
+	const latest = await db
+		.selectFrom('point_indicators as pi')
+		.innerJoin('indicator_periods as p', 'p.key', 'pi.period_key')
+		.select('pi.period_key')
+		.where('pi.indicator', '=', 'overall')
+		.where('pi.status', 'is not', null)
+		.orderBy('p.end_date', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	if (!latest) return { period: null, points: 0, counts };
+	const rows = await db
+		.selectFrom('point_indicators')
+		.select(['statuses'])
+		.where('period_key', '=', latest.period_key)
+		.where('indicator', '=', 'overall')
+		.execute();
+	for (const r of rows) {
+		SENSITIVITIES.forEach((s, i) => {
+			const c = r.statuses?.[i];
+			if (c === 'r') counts[s].rebounding++;
+			if (c === 'w') counts[s].watch++;
+		});
+	}
+	return { period: latest.period_key, points: rows.length, counts };
 }

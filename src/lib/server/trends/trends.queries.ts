@@ -13,6 +13,7 @@ export interface KeptRow {
 	total: number;
 	points: number;
 	holding: number;
+	watching: number;
 	rebounding: number;
 }
 
@@ -37,13 +38,17 @@ export function periodsInRange(all: PeriodView[], range: TrendRange): PeriodView
 }
 
 const toKept = (
-	r: Pick<RegionIndicatorsTable, 'period_key' | 'indicator' | 'total' | 'points' | 'holding' | 'rebounding'>
+	r: Pick<
+		RegionIndicatorsTable,
+		'period_key' | 'indicator' | 'total' | 'points' | 'holding' | 'watching' | 'rebounding'
+	>
 ): KeptRow => ({
 	period: r.period_key,
 	indicator: r.indicator,
 	total: r.total,
 	points: r.points,
 	holding: r.holding,
+	watching: r.watching,
 	rebounding: r.rebounding
 });
 
@@ -51,7 +56,7 @@ export async function keptRegionRows(db: Db, codes: string[], periodKeys: string
 	if (codes.length === 0 || periodKeys.length === 0) return [];
 	return db
 		.selectFrom('region_indicators')
-		.select(['region_code', 'period_key', 'indicator', 'total', 'points', 'holding', 'rebounding'])
+		.select(['region_code', 'period_key', 'indicator', 'total', 'points', 'holding', 'watching', 'rebounding'])
 		.where('region_code', 'in', codes)
 		.where('period_key', 'in', periodKeys)
 		.$if(!!indicators, (q) => q.where('indicator', 'in', indicators!))
@@ -75,6 +80,7 @@ export async function keptPointRows(db: Db, pointIds: number[], periodKeys: stri
 		total: r.value,
 		points: 1,
 		holding: r.status === 'holding' ? 1 : 0,
+		watching: r.status === 'watch' ? 1 : 0,
 		rebounding: r.status === 'rebounding' ? 1 : 0
 	}));
 }
@@ -107,6 +113,7 @@ export interface KeptFigure {
 	total: number;
 	points: number;
 	holding: number;
+	watching: number;
 	rebounding: number;
 }
 

@@ -5,26 +5,32 @@ import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
-import { getTrendRule, listIndicatorPeriods, setTrendRule } from '$lib/server/trends/indicators.service';
+import {
+	getTrendRule,
+	listIndicatorPeriods,
+	pendingRebuild,
+	sensitivityPreview,
+	setTrendRule
+} from '$lib/server/trends/indicators.service';
 import { trendRuleSchema } from './schema';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'admin');
-	const [rule, periods, history] = await Promise.all([
+	const [rule, pending, preview, periods, history] = await Promise.all([
 		getTrendRule(db()),
+		pendingRebuild(db()),
+		sensitivityPreview(db()),
 		listIndicatorPeriods(db()),
 		listAudit(db(), { entityType: 'trend_rule', limit: 20 })
 	]);
+	// The form starts from the rule that will be in force: the one being applied, if any.
+	const next = pending?.rule ?? rule;
 	const form = await superValidate(
-		{
-			baselinePeriod: rule.baselinePeriod ?? '',
-			cancelledThreshold: rule.cancelledThreshold,
-			relativeThresholdPct: rule.relativeThresholdPct
-		},
+		{ baselinePeriod: next.baselinePeriod ?? '', sensitivity: next.sensitivity },
 		zod4(trendRuleSchema())
 	);
-	return { form, periods, history };
+	return { form, rule, pending, preview, periods, history };
 };
 
 export const actions: Actions = {
@@ -35,11 +41,7 @@ export const actions: Actions = {
 		const baseline = form.data.baselinePeriod || null;
 		if (baseline && !(await listIndicatorPeriods(db())).some((p) => p.key === baseline))
 			return setError(form, 'baselinePeriod', m.trends_rule_error_period());
-		await setTrendRule(db(), admin.id, {
-			baselinePeriod: baseline,
-			cancelledThreshold: form.data.cancelledThreshold,
-			relativeThresholdPct: form.data.relativeThresholdPct
-		});
-		return message(form, m.trends_rule_saved());
+		await setTrendRule(db(), admin.id, { baselinePeriod: baseline, sensitivity: form.data.sensitivity });
+		return message(form, m.trends_rule_saved_rebuilding());
 	}
 };

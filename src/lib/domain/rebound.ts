@@ -1,0 +1,267 @@
+// The rebound rule: whether one point's indicator holds, needs watching or has rebounded, period by
+// period. Pure and the only place that decides it: the kept figures are made by it, and the
+// dashboard, the registers, the API and the reports read what it decided.
+//
+// Built the way public-health surveillance watches counts for a real rise (EARS C1–C3,
+// Farrington, statistical process control): estimate the usual level from the point's own
+// history, allow for the count's own spread (Poisson, or wider where the history shows it, plus
+// the uncertainty of a level estimated from few periods), and look for a rise that stands out and
+// persists. One period above the limit is 需关注 (watch); a recent run of periods whose mean is
+// above the limit for that many periods is 反弹 (rebounding). Flagged periods never become the
+// usual level, so a sustained rise stays a rebound until it is fixed. Cancelled things are events:
+// any return above the lowest count since the baseline is a rebound at once.
+
+export type Status = 'holding' | 'watch' | 'rebounding';
+export type Sensitivity = 'sensitive' | 'standard' | 'robust';
+export const SENSITIVITIES: readonly Sensitivity[] = ['sensitive', 'standard', 'robust'];
+
+export interface JudgedIndicator {
+	direction: 'lower' | 'higher';
+	/** A count of something the reform cancelled: any return is a rebound. */
+	cancelled: boolean;
+	/** Counts get a Poisson spread; a percentage takes its spread from its own history. */
+	unit: string;
+}
+
+export interface RuleParams {
+	/** How far (in standard deviations) one period must stand out to be watched. */
+	zWatch: number;
+	/** How far the mean of a recent run must stand out to be a rebound. */
+	zRebound: number;
+	/** The smallest rise that counts, as a share of the usual level (noise in large counts). */
+	minRiseShare: number;
+	/** …and in the indicator's own unit (small counts carry little signal). */
+	minRise: number;
+}
+
+export const RULE_PARAMS: Record<Sensitivity, RuleParams> = {
+	sensitive: { zWatch: 1.8, zRebound: 1.8, minRiseShare: 0.15, minRise: 2 },
+	standard: { zWatch: 2, zRebound: 2.2, minRiseShare: 0.2, minRise: 2.5 },
+	robust: { zWatch: 2.5, zRebound: 2.7, minRiseShare: 0.3, minRise: 3 }
+};
+
+/** The usual level is read from at most this many of the latest unflagged periods. */
+const HISTORY_WINDOW = 24;
+/**
+ * A rise is judged on the mean of the latest four reported periods (fewer while the series is
+ * shorter). One window, not several, so chance gets one try a period; four periods, so one wild
+ * period moves the mean by a quarter and a rise is caught within three periods of its start.
+ */
+const RUN = 4;
+/** Dispersion a count is assumed to have before its history can show it (Poisson is 1). */
+const PRIOR_DISPERSION = 1.5;
+const PRIOR_WEIGHT = 4;
+/** Fewer periods than this show nothing reliable about the spread: the prior stands. */
+const MIN_SPREAD_HISTORY = 4;
+/** A spread read from few periods is often too low: its upper side is taken, by this much. */
+const SPREAD_UPPER = 0.5;
+/** In a run, one period counts at most this many standard deviations above the level. */
+const SPIKE_CAP = 2.5;
+/** A level of zero still has some chance of a stray one. */
+const MIN_COUNT_LEVEL = 0.5;
+/** Percentages: the smallest spread assumed, and the spread assumed before history, in points. */
+const MIN_PERCENT_SD = 3;
+const PRIOR_PERCENT_SD = 5;
+
+export interface SeriesPoint {
+	period: string;
+	/** Periods before the baseline are history: they have values but no status. */
+	afterBaseline: boolean;
+	value: number | null;
+}
+
+export type Reason =
+	/** Before the baseline period: no status. */
+	| 'before_baseline'
+	/** The baseline, or a late-joining point's first period: where its series starts. */
+	| 'start'
+	/** Not reported in this period. */
+	| 'missing'
+	| 'within'
+	/** One period above the limit. */
+	| 'spike'
+	/** A recent run whose mean is above its limit. */
+	| 'sustained'
+	/** A cancelled thing back above its lowest count since the baseline. */
+	| 'event'
+	/** A cancelled thing at or below its lowest count since the baseline. */
+	| 'event_clear';
+
+export interface Judgement {
+	period: string;
+	value: number | null;
+	status: Status | null;
+	reason: Reason;
+	/** The usual level after the reform (for a cancelled thing: its lowest count since the baseline). */
+	level: number | null;
+	/** The limit the judged figure was held against (the value, or the run's mean). */
+	upper: number | null;
+	/** The judged figure: this period's value, or the mean of the recent run. */
+	recent: number | null;
+	/** How many periods `recent` covers (1, or the run's length). */
+	span: number;
+	/** How many periods the usual level was read from. */
+	history: number;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Worse-than-level in the indicator's own direction: positive is worse. */
+const worse = (def: Pick<JudgedIndicator, 'direction'>, value: number, level: number) =>
+	def.direction === 'lower' ? value - level : level - value;
+
+interface Usual {
+	level: number;
+	/** Variance of one period around the level. */
+	variance: number;
+	n: number;
+}
+
+function usualLevel(def: JudgedIndicator, reference: number[]): Usual {
+	const n = reference.length;
+	const mean = reference.reduce((a, b) => a + b, 0) / n;
+	const sampleVar = n > 1 ? reference.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+	if (def.unit === 'percent') {
+		const prior = PRIOR_PERCENT_SD ** 2;
+		const v = ((n - 1) * sampleVar + PRIOR_WEIGHT * prior) / (n - 1 + PRIOR_WEIGHT);
+		return { level: mean, variance: Math.max(v, MIN_PERCENT_SD ** 2), n };
+	}
+	const lambda = Math.max(mean, MIN_COUNT_LEVEL);
+	// Over-dispersion seen in the history, pulled towards the prior while the history is short.
+	if (n < MIN_SPREAD_HISTORY) return { level: mean, variance: PRIOR_DISPERSION * lambda, n };
+	const w = PRIOR_WEIGHT;
+	const shrunk = ((n - 1) * (sampleVar / lambda) + w * PRIOR_DISPERSION) / (n - 1 + w);
+	const phi = Math.max(1, shrunk * (1 + SPREAD_UPPER * Math.sqrt(2 / (n - 1 + w))));
+	return { level: mean, variance: phi * lambda, n };
+}
+
+/** The limit for the mean of `span` periods, allowing for a level estimated from `n` periods. */
+function limitFor(def: JudgedIndicator, u: Usual, span: number, z: number, p: RuleParams): number {
+	const sd = Math.sqrt(u.variance * (1 / span + 1 / u.n));
+	const margin = Math.max(z * sd, smallestRise(def, u, p));
+	return def.direction === 'lower' ? u.level + margin : u.level - margin;
+}
+
+/** Percentages move in points: the share of the level applies to counts only. */
+function smallestRise(def: JudgedIndicator, u: Usual, p: RuleParams): number {
+	return def.unit === 'percent' ? 2 * p.minRise : Math.max(p.minRise, p.minRiseShare * Math.abs(u.level));
+}
+
+/** In a run, one period counts at most this high: far enough that a real rise is not cut. */
+function spikeCap(def: JudgedIndicator, u: Usual, p: RuleParams): number {
+	const margin = Math.max(SPIKE_CAP * Math.sqrt(u.variance * (1 + 1 / u.n)), 2 * smallestRise(def, u, p));
+	return def.direction === 'lower' ? u.level + margin : u.level - margin;
+}
+
+const beyond = (def: JudgedIndicator, value: number, limit: number) =>
+	def.direction === 'lower' ? value > limit + 1e-9 : value < limit - 1e-9;
+
+/**
+ * Judges one point's series of one indicator, oldest first. The usual level is read from the
+ * unflagged periods after the baseline (the baseline itself while there are none yet); a missed
+ * period has no status and is skipped; a point that joined late starts at its first period.
+ */
+export function judgeSeries(
+	def: JudgedIndicator,
+	series: SeriesPoint[],
+	sensitivity: Sensitivity = 'standard'
+): Judgement[] {
+	return judgeSeriesWith(def, series, RULE_PARAMS[sensitivity]);
+}
+
+/** The same with explicit parameters (the benchmark tunes them). */
+export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: RuleParams): Judgement[] {
+	const out: Judgement[] = [];
+	// Reported periods after the baseline, in order, with whether each was flagged.
+	const seen: { value: number; flagged: boolean }[] = [];
+	let start: number | null = null;
+	let lowest: number | null = null;
+
+	for (const s of series) {
+		const blank = { period: s.period, value: s.value, level: null, upper: null, recent: null, span: 0, history: 0 };
+		if (!s.afterBaseline) {
+			out.push({ ...blank, status: null, reason: 'before_baseline' });
+			continue;
+		}
+		if (s.value === null) {
+			out.push({ ...blank, status: null, reason: 'missing' });
+			continue;
+		}
+		const value = s.value;
+		if (start === null) {
+			start = value;
+			lowest = value;
+			out.push({ ...blank, status: null, reason: 'start', level: value, recent: value, span: 1 });
+			continue;
+		}
+
+		if (def.cancelled) {
+			const back = worse(def, value, lowest!) > 0;
+			out.push({
+				...blank,
+				status: back ? 'rebounding' : 'holding',
+				reason: back ? 'event' : 'event_clear',
+				level: lowest,
+				upper: lowest,
+				recent: value,
+				span: 1,
+				history: seen.length + 1
+			});
+			if (!back) lowest = value;
+			seen.push({ value, flagged: back });
+			continue;
+		}
+
+		const referenceBefore = (count: number) => {
+			const ref = seen
+				.slice(0, seen.length - count)
+				.filter((x) => !x.flagged)
+				.slice(-HISTORY_WINDOW)
+				.map((x) => x.value);
+			// Nothing usual yet after the baseline: the baseline is the level to stay under.
+			return ref.length ? ref : [start!];
+		};
+
+		// One period against the level before it.
+		const single = usualLevel(def, referenceBefore(0));
+		const watchLimit = limitFor(def, single, 1, p.zWatch, p);
+		let judged: Judgement | null = null;
+
+		// The recent run: this period and up to three reported before it, their mean against the
+		// limit for that many periods, read against the level before the run. Each period counts
+		// at most SPIKE_CAP deviations high, and this period must itself still be above the level.
+		const span = Math.min(RUN, seen.length + 1);
+		if (span >= 2) {
+			const run = [...seen.slice(seen.length - (span - 1)).map((x) => x.value), value];
+			const u = usualLevel(def, referenceBefore(span - 1));
+			const cap = spikeCap(def, u, p);
+			const mean = run.reduce((a, v) => a + (beyond(def, v, cap) ? cap : v), 0) / span;
+			const limit = limitFor(def, u, span, p.zRebound, p);
+			if (worse(def, value, u.level) > 0 && beyond(def, mean, limit))
+				judged = {
+					...blank,
+					status: 'rebounding',
+					reason: 'sustained',
+					level: round1(u.level),
+					upper: round1(limit),
+					recent: round1(mean),
+					span,
+					history: u.n
+				};
+		}
+		judged ??= {
+			...blank,
+			status: beyond(def, value, watchLimit) ? 'watch' : 'holding',
+			reason: beyond(def, value, watchLimit) ? 'spike' : 'within',
+			level: round1(single.level),
+			upper: round1(watchLimit),
+			recent: value,
+			span: 1,
+			history: single.n
+		};
+		out.push(judged);
+		// Only a rebound is kept out of the usual level: a lone spike is part of the noise.
+		seen.push({ value, flagged: judged.status === 'rebounding' });
+	}
+	return out;
+}

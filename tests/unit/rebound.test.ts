@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { explainFlag } from '../../src/lib/components/trends/labels';
+import { indicatorDef } from '../../src/lib/domain/indicators';
+import { judgeSeries, type SeriesPoint, type Sensitivity } from '../../src/lib/domain/rebound';
+
+const meetings = indicatorDef('meetings_attended')!;
+const rehung = indicatorDef('signboards_rehung')!;
+const unapproved = indicatorDef('secondments_unapproved')!;
+const compliance = indicatorDef('compliance_rate')!;
+
+const series = (values: (number | null)[], before = 0): SeriesPoint[] =>
+	values.map((value, i) => ({ period: `P${i}`, afterBaseline: i >= before, value }));
+const statuses = (
+	def: typeof meetings,
+	values: (number | null)[],
+	before = 0,
+	sensitivity: Sensitivity = 'standard'
+) => judgeSeries(def, series(values, before), sensitivity).map((j) => j.status);
+
+// A calm quarterly count after a 40% cut: ordinary Poisson-like ups and downs around 6.
+const CALM = [10, 6, 5, 7, 6, 4, 8, 6, 5, 7, 6];
+
+describe('the rebound rule', () => {
+	it('holds a calm noisy series that the old rule (worse than the best by 20%) flagged', () => {
+		expect(statuses(meetings, CALM).slice(1).every((s) => s === 'holding')).toBe(true);
+		// The old rule: after the lucky 4, the ordinary 6, 7 and 8 were "rebounds".
+		let best = Infinity;
+		const old = CALM.slice(1).map((v) => {
+			const flagged = v > best * 1.2;
+			best = Math.min(best, v);
+			return flagged;
+		});
+		expect(old.filter(Boolean).length).toBeGreaterThan(3);
+	});
+
+	it('flags a step rise as rebounding within three periods of its start', () => {
+		const risen = [...CALM, 12, 11, 13, 12];
+		const judged = statuses(meetings, risen);
+		const start = CALM.length;
+		const first = judged.findIndex((s, i) => i >= start && s === 'rebounding');
+		expect(first).toBeGreaterThanOrEqual(start);
+		expect(first - start).toBeLessThanOrEqual(3);
+		// …and it stays a rebound while the level stays up: flagged periods never become the usual level.
+		expect(judged.slice(first)).toEqual(judged.slice(first).map(() => 'rebounding'));
+	});
+
+	it('calls a single spike watch, not rebounding, and lets it go when the count is back', () => {
+		const judged = statuses(meetings, [...CALM, 20, 6, 5]);
+		expect(judged.slice(-3)).toEqual(['watch', 'holding', 'holding']);
+	});
+
+	it('explains itself with the numbers', () => {
+		const j = judgeSeries(meetings, series([...CALM, 12, 11, 13, 12]))
+			.filter((x) => x.status === 'rebounding')
+			.at(-1)!;
+		expect(j.reason).toBe('sustained');
+		const text = explainFlag({ ...j, value: j.value! }, meetings, 'zh');
+		expect(text).toMatch(/^近4期平均 [\d.]+ 次，高于减负后常态 6(\.\d)? 次（波动上限 [\d.]+ 次）/);
+		const spike = judgeSeries(meetings, series([...CALM, 20])).at(-1)!;
+		expect(explainFlag({ ...spike, value: 20 }, meetings, 'zh')).toContain('仅此一期，需关注');
+	});
+
+	it('gives periods before the baseline no status, and starts at the baseline', () => {
+		const judged = judgeSeries(meetings, series([2, 20, 10, 11, 9], 1));
+		expect(judged.map((j) => j.reason)).toEqual(['before_baseline', 'start', 'within', 'within', 'within']);
+		// With no period after the baseline yet, the baseline itself is the level to stay under.
+		expect(judged[2].level).toBe(20);
+	});
+
+	it('starts a point that joined late at its first period', () => {
+		expect(statuses(meetings, [null, null, 6, 7, 5, 6])).toEqual([null, null, null, 'holding', 'holding', 'holding']);
+	});
+
+	it('skips a missed period: no status, and the periods either side are read together', () => {
+		const judged = judgeSeries(meetings, series([10, 6, 5, null, 7, 6]));
+		expect(judged[3]).toMatchObject({ status: null, reason: 'missing' });
+		expect(judged[5].history).toBe(3);
+	});
+
+	it('does not flag a stray one at a level of zero, but does flag a sustained return', () => {
+		expect(statuses(meetings, [4, 0, 0, 0, 0, 1, 0])).toEqual([null, 'holding', 'holding', 'holding', 'holding', 'holding', 'holding']);
+		const back = statuses(meetings, [4, 0, 0, 0, 0, 0, 0, 4, 5, 4, 5]);
+		expect(back.slice(-1)).toEqual(['rebounding']);
+	});
+
+	it('reads worse in the indicator\'s own direction (compliance: higher is better)', () => {
+		const calm = [60, 90, 92, 88, 91, 90, 89];
+		expect(statuses(compliance, calm).slice(1).every((s) => s === 'holding')).toBe(true);
+		const fallen = statuses(compliance, [...calm, 70, 72, 68, 70]);
+		expect(fallen.at(-1)).toBe('rebounding');
+		// A rise in compliance is never a rebound.
+		expect(statuses(compliance, [...calm, 100, 100, 100]).slice(-3)).toEqual(['holding', 'holding', 'holding']);
+	});
+
+	it('treats cancelled things as events: any return is a rebound at once', () => {
+		expect(statuses(rehung, [2, 0, 0, 1, 0])).toEqual([null, 'holding', 'holding', 'rebounding', 'holding']);
+		expect(statuses(unapproved, [1, 0, 1, 1])).toEqual([null, 'holding', 'rebounding', 'rebounding']);
+		const j = judgeSeries(rehung, series([2, 0, 1])).at(-1)!;
+		expect(j).toMatchObject({ reason: 'event', level: 0 });
+	});
+
+	it('flags more under 较敏感 and less under 较稳健', () => {
+		const mild = [...CALM, 10, 9, 10, 9];
+		const count = (s: Sensitivity) => statuses(meetings, mild, 0, s).filter((x) => x === 'rebounding').length;
+		expect(count('sensitive')).toBeGreaterThanOrEqual(count('standard'));
+		expect(count('standard')).toBeGreaterThanOrEqual(count('robust'));
+		expect(count('sensitive')).toBeGreaterThan(count('robust'));
+	});
+
+	it('judges a short quarterly history (two or three periods) without flagging ordinary values', () => {
+		expect(statuses(meetings, [10, 6, 7])).toEqual([null, 'holding', 'holding']);
+		// Far above the level after one period is worth watching; two periods prove little yet.
+		expect(statuses(meetings, [10, 6, 16])).toEqual([null, 'holding', 'watch']);
+	});
+});
