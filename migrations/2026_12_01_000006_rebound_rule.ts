@@ -101,7 +101,12 @@ export async function up(db: AnyDb): Promise<void> {
 
 export async function down(db: AnyDb): Promise<void> {
 	await db.schema.dropTable('rebuilds').execute();
-	for (const t of ['region_indicators_next', 'point_indicators_next', 'region_indicators', 'point_indicators'])
+	for (const t of [
+		'region_indicators_next',
+		'point_indicators_next',
+		'region_indicators',
+		'point_indicators'
+	])
 		await db.schema.dropTable(t).execute();
 	// The old rule's shape (the old kept figures are rebuilt by the old code).
 	await db.schema

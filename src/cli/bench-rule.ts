@@ -251,7 +251,8 @@ export function ruleTargets(scores: RuleScore[], rule: Sensitivity = 'standard')
 	const mine = scores.filter((s) => s.rule === rule);
 	const misses: string[] = [];
 	for (const s of mine) {
-		if (s.calmPeriodsFlagged > 0.02) misses.push(`${s.scenario.name}: calm periods ${pct(s.calmPeriodsFlagged)} > 2%`);
+		if (s.calmPeriodsFlagged > 0.02)
+			misses.push(`${s.scenario.name}: calm periods ${pct(s.calmPeriodsFlagged)} > 2%`);
 		const need = s.scenario.level >= 12 ? 0.75 : s.scenario.level === 6 ? 0.4 : null;
 		if (need !== null && s.caughtWithin3 < need)
 			misses.push(`${s.scenario.name}: caught ${pct(s.caughtWithin3)} < ${pct(need)}`);
@@ -266,7 +267,9 @@ if (isMain) {
 	const scores = runRuleBench(chosen);
 	printRuleBench(scores);
 	const misses = ruleTargets(scores);
-	console.log(misses.length ? `\nmissed targets (standard):\n  ${misses.join('\n  ')}` : '\nall targets met (standard)');
+	console.log(
+		misses.length ? `\nmissed targets (standard):\n  ${misses.join('\n  ')}` : '\nall targets met (standard)'
+	);
 	const json = argValue('--json');
 	if (json) fs.writeFileSync(json, JSON.stringify(scores, null, 2));
 }

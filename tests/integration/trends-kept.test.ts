@@ -20,7 +20,11 @@ import {
 	rehangSignboard,
 	removeSignboard
 } from '../../src/lib/server/registers/signboards.service';
-import { kickRebuilds, rebuildIndicators, setTrendRule } from '../../src/lib/server/trends/indicators.service';
+import {
+	kickRebuilds,
+	rebuildIndicators,
+	setTrendRule
+} from '../../src/lib/server/trends/indicators.service';
 import { regionTrend } from '../../src/lib/server/trends/trends.queries';
 import { freshDatabase } from '../helpers/db';
 import {

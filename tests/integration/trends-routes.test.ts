@@ -67,9 +67,9 @@ beforeAll(async () => {
 	u.staff = await newUser(db, 'staff', tree.village);
 	u.admin = await newUser(db, 'admin');
 	const { versionId } = await newTemplate(db, definition);
-	// The own point goes 3 → 2 → 3 meetings: one more than its best of 2 is 50% worse, a rebound
-	// under the default 20% and holding under 50%. The neighbour holds at 4.
-	const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
+	// The own point goes 3 → 2 → 11 meetings: far above its level in one period, so the rule
+	// watches it (需关注). The neighbour holds at 4.
+	const meetings = { own: [3, 2, 11], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
 	for (const [i, q] of quarters.entries()) {
 		const round = await newRound(db, versionId, { name: q.period, periodKind: 'quarter', ...q });
 		for (const key of ['own', 'neighbour', 'far'] as const)
@@ -123,17 +123,16 @@ describe('the trends pages', () => {
 		expect(d.trends).toHaveLength(15);
 		expect(d.shown.map((p) => p.key)).toEqual(['2025-Q1', '2025-Q2', '2025-Q3']);
 		const meetings = d.trends.find((t) => t.indicator === 'meetings_attended')!;
-		expect(meetings.values.map((v) => v.value)).toEqual([3.5, 3, 3.5]);
+		expect(meetings.values.map((v) => v.value)).toEqual([3.5, 3, 7.5]);
 		expect(d.children.map((c) => c.code)).toEqual([tree.township]);
-		expect(d.children[0]).toMatchObject({ rebounding: 1, holding: 1, status: 'rebounding' });
+		expect(d.children[0]).toMatchObject({ watching: 1, rebounding: 0, holding: 1, status: 'watch' });
 		expect(d.children[0].href).toBe(`/trends/${tree.township}`);
 		expect(d.rebounds.rows).toEqual([
 			expect.objectContaining({
 				pointId: points.own.id,
-				indicator: 'meetings_attended',
 				period: '2025-Q3',
-				fromValue: 2,
-				toValue: 3
+				status: 'watch',
+				flags: [expect.objectContaining({ indicator: 'meetings_attended', value: 11, level: 2 })]
 			})
 		]);
 		expect(d.breadcrumbs.map((c) => [c.code, c.href])).toEqual([
@@ -161,8 +160,8 @@ describe('the trends pages', () => {
 		const { dashboard: d } = await pointLoad(u.staff, points.own);
 		expect(d.scope).toMatchObject({ kind: 'point', pointId: points.own.id, name: '红花村委会' });
 		expect(d.children).toEqual([]);
-		expect(d.rebounds.total).toBe(1);
-		expect(d.rebounds.rows[0].evidence).toBe('answer');
+		expect(d.rebounds.watching).toBe(1);
+		expect(d.rebounds.rows[0].flags[0].evidence).toBe('answer');
 		expect(is404(await thrownBy(() => pointLoad(u.staff, points.neighbour)))).toBe(true);
 		expect(is404(await thrownBy(() => regionLoad(u.staff, tree.village)))).toBe(true);
 	});

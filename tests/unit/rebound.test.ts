@@ -22,7 +22,11 @@ const CALM = [10, 6, 5, 7, 6, 4, 8, 6, 5, 7, 6];
 
 describe('the rebound rule', () => {
 	it('holds a calm noisy series that the old rule (worse than the best by 20%) flagged', () => {
-		expect(statuses(meetings, CALM).slice(1).every((s) => s === 'holding')).toBe(true);
+		expect(
+			statuses(meetings, CALM)
+				.slice(1)
+				.every((s) => s === 'holding')
+		).toBe(true);
 		// The old rule: after the lucky 4, the ordinary 6, 7 and 8 were "rebounds".
 		let best = Infinity;
 		const old = CALM.slice(1).map((v) => {
@@ -68,7 +72,14 @@ describe('the rebound rule', () => {
 	});
 
 	it('starts a point that joined late at its first period', () => {
-		expect(statuses(meetings, [null, null, 6, 7, 5, 6])).toEqual([null, null, null, 'holding', 'holding', 'holding']);
+		expect(statuses(meetings, [null, null, 6, 7, 5, 6])).toEqual([
+			null,
+			null,
+			null,
+			'holding',
+			'holding',
+			'holding'
+		]);
 	});
 
 	it('skips a missed period: no status, and the periods either side are read together', () => {
@@ -78,18 +89,34 @@ describe('the rebound rule', () => {
 	});
 
 	it('does not flag a stray one at a level of zero, but does flag a sustained return', () => {
-		expect(statuses(meetings, [4, 0, 0, 0, 0, 1, 0])).toEqual([null, 'holding', 'holding', 'holding', 'holding', 'holding', 'holding']);
+		expect(statuses(meetings, [4, 0, 0, 0, 0, 1, 0])).toEqual([
+			null,
+			'holding',
+			'holding',
+			'holding',
+			'holding',
+			'holding',
+			'holding'
+		]);
 		const back = statuses(meetings, [4, 0, 0, 0, 0, 0, 0, 4, 5, 4, 5]);
 		expect(back.slice(-1)).toEqual(['rebounding']);
 	});
 
-	it('reads worse in the indicator\'s own direction (compliance: higher is better)', () => {
+	it("reads worse in the indicator's own direction (compliance: higher is better)", () => {
 		const calm = [60, 90, 92, 88, 91, 90, 89];
-		expect(statuses(compliance, calm).slice(1).every((s) => s === 'holding')).toBe(true);
+		expect(
+			statuses(compliance, calm)
+				.slice(1)
+				.every((s) => s === 'holding')
+		).toBe(true);
 		const fallen = statuses(compliance, [...calm, 70, 72, 68, 70]);
 		expect(fallen.at(-1)).toBe('rebounding');
 		// A rise in compliance is never a rebound.
-		expect(statuses(compliance, [...calm, 100, 100, 100]).slice(-3)).toEqual(['holding', 'holding', 'holding']);
+		expect(statuses(compliance, [...calm, 100, 100, 100]).slice(-3)).toEqual([
+			'holding',
+			'holding',
+			'holding'
+		]);
 	});
 
 	it('treats cancelled things as events: any return is a rebound at once', () => {

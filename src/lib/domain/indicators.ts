@@ -242,7 +242,9 @@ export function pointIndicatorRows(
 							? answerValue(def.key, p.submission.answers, p.submission.definition)
 							: null
 			}));
-			const bySensitivity = SENSITIVITIES.map((s) => (s === rule.sensitivity ? null : judgeSeries(def, series, s)));
+			const bySensitivity = SENSITIVITIES.map((s) =>
+				s === rule.sensitivity ? null : judgeSeries(def, series, s)
+			);
 			const result = judgeSeries(def, series, rule.sensitivity);
 			result.forEach((r: Judgement, i) => {
 				SENSITIVITIES.forEach((s, k) =>

@@ -178,7 +178,15 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 	let lowest: number | null = null;
 
 	for (const s of series) {
-		const blank = { period: s.period, value: s.value, level: null, upper: null, recent: null, span: 0, history: 0 };
+		const blank = {
+			period: s.period,
+			value: s.value,
+			level: null,
+			upper: null,
+			recent: null,
+			span: 0,
+			history: 0
+		};
 		if (!s.afterBaseline) {
 			out.push({ ...blank, status: null, reason: 'before_baseline' });
 			continue;

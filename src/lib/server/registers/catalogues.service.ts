@@ -605,7 +605,8 @@ export async function importCatalogue(
 			entityType: kind === 'signboard' ? 'signboard_category' : 'certificate_item',
 			changes: { file: file.name, added, updated, unchanged }
 		});
-		if (updated.some((u) => 'status' in u.changes)) await requestRebuild(trx, { reason: 'catalogue', actorId });
+		if (updated.some((u) => 'status' in u.changes))
+			await requestRebuild(trx, { reason: 'catalogue', actorId });
 		return { ok: true, problems: [], added: added.length, updated: updated.length, unchanged };
 	});
 	void kickRebuilds(db).catch(() => {});

@@ -756,7 +756,10 @@ function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 					...(showArea ? [areaOf(data, r.regionCode)] : []),
 					w.list(flags.map((f) => w.indicatorName(f.indicator))),
 					flags
-						.map((f) => `${w.indicatorName(f.indicator)}${w.zh ? '：' : ': '}${explainFlag(f, indicatorDef(f.indicator)!, w.opt.locale)}`)
+						.map(
+							(f) =>
+								`${w.indicatorName(f.indicator)}${w.zh ? '：' : ': '}${explainFlag(f, indicatorDef(f.indicator)!, w.opt.locale)}`
+						)
 						.join(w.zh ? '' : ' ')
 				];
 			})
@@ -795,7 +798,8 @@ function nextSteps(data: ReportData, w: Words): ReportBlock[] {
 			if (r.status !== 'rebounding') continue;
 			const place = childNameOf(data, r.regionCode, r.pointName);
 			places.set(place, (places.get(place) ?? 0) + 1);
-			for (const f of r.flags) if (f.status === 'rebounding') kinds.set(f.indicator, (kinds.get(f.indicator) ?? 0) + 1);
+			for (const f of r.flags)
+				if (f.status === 'rebounding') kinds.set(f.indicator, (kinds.get(f.indicator) ?? 0) + 1);
 		}
 		const byCount = (map: Map<string, number>) =>
 			[...map.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);

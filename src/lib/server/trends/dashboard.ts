@@ -315,7 +315,8 @@ export async function reboundRows(
 	scope: ReboundScope,
 	limit?: number
 ): Promise<ReboundView[]> {
-	const points: { pointId: number; pointName: string; regionCode: string; status: 'rebounding' | 'watch' }[] = [];
+	const points: { pointId: number; pointName: string; regionCode: string; status: 'rebounding' | 'watch' }[] =
+		[];
 	for (const status of ['rebounding', 'watch'] as const) {
 		if (limit !== undefined && points.length >= limit) break;
 		const found = await db
@@ -349,7 +350,11 @@ export async function reboundRows(
 			'submission_id'
 		])
 		.where('period_key', '=', period)
-		.where('point_id', 'in', points.map((p) => p.pointId))
+		.where(
+			'point_id',
+			'in',
+			points.map((p) => p.pointId)
+		)
 		.where('status', 'in', ['rebounding', 'watch'])
 		.where('indicator', '!=', OVERALL)
 		.execute();

@@ -198,8 +198,14 @@ export async function rebuildIndicators(db: Db): Promise<{ points: number; perio
 	await db.transaction().execute((trx) => requestRebuild(trx, { reason: 'rule', actorId: null }));
 	const rows = await kickRebuilds(db);
 	const [points, periods] = await Promise.all([
-		db.selectFrom('points').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-		db.selectFrom('indicator_periods').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+		db
+			.selectFrom('points')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('indicator_periods')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow()
 	]);
 	return { points: Number(points.n), periods: Number(periods.n), rows };
 }
@@ -242,7 +248,13 @@ async function drainRebuilds(db: Db): Promise<number> {
 			.executeTakeFirstOrThrow();
 		const claimed = await db
 			.updateTable('rebuilds')
-			.set({ status: 'running', started_at: now(), total_points: Number(total.n), done_through: 0, done_points: 0 })
+			.set({
+				status: 'running',
+				started_at: now(),
+				total_points: Number(total.n),
+				done_through: 0,
+				done_points: 0
+			})
 			.where('id', '=', job.id)
 			.where('status', '=', 'queued')
 			.executeTakeFirst();
@@ -333,7 +345,11 @@ async function swapIn(trx: Db, id: number, rule: TrendRule) {
 		.values({ key: RULE_KEY, value })
 		.onConflict((oc) => oc.column('key').doUpdateSet({ value }))
 		.execute();
-	await trx.updateTable('rebuilds').set({ status: 'done', finished_at: now() }).where('id', '=', id).execute();
+	await trx
+		.updateTable('rebuilds')
+		.set({ status: 'done', finished_at: now() })
+		.where('id', '=', id)
+		.execute();
 }
 
 /** Empties the next tables a point range at a time, so no one transaction holds writers long. */
@@ -422,7 +438,9 @@ async function refreshPoints(
 		const data = await loadChunk(trx, chunk);
 		await rememberPeriods(trx, data.periods);
 		await loadDefinitions(trx, data.versionIds, definitions);
-		const existing = options.fresh ? new Map<number, PointRow[]>() : await existingRows(trx, tables.point, chunk);
+		const existing = options.fresh
+			? new Map<number, PointRow[]>()
+			: await existingRows(trx, tables.point, chunk);
 
 		const upserts: PointRow[] = [];
 		const removals: { point_id: number; period_key: string; indicator: string }[] = [];
@@ -662,7 +680,11 @@ async function writePointRows(
 	}
 }
 
-async function writeDeltas(trx: Db, table: (typeof TABLES)[Target]['region'], deltas: RegionIndicatorsTable[]) {
+async function writeDeltas(
+	trx: Db,
+	table: (typeof TABLES)[Target]['region'],
+	deltas: RegionIndicatorsTable[]
+) {
 	const changed = deltas.filter(
 		(d) => d.total !== 0 || d.points !== 0 || d.holding !== 0 || d.watching !== 0 || d.rebounding !== 0
 	);
@@ -697,7 +719,9 @@ export interface SensitivityPreview {
  * the point's standing under all three), so an admin sees it before choosing.
  */
 export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
-	const counts = Object.fromEntries(SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])) as SensitivityPreview['counts'];
+	const counts = Object.fromEntries(
+		SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])
+	) as SensitivityPreview['counts'];
 	const latest = await db
 		.selectFrom('point_indicators as pi')
 		.innerJoin('indicator_periods as p', 'p.key', 'pi.period_key')

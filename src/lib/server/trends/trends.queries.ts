@@ -56,7 +56,16 @@ export async function keptRegionRows(db: Db, codes: string[], periodKeys: string
 	if (codes.length === 0 || periodKeys.length === 0) return [];
 	return db
 		.selectFrom('region_indicators')
-		.select(['region_code', 'period_key', 'indicator', 'total', 'points', 'holding', 'watching', 'rebounding'])
+		.select([
+			'region_code',
+			'period_key',
+			'indicator',
+			'total',
+			'points',
+			'holding',
+			'watching',
+			'rebounding'
+		])
 		.where('region_code', 'in', codes)
 		.where('period_key', 'in', periodKeys)
 		.$if(!!indicators, (q) => q.where('indicator', 'in', indicators!))
