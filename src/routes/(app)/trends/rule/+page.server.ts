@@ -1,9 +1,15 @@
 import { requireUser } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
-import { getTrendRule } from '$lib/server/trends/indicators.service';
+import { getTrendRule, pendingRebuild } from '$lib/server/trends/indicators.service';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { rule: await getTrendRule(db()), canEdit: user.role === 'admin' };
+	const [rule, pending] = await Promise.all([getTrendRule(db()), pendingRebuild(db())]);
+	return {
+		rule,
+		/** A new rule being applied: everyone still reads the old figures until it is done. */
+		pending: pending && { rule: pending.rule, progress: pending.progress },
+		canEdit: user.role === 'admin'
+	};
 };
