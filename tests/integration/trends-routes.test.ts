@@ -1,13 +1,14 @@
 // The trends pages, the JSON endpoint and the rule form through their real load functions,
 // handlers and actions: readers see their own scope and get a 404 elsewhere, the endpoint answers
-// 401 without a session, and the rule form refuses bad thresholds and re-evaluates on save.
+// 401 without a session, and the rule form refuses a bad sensitivity and applies a saved rule once
+// its rebuild is done.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import type { DashboardData, PeriodView } from '../../src/lib/domain/trend-view';
 import type { Db } from '../../src/lib/server/db';
-import { getTrendRule } from '../../src/lib/server/trends/indicators.service';
+import { getTrendRule, kickRebuilds, pendingRebuild } from '../../src/lib/server/trends/indicators.service';
 import * as rulePage from '../../src/routes/(app)/admin/trend-rule/+page.server';
 import * as indexPage from '../../src/routes/(app)/trends/+page.server';
 import * as regionPage from '../../src/routes/(app)/trends/[code=region]/+page.server';
@@ -251,63 +252,57 @@ describe('the trend rule', () => {
 	type Failed = ActionFailure<{ form: { valid: boolean; errors: Record<string, string[] | undefined> } }>;
 
 	it('is written down for every signed-in reader', async () => {
-		const { rule, canEdit } = await callLoad(
+		const { rule, pending, canEdit } = await callLoad(
 			ruleReadPage.load,
 			makeEvent({ user: u.staff, url: '/trends/rule' })
 		);
-		expect(rule).toEqual({ baselinePeriod: null, cancelledThreshold: 0, relativeThresholdPct: 20 });
+		expect(rule).toEqual({ baselinePeriod: null, sensitivity: 'standard' });
+		expect(pending).toBeNull();
 		expect(canEdit).toBe(false);
 	});
 
-	it('is edited by admins only', async () => {
+	it('is edited by admins only, with what each sensitivity would flag now', async () => {
 		expect(is404(await thrownBy(() => rulePage.load(ruleEvent(u.analyst) as never)))).toBe(true);
 		const data = await callLoad(rulePage.load, ruleEvent(u.admin));
-		expect(data.form.data).toEqual({ baselinePeriod: '', cancelledThreshold: 0, relativeThresholdPct: 20 });
+		expect(data.form.data).toEqual({ baselinePeriod: '', sensitivity: 'standard' });
+		expect(data.pending).toBeNull();
 		expect(data.periods.map((p: PeriodView) => p.key)).toEqual(['2025-Q1', '2025-Q2', '2025-Q3']);
+		// The own point's jump to 11 meetings is watched at the latest period, whatever the setting.
+		expect(data.preview).toMatchObject({ period: '2025-Q3', points: 3 });
+		expect(data.preview.counts.standard).toEqual({ rebounding: 0, watch: 1 });
 	});
 
-	it('refuses a bad percentage, a fractional threshold and an unknown period, beside each field', async () => {
-		const bad = (await save({
-			baselinePeriod: '1999-Q1',
-			cancelledThreshold: '1.5',
-			relativeThresholdPct: '120'
-		})) as Failed;
+	it('refuses an unknown sensitivity and an unknown period, beside each field', async () => {
+		const bad = (await save({ baselinePeriod: '', sensitivity: 'loose' })) as Failed;
 		expect(bad.status).toBe(400);
-		expect(bad.data.form.errors.cancelledThreshold).toEqual(['请填写不小于 0 的整数。']);
-		expect(bad.data.form.errors.relativeThresholdPct).toEqual(['请填写 0 到 100 之间的数。']);
-		const period = (await save({
-			baselinePeriod: '1999-Q1',
-			cancelledThreshold: '0',
-			relativeThresholdPct: '20'
-		})) as Failed;
+		expect(bad.data.form.errors.sensitivity).toEqual(['请选择一种灵敏度。']);
+		const period = (await save({ baselinePeriod: '1999-Q1', sensitivity: 'robust' })) as Failed;
 		expect(period.status).toBe(400);
 		expect(period.data.form.errors.baselinePeriod).toEqual(['请从列表中选择期间。']);
-		expect(await getTrendRule(db)).toEqual({
-			baselinePeriod: null,
-			cancelledThreshold: 0,
-			relativeThresholdPct: 20
-		});
+		expect(await pendingRebuild(db)).toBeNull();
+		expect(await getTrendRule(db)).toEqual({ baselinePeriod: null, sensitivity: 'standard' });
 	});
 
-	it('saves a valid rule, audits it and re-evaluates every point at once', async () => {
-		const result = (await save({
-			baselinePeriod: '2025-Q2',
-			cancelledThreshold: '1',
-			relativeThresholdPct: '50'
-		})) as {
+	it('saves a valid rule, audits it and applies it once every point is recalculated', async () => {
+		const result = (await save({ baselinePeriod: '2025-Q2', sensitivity: 'robust' })) as {
 			form: { valid: boolean; message?: string };
 		};
 		expect(result.form.valid).toBe(true);
-		expect(result.form.message).toBe('已保存，所有观测点的指标已按新规则重新计算。');
-		expect(await getTrendRule(db)).toEqual({
-			baselinePeriod: '2025-Q2',
-			cancelledThreshold: 1,
-			relativeThresholdPct: 50
-		});
+		expect(result.form.message).toBe(
+			'已保存。正在按新规则重新计算所有观测点的指标，完成后各页面自动改用新结果。'
+		);
+		const next = { baselinePeriod: '2025-Q2', sensitivity: 'robust' };
+		expect((await pendingRebuild(db))?.rule).toEqual(next);
 		expect((await auditRows(db, { action: 'trend_rule.update' })).length).toBe(1);
+
+		await kickRebuilds(db);
+		expect(await pendingRebuild(db)).toBeNull();
+		expect(await getTrendRule(db)).toEqual(next);
+		const data = await callLoad(rulePage.load, ruleEvent(u.admin));
+		expect(data.form.data).toEqual(next);
+		expect(data.rule).toEqual(next);
 		const { dashboard: d } = await regionLoad(u.analyst, tree.county, '?kind=quarter');
 		expect(d.baselinePeriod).toBe('2025-Q2');
 		expect(d.rebounds.total).toBe(0);
-		expect(d.children[0]).toMatchObject({ rebounding: 0, holding: 2, status: 'holding' });
 	});
 });

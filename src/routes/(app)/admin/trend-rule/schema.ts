@@ -7,7 +7,5 @@ import { m } from '$lib/paraglide/messages.js';
 export const trendRuleSchema = () =>
 	z.object({
 		baselinePeriod: z.string().trim().max(40, m.trends_rule_error_period()).default(''),
-		sensitivity: z
-			.enum(SENSITIVITIES, { message: m.trends_rule_error_sensitivity() })
-			.default('standard')
+		sensitivity: z.enum(SENSITIVITIES, { message: m.trends_rule_error_sensitivity() }).default('standard')
 	});

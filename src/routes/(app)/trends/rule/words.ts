@@ -22,8 +22,6 @@ export const sensitivityMeaning = (s: Sensitivity) => meanings[s]();
 /** 基线期 2025年第1季度，灵敏度“标准”. */
 export const ruleSummary = (rule: TrendRule) =>
 	m.trends_rule_summary({
-		baseline: rule.baselinePeriod
-			? periodLabel(rule.baselinePeriod)
-			: m.trends_rule_baseline_each_option(),
+		baseline: rule.baselinePeriod ? periodLabel(rule.baselinePeriod) : m.trends_rule_baseline_each_option(),
 		sensitivity: sensitivityName(rule.sensitivity)
 	});
