@@ -79,7 +79,7 @@ export async function up(db: AnyDb): Promise<void> {
 		.select('value')
 		.where('key', '=', 'trend_rule')
 		.executeTakeFirst();
-	let baselinePeriod: string | null = null;
+	let baselinePeriod: string | null;
 	try {
 		baselinePeriod = setting ? ((JSON.parse(setting.value).baselinePeriod as string | null) ?? null) : null;
 	} catch {

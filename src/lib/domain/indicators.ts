@@ -225,6 +225,8 @@ export function pointIndicatorRows(
 ): PointIndicatorRow[] {
 	const rows: PointIndicatorRow[] = [];
 	const kinds = new Set(periods.map((p) => p.kind));
+	// Every sensitivity is judged: the overall row keeps each, for the admin's preview.
+	const current = SENSITIVITIES.indexOf(rule.sensitivity);
 	for (const kind of kinds) {
 		const ofKind = periods.filter((p) => p.kind === kind).sort((a, b) => a.end.localeCompare(b.end));
 		const registerByPeriod = ofKind.map((p) => registerValues(registers, p));
@@ -242,34 +244,21 @@ export function pointIndicatorRows(
 							? answerValue(def.key, p.submission.answers, p.submission.definition)
 							: null
 			}));
-			const bySensitivity = SENSITIVITIES.map((s) =>
-				s === rule.sensitivity ? null : judgeSeries(def, series, s)
-			);
-			const result = judgeSeries(def, series, rule.sensitivity);
-			result.forEach((r: Judgement, i) => {
-				SENSITIVITIES.forEach((s, k) =>
-					standing[i][k].push(s === rule.sensitivity ? r.status : bySensitivity[k]![i].status)
-				);
+			const judged = SENSITIVITIES.map((s) => judgeSeries(def, series, s));
+			judged[current].forEach((r: Judgement, i) => {
+				judged.forEach((j, k) => standing[i][k].push(j[i].status));
 				if (r.value === null) return;
 				if (r.status === 'rebounding') rebounds[i]++;
 				rows.push({
-					period: r.period,
-					indicator: def.key,
+					...r,
 					value: r.value,
-					status: r.status,
-					reason: r.reason,
-					level: r.level,
-					upper: r.upper,
-					recent: r.recent,
-					span: r.span,
-					history: r.history,
+					indicator: def.key,
 					statuses: null,
 					submissionId: def.source === 'answer' ? (ofKind[i].submission?.id ?? null) : null
 				});
 			});
 		}
 		ofKind.forEach((p, i) => {
-			const current = SENSITIVITIES.indexOf(rule.sensitivity);
 			rows.push({
 				period: p.key,
 				indicator: OVERALL,

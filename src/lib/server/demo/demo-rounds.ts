@@ -53,7 +53,7 @@ const REBOUND_STORY: Record<string, string> = {
 /**
  * A point's answers for history quarter `k` (HISTORY_QUARTERS is the current one). Each burden
  * falls 30–60% over the point's first three quarters to a plateau it then holds, moving up by at
- * most 15% of it, so the best value stays the plateau and only DEMO_REBOUND_POINTS rebound.
+ * most 15% of it, so the plateau is the usual level and only DEMO_REBOUND_POINTS rebound.
  */
 function answersFor(point: DemoPoint, k: number): Answers {
 	const step = k - point.firstQuarter;

@@ -13,7 +13,7 @@ import type {
 	SignboardPlacement,
 	SignboardStatus
 } from '../../domain/catalogues';
-import { kickRebuilds, requestRebuild } from '../trends/indicators.service';
+import { requestRebuild, startRebuilds } from '../trends/indicators.service';
 
 export type { CatalogueKind } from '../../domain/catalogues';
 
@@ -177,7 +177,7 @@ export async function updateSignboardCategory(
 		// A category or item changing between cancelled and kept changes every point's figures.
 		if (changes.status) await requestRebuild(trx, { reason: 'catalogue', actorId });
 	});
-	void kickRebuilds(db).catch(() => {});
+	startRebuilds(db);
 }
 
 export function setSignboardCategoryActive(db: Db, actorId: number | null, id: number, active: boolean) {
@@ -234,7 +234,7 @@ export async function updateCertificateItem(
 		// A category or item changing between cancelled and kept changes every point's figures.
 		if (changes.status) await requestRebuild(trx, { reason: 'catalogue', actorId });
 	});
-	void kickRebuilds(db).catch(() => {});
+	startRebuilds(db);
 }
 
 export function setCertificateItemActive(db: Db, actorId: number | null, id: number, active: boolean) {
@@ -609,7 +609,7 @@ export async function importCatalogue(
 			await requestRebuild(trx, { reason: 'catalogue', actorId });
 		return { ok: true, problems: [], added: added.length, updated: updated.length, unchanged };
 	});
-	void kickRebuilds(db).catch(() => {});
+	startRebuilds(db);
 	return result;
 }
 

@@ -9,6 +9,7 @@ import { canSeeRegion, type Viewer } from '../auth/access';
 import { writeAudit } from '../audit/audit.repository';
 import { config } from '../config';
 import { now, type Db } from '../db';
+import { worker } from '../worker';
 import type { ReportsTable } from '../db/schema';
 import { reportCsv } from './report-csv';
 import { loadReportData } from './report-data';
@@ -27,8 +28,6 @@ export const REPORT_MIME: Record<ReportFileKind, string> = {
 	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 	csv: 'text/csv; charset=utf-8'
 };
-
-const logFailure = (e: unknown) => console.error('report worker', e);
 
 export interface ReportRequestInput {
 	regionCode: string;
@@ -66,19 +65,15 @@ export async function requestReport(db: Db, actorId: number, input: ReportReques
 		});
 		return row.id;
 	});
-	void kickReports(db).catch(logFailure);
+	reports.start(db);
 	return id;
 }
 
-let draining: Promise<void> | null = null;
+const reports = worker('report worker', drain);
+const logFailure = reports.log;
 
 /** Starts the worker if it is idle; resolves when the queue is empty (tests await it). */
-export function kickReports(db: Db): Promise<void> {
-	draining ??= drain(db).finally(() => {
-		draining = null;
-	});
-	return draining;
-}
+export const kickReports = (db: Db): Promise<void> => reports.kick(db);
 
 /** At start-up: a report a restart interrupted goes back in the queue. */
 export async function resumeReports(db: Db): Promise<void> {
@@ -88,7 +83,7 @@ export async function resumeReports(db: Db): Promise<void> {
 		.set({ status: 'queued', progress: 0 })
 		.where('status', '=', 'running')
 		.execute();
-	void kickReports(db).catch(logFailure);
+	reports.start(db);
 }
 
 async function drain(db: Db) {

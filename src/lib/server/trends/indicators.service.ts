@@ -12,6 +12,7 @@ import {
 	DEFAULT_TREND_RULE,
 	periodKeyOf,
 	pointIndicatorRows,
+	statusOfLetter,
 	type PeriodInput,
 	type PointIndicatorRow,
 	type TrendRule
@@ -21,6 +22,7 @@ import { lineageOf } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
+import { worker } from '../worker';
 import { emptyRegisterData, loadRegisterData } from '../registers/registers.queries';
 import type { IndicatorPeriodsTable, PointIndicatorsTable, RegionIndicatorsTable } from '../db/schema';
 
@@ -34,6 +36,8 @@ const TABLES = {
 	live: { point: 'point_indicators', region: 'region_indicators' },
 	next: { point: 'point_indicators_next', region: 'region_indicators_next' }
 } as const;
+
+const rebuilds = worker('rebuild worker', drainRebuilds);
 
 export function parseTrendRule(json: string | null | undefined): TrendRule {
 	if (!json) return { ...DEFAULT_TREND_RULE };
@@ -80,7 +84,7 @@ export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRu
 		});
 		return requestRebuild(trx, { reason: 'rule', actorId, rule });
 	});
-	void kickRebuilds(db).catch(logFailure);
+	rebuilds.start(db);
 	return id;
 }
 
@@ -126,7 +130,6 @@ async function refreshKept(trx: Db, pointIds: number[]) {
 
 // ---- Rebuilds -------------------------------------------------------------------------------
 
-const logFailure = (e: unknown) => console.error('rebuild worker', e);
 /** A chunk's transaction aims at this long, so a writer waits at most about this for its turn. */
 const CHUNK_TARGET_MS = 120;
 
@@ -163,7 +166,7 @@ export async function pendingRebuild(db: Db): Promise<RebuildView | null> {
 
 /**
  * Queues a rebuild of every kept figure in the caller's transaction (any earlier one waiting or
- * running is superseded: the latest rule and catalogue win). Call kickRebuilds after the commit.
+ * running is superseded: the latest rule and catalogue win). Call startRebuilds after the commit.
  */
 export async function requestRebuild(
 	trx: Db,
@@ -210,15 +213,10 @@ export async function rebuildIndicators(db: Db): Promise<{ points: number; perio
 	return { points: Number(points.n), periods: Number(periods.n), rows };
 }
 
-let draining: Promise<number> | null = null;
-
 /** Starts the worker if it is idle; resolves (with the rows written) when no rebuild waits. */
-export function kickRebuilds(db: Db): Promise<number> {
-	draining ??= drainRebuilds(db).finally(() => {
-		draining = null;
-	});
-	return draining;
-}
+export const kickRebuilds = (db: Db): Promise<number> => rebuilds.kick(db);
+/** The same, not awaited (after a commit that queued a rebuild). */
+export const startRebuilds = (db: Db): void => rebuilds.start(db);
 
 /** At start-up: a rebuild a restart interrupted starts again from its first point. */
 export async function resumeRebuilds(db: Db): Promise<void> {
@@ -227,7 +225,7 @@ export async function resumeRebuilds(db: Db): Promise<void> {
 		.set({ status: 'queued', done_through: 0, done_points: 0 })
 		.where('status', '=', 'running')
 		.execute();
-	void kickRebuilds(db).catch(logFailure);
+	rebuilds.start(db);
 }
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -262,7 +260,7 @@ async function drainRebuilds(db: Db): Promise<number> {
 		try {
 			written += await runRebuild(db, job.id, parseTrendRule(job.rule));
 		} catch (e) {
-			logFailure(e);
+			rebuilds.log(e);
 			await db
 				.updateTable('rebuilds')
 				.set({ status: 'failed', error: String(e), finished_at: now() })
@@ -740,9 +738,9 @@ export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
 		.execute();
 	for (const r of rows) {
 		SENSITIVITIES.forEach((s, i) => {
-			const c = r.statuses?.[i];
-			if (c === 'r') counts[s].rebounding++;
-			if (c === 'w') counts[s].watch++;
+			const status = statusOfLetter(r.statuses?.[i]);
+			if (status === 'rebounding') counts[s].rebounding++;
+			if (status === 'watch') counts[s].watch++;
 		});
 	}
 	return { period: latest.period_key, points: rows.length, counts };
