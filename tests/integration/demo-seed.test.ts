@@ -274,6 +274,28 @@ describe('the demo history', () => {
 		expect(mean).toBeLessThan(0.6);
 	});
 
+	it('is judged by the rule as the facts say: the named points rebound in the last closed quarter, every other point holds', async () => {
+		const last = await db
+			.selectFrom('rounds')
+			.select('period_start')
+			.where('status', '=', 'closed')
+			.orderBy('period_end', 'desc')
+			.executeTakeFirstOrThrow();
+		const period = `${last.period_start.slice(0, 4)}-Q${Math.ceil(Number(last.period_start.slice(5, 7)) / 3)}`;
+		const flagged = await db
+			.selectFrom('point_indicators as pi')
+			.innerJoin('points as p', 'p.id', 'pi.point_id')
+			.select(['p.region_code as code', 'pi.indicator', 'pi.status'])
+			.where('pi.period_key', '=', period)
+			.where('pi.status', 'in', ['rebounding', 'watch'])
+			.execute();
+		const named = new Set(DEMO_REBOUND_POINTS.map((r) => r.code));
+		expect(flagged.filter((f) => !named.has(f.code))).toEqual([]);
+		const rebounding = (code: string, indicator: string) =>
+			flagged.some((f) => f.code === code && f.indicator === indicator && f.status === 'rebounding');
+		expect(DEMO_REBOUND_POINTS.filter((r) => !rebounding(r.code, r.indicator))).toEqual([]);
+	});
+
 	it('shows register rebounds in the last closed quarter at exactly the named points', async () => {
 		const found: string[] = [];
 		let reduced = 0;

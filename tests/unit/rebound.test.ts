@@ -48,6 +48,19 @@ describe('the rebound rule', () => {
 		expect(judged.slice(first)).toEqual(judged.slice(first).map(() => 'rebounding'));
 	});
 
+	it('keeps a steady rise flagged once caught: the rise never becomes the usual level', () => {
+		const judged = statuses(meetings, [10, 6, 5, 7, 6, 5, 6, ...Array(10).fill(10)]);
+		const first = judged.indexOf('rebounding');
+		expect(first).toBeGreaterThanOrEqual(7);
+		expect(first - 7).toBeLessThanOrEqual(3);
+		expect(judged.slice(first).every((s) => s === 'rebounding')).toBe(true);
+		// …and once the count is back, it holds again.
+		expect(statuses(meetings, [10, 6, 5, 7, 6, 5, 6, ...Array(6).fill(10), 6, 5]).slice(-2)).toEqual([
+			'holding',
+			'holding'
+		]);
+	});
+
 	it('calls a single spike watch, not rebounding, and lets it go when the count is back', () => {
 		const judged = statuses(meetings, [...CALM, 20, 6, 5]);
 		expect(judged.slice(-3)).toEqual(['watch', 'holding', 'holding']);

@@ -35,9 +35,9 @@ export interface RuleParams {
 }
 
 export const RULE_PARAMS: Record<Sensitivity, RuleParams> = {
-	sensitive: { zWatch: 1.8, zRebound: 1.8, minRiseShare: 0.15, minRise: 2 },
-	standard: { zWatch: 2, zRebound: 2.2, minRiseShare: 0.2, minRise: 2.5 },
-	robust: { zWatch: 2.5, zRebound: 2.7, minRiseShare: 0.3, minRise: 3 }
+	sensitive: { zWatch: 1.8, zRebound: 2, minRiseShare: 0.15, minRise: 2.5 },
+	standard: { zWatch: 2, zRebound: 2.4, minRiseShare: 0.2, minRise: 3 },
+	robust: { zWatch: 2.5, zRebound: 2.9, minRiseShare: 0.3, minRise: 3.5 }
 };
 
 /** The usual level is read from at most this many of the latest unflagged periods. */
@@ -120,7 +120,11 @@ interface Usual {
 function usualLevel(def: JudgedIndicator, reference: number[]): Usual {
 	const n = reference.length;
 	const mean = reference.reduce((a, b) => a + b, 0) / n;
-	const sampleVar = n > 1 ? reference.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+	// The spread from successive differences, as a control chart's moving range: the slow fall of
+	// the cut itself is not mistaken for noise.
+	let squares = 0;
+	for (let i = 1; i < n; i++) squares += (reference[i] - reference[i - 1]) ** 2;
+	const sampleVar = n > 1 ? squares / (2 * (n - 1)) : 0;
 	if (def.unit === 'percent') {
 		const prior = PRIOR_PERCENT_SD ** 2;
 		const v = ((n - 1) * sampleVar + PRIOR_WEIGHT * prior) / (n - 1 + PRIOR_WEIGHT);
@@ -174,6 +178,8 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 	const out: Judgement[] = [];
 	// Reported periods after the baseline, in order, with whether each was flagged.
 	const seen: { value: number; flagged: boolean }[] = [];
+	// The current rebound's periods (with the runs that showed it), kept out of the usual level.
+	let episode: { value: number; flagged: boolean }[] = [];
 	let start: number | null = null;
 	let lowest: number | null = null;
 
@@ -268,8 +274,22 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 			history: single.n
 		};
 		out.push(judged);
-		// Only a rebound is kept out of the usual level: a lone spike is part of the noise.
-		seen.push({ value, flagged: judged.status === 'rebounding' });
+		// A rebound and the run that showed it are kept out of the usual level, so the level does
+		// not creep up with the rise; a lone spike is part of the noise.
+		const entry = { value, flagged: judged.status === 'rebounding' };
+		if (judged.reason === 'sustained') {
+			for (const earlier of seen.slice(seen.length - (judged.span - 1))) {
+				earlier.flagged = true;
+				if (!episode.includes(earlier)) episode.push(earlier);
+			}
+			episode.push(entry);
+		} else if (episode.length) {
+			// Back within the limit: the rebound is over (fixed, or it was chance), and its periods
+			// go back into the usual level, so a false alarm leaves no lasting bias.
+			for (const e of episode) e.flagged = false;
+			episode = [];
+		}
+		seen.push(entry);
 	}
 	return out;
 }

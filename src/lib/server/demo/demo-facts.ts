@@ -27,8 +27,9 @@ export interface DemoRebound extends DemoPointFact {
 const PLATE_REHUNG = ['signboards_cancelled_hung', 'signboards_exterior', 'signboards_removed'];
 
 /**
- * The rebounds the trends dashboard should find under the default rule (any rise of a cancelled
- * thing, 20% for the rest); every other point holds its reduction on every indicator.
+ * The rebounds the trends dashboard finds under the default rule in the last closed quarter: a
+ * cancelled thing back (a rebound at once), or a count well above its usual level for the last
+ * four quarters; every other point holds its reduction on every indicator.
  */
 export const DEMO_REBOUND_POINTS: DemoRebound[] = [
 	// In 兴庆区 beside the staff demo point, so the reviewer account sees a rebound too.
@@ -83,35 +84,35 @@ export const DEMO_REBOUND_POINTS: DemoRebound[] = [
 		name: '金宇名庭社区',
 		indicator: 'meetings_attended',
 		source: 'answers',
-		quarterOffset: -2
+		quarterOffset: -4
 	},
 	{
 		code: '640181102207',
 		name: '杜木桥村委会',
 		indicator: 'data_requests',
 		source: 'answers',
-		quarterOffset: -1
+		quarterOffset: -4
 	},
 	{
 		code: '640303001005',
 		name: '博大社区居民委员会',
 		indicator: 'meetings_attended',
 		source: 'answers',
-		quarterOffset: -1
+		quarterOffset: -4
 	},
 	{
 		code: '640381104206',
 		name: '友谊村委会',
 		indicator: 'work_groups',
 		source: 'answers',
-		quarterOffset: -2
+		quarterOffset: -4
 	},
 	{
 		code: '640425200209',
 		name: '何山村委会',
 		indicator: 'inspections_received',
 		source: 'answers',
-		quarterOffset: -1
+		quarterOffset: -4
 	}
 ];
 

@@ -72,7 +72,7 @@ function answersFor(point: DemoPoint, k: number): Answers {
 		const rebound = rebounds.find((x) => x.indicator === key);
 		if (rebound) {
 			const first = k === HISTORY_QUARTERS + rebound.quarterOffset;
-			burdens[key] = Math.max(Math.ceil(plateau * (first ? 1.5 : 1.8)), plateau + (first ? 2 : 3));
+			burdens[key] = Math.max(Math.ceil(plateau * (first ? 2.2 : 3)), plateau + (first ? 5 : 7));
 		} else if (step >= 3) burdens[key] = plateau + wobble;
 		else
 			burdens[key] = Math.max(
