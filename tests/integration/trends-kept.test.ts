@@ -21,7 +21,9 @@ import {
 	removeSignboard
 } from '../../src/lib/server/registers/signboards.service';
 import {
+	getTrendRule,
 	kickRebuilds,
+	pendingRebuild,
 	rebuildIndicators,
 	setTrendRule
 } from '../../src/lib/server/trends/indicators.service';
@@ -418,4 +420,73 @@ describe('kept totals (property)', () => {
 			{ numRuns: 25, seed: 20261122 }
 		);
 	}, 120_000);
+});
+
+describe('a rebuild in the background', () => {
+	it('lets staff submit and reviewers accept while it runs, shows its progress, and switches the figures when complete', async () => {
+		const { db, tree, points, rounds } = await setup();
+		// Forty more points, so the rebuild takes several chunks.
+		for (let i = 10; i < 50; i++) {
+			const code = `${tree.township}${String(i).padStart(3, '0')}`;
+			await db
+				.insertInto('regions')
+				.values({ code, parent_code: tree.township, level: 5, name: `第${i}村委会` })
+				.execute();
+			const point = await newPoint(db, code);
+			points.push(point);
+			// The rounds were opened before these points existed: they are asked too.
+			await db
+				.insertInto('round_targets')
+				.values(rounds.map((round_id) => ({ round_id, point_id: point.id })))
+				.execute();
+		}
+		for (const p of points)
+			await newSubmission(db, rounds[0], p.id, { meetings_attended: 6, data_requests: 2 });
+		const q2 = () =>
+			regionTrend(db, tree.county, { kind: 'quarter' }).then((t) =>
+				t.rows.find((r) => r.indicator === 'meetings_attended' && r.period === '2025-Q2')
+			);
+
+		await setTrendRule(db, null, { baselinePeriod: null, sensitivity: 'sensitive' });
+		expect(await pendingRebuild(db)).toMatchObject({ rule: { sensitivity: 'sensitive' } });
+		expect((await getTrendRule(db)).sensitivity).toBe('standard');
+
+		// While the worker runs, part way through: progress is visible, and a point it has already
+		// done is submitted and accepted (so its new figures must reach the tables being built).
+		const running = kickRebuilds(db);
+		let pending = await pendingRebuild(db);
+		while (pending && pending.donePoints === 0) {
+			await new Promise((r) => setImmediate(r));
+			pending = await pendingRebuild(db);
+		}
+		expect(pending?.progress).toBeGreaterThan(0);
+		expect(pending?.progress).toBeLessThan(100);
+		await newSubmission(db, rounds[1], points[0].id, { meetings_attended: 7, data_requests: 2 });
+		expect(await pendingRebuild(db)).not.toBeNull();
+		await running;
+		expect((await findSubmission(db, rounds[1], points[0].id))?.status).toBe('accepted');
+
+		// Complete: the new rule is in force and the submission counts in the new figures…
+		expect(await pendingRebuild(db)).toBeNull();
+		expect((await getTrendRule(db)).sensitivity).toBe('sensitive');
+		expect(await q2()).toMatchObject({ points: 1, total: 7 });
+		// …which are exactly what a rebuild from scratch gives.
+		const snapshot = () =>
+			db
+				.selectFrom('point_indicators')
+				.selectAll()
+				.orderBy(['point_id', 'period_key', 'indicator'])
+				.execute();
+		const regions = () =>
+			db
+				.selectFrom('region_indicators')
+				.selectAll()
+				.where((eb) => eb.or([eb('points', '!=', 0), eb('total', '!=', 0)]))
+				.orderBy(['region_code', 'period_key', 'indicator'])
+				.execute();
+		const [before, beforeRegions] = [await snapshot(), await regions()];
+		await rebuildIndicators(db);
+		expect(await snapshot()).toEqual(before);
+		expect(await regions()).toEqual(beforeRegions);
+	});
 });
