@@ -262,7 +262,7 @@ export function ruleTargets(scores: RuleScore[], rule: Sensitivity = 'standard')
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-	const sens = argValue('--sensitivity');
+	const sens = argValue('sensitivity');
 	const chosen = sens ? (SENSITIVITIES.filter((x) => x === sens) as Sensitivity[]) : [...SENSITIVITIES];
 	const scores = runRuleBench(chosen);
 	printRuleBench(scores);
@@ -270,6 +270,6 @@ if (isMain) {
 	console.log(
 		misses.length ? `\nmissed targets (standard):\n  ${misses.join('\n  ')}` : '\nall targets met (standard)'
 	);
-	const json = argValue('--json');
+	const json = argValue('json');
 	if (json) fs.writeFileSync(json, JSON.stringify(scores, null, 2));
 }

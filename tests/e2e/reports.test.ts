@@ -109,6 +109,13 @@ describe('the quarterly report', () => {
 		expect(await charts.count()).toBeGreaterThan(0);
 		await expect(charts.first().getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/);
 		expect(await charts.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+		// The rebound list names each point once, with the rule's reason and its numbers.
+		const rebounds = analyst.locator('section', { hasText: '五、反弹问题清单' });
+		const list = (await rebounds.textContent()) ?? '';
+		expect(list).toContain('燕鸽村委会');
+		expect(list).toContain('取消事项出现即为反弹');
+		expect(list).toMatch(/近4期平均 [\d.]+ 次，高于减负后常态 [\d.]+ 次（波动上限 [\d.]+ 次）/);
+		expect(list.split('燕鸽村委会').length - 1).toBe(1);
 		await analyst.getByRole('button', { name: '打印' }).waitFor();
 		await screenshot(analyst, 'reports-print-1280');
 

@@ -90,7 +90,8 @@ describe('the trends dashboard', () => {
 
 		const rebounds = page.locator('section', { has: page.locator('#trend-rebounds-h') });
 		const row = rebounds.locator('tr', { hasText: '重新挂出的标牌' });
-		await expect(row.textContent()).resolves.toMatch(/0 块.*→ 1 块/);
+		// The flag explains itself: a cancelled plate back is a rebound at once.
+		await expect(row.textContent()).resolves.toContain('取消事项再次出现：本期 1 块，减负后最少为 0 块');
 		const evidence = row.getByRole('link', { name: '查看台账' });
 		const href = await evidence.getAttribute('href');
 		expect(href).toMatch(/\/points\/\d+\/registers/);
@@ -128,6 +129,26 @@ describe('the trends dashboard', () => {
 		await expectAccessible(page);
 		await page.goto(pointPath);
 		await shot(page, 'trends-point-1280');
+		await page.context().close();
+	});
+
+	it('explains the rule with a worked example, and points an analyst at it from a flagged point', async () => {
+		const page = await newPage(browser, baseURL);
+		await signIn(page, 'analyst', 'demo-analyst-2026');
+		await page.goto(pointPath);
+		await page
+			.getByRole('link', { name: /判定规则/ })
+			.first()
+			.click();
+		await page.waitForURL(/\/trends\/rule$/);
+		const text = (await page.locator('main').textContent()) ?? '';
+		expect(text).toContain('需关注');
+		expect(text).toContain('反弹');
+		// The worked example is judged by the rule itself and drawn as a small chart.
+		await expect(page.locator('main svg').count()).resolves.toBeGreaterThan(0);
+		const example = page.locator('table', { hasText: '标准' }).or(page.locator('table').first());
+		await expect(example.first().locator('tr').count()).resolves.toBeGreaterThan(3);
+		await shot(page, 'trends-rule-375');
 		await page.context().close();
 	});
 

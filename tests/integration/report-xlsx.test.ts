@@ -203,15 +203,44 @@ const FIXED = ['区县', '乡镇街道', '观测点', '区划代码', '轮次', 
 const ITEM_LABELS = allItems(definition).map((i) => i.label);
 
 describe('the report workbook', () => {
-	it('has the seven sheets, named in Chinese', () => {
+	it('has the eight sheets, named in Chinese', () => {
 		expect(book.worksheets.map((s) => s.name)).toEqual([
 			'汇总',
 			'分地区指标',
+			'反弹点位',
 			'填报明细',
 			'标牌台账',
 			'证明事项',
 			'借调人员',
 			'逾期和未报'
+		]);
+	});
+
+	it('lists each flagged point once, with its indicators and why', () => {
+		const s = sheet('反弹点位');
+		expect(rowValues(s, 1)).toEqual([
+			'区县',
+			'乡镇街道',
+			'观测点',
+			'区划代码',
+			'判定',
+			'涉及指标',
+			'判定依据'
+		]);
+		const rows = [];
+		for (let i = 2; i <= s.rowCount; i++) rows.push(rowValues(s, i) as string[]);
+		expect(rows.map((r) => r[2])).toEqual([...new Set(rows.map((r) => r[2]))]);
+		// The village issued a cancelled certificate this quarter: a rebound at once.
+		expect(rows).toEqual([
+			[
+				'兴庆区',
+				'凤凰北街街道',
+				'红花村委会',
+				'640104001001',
+				'反弹',
+				'开具已取消的证明',
+				'开具已取消的证明：取消事项再次出现：本期 2 份，减负后最少为 0 份；取消事项出现即为反弹。'
+			]
 		]);
 	});
 
@@ -231,7 +260,7 @@ describe('the report workbook', () => {
 		const zip = await JSZip.loadAsync(fs.readFileSync(file));
 		const workbookXml = await zip.file('xl/workbook.xml')!.async('string');
 		const names = [...workbookXml.matchAll(/name="_xlnm._FilterDatabase" localSheetId="(\d)"/g)];
-		expect(names.map((n) => n[1])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+		expect(names.map((n) => n[1])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
 	});
 
 	it('gives every submission a row with every answer, one column per item', () => {
@@ -433,6 +462,7 @@ describe('the report workbook', () => {
 		expect(en.worksheets.map((s) => s.name)).toEqual([
 			'Summary',
 			'Indicators by region',
+			'Flagged points',
 			'Submissions',
 			'Signboards',
 			'Certificates',
@@ -453,7 +483,7 @@ describe('the report workbook', () => {
 		await writeReportXlsx(empty, out);
 		const read = new ExcelJS.Workbook();
 		await read.xlsx.readFile(out);
-		expect(read.worksheets).toHaveLength(7);
+		expect(read.worksheets).toHaveLength(8);
 		expect(rowValues(read.getWorksheet('填报明细')!, 1).slice(0, FIXED.length)).toEqual(FIXED);
 		expect(read.getWorksheet('逾期和未报')!.rowCount).toBe(1);
 		expect(reportCsv(empty).split('\r\n')).toHaveLength(2);

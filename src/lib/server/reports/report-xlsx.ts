@@ -10,7 +10,13 @@ import ExcelJS from 'exceljs';
 import type { AnswerValue, ChoiceOption, ItemKind } from '../../domain/checklist';
 import { indicatorDef, INDICATORS, type IndicatorKey } from '../../domain/indicators';
 import { m } from '../../paraglide/messages.js';
-import { indicatorName, periodLabel, unitName } from '../../components/trends/labels';
+import {
+	explainFlag,
+	indicatorName,
+	periodLabel,
+	statusName,
+	unitName
+} from '../../components/trends/labels';
 import type { IndicatorFigure, ReportData } from './report-data';
 
 export type ReportLocale = 'zh' | 'en';
@@ -62,6 +68,10 @@ export function labels(locale: ReportLocale) {
 		sheetCertificates: m.report_xlsx_sheet_certificates({}, o),
 		sheetSecondments: m.report_xlsx_sheet_secondments({}, o),
 		sheetLate: m.report_xlsx_sheet_late({}, o),
+		sheetRebounds: m.report_xlsx_sheet_rebounds({}, o),
+		judged: m.report_xlsx_col_judged({}, o),
+		flaggedIndicators: m.report_xlsx_col_flagged_indicators({}, o),
+		why: m.report_xlsx_col_why({}, o),
 		region: m.report_xlsx_region({}, o),
 		quarter: m.report_xlsx_quarter({}, o),
 		period: m.report_xlsx_period({}, o),
@@ -472,6 +482,35 @@ function secondmentTable(data: ReportData, locale: ReportLocale): Table {
 	};
 }
 
+/** Each flagged point once: rebounding points first, then those watched, with every indicator and why. */
+function reboundTable(data: ReportData, locale: ReportLocale): Table {
+	const l = labels(locale);
+	const sep = locale === 'zh' ? '；' : '; ';
+	return {
+		columns: [
+			...placeColumns(l),
+			{ header: l.judged, kind: 'text', center: true },
+			{ header: l.flaggedIndicators, kind: 'text' },
+			{ header: l.why, kind: 'text' }
+		],
+		count: data.rebounds.length,
+		*rows() {
+			for (const r of data.rebounds)
+				yield [
+					...placeValues(data, r.pointName, r.regionCode),
+					statusName(r.status, locale),
+					r.flags.map((f) => indicatorName(f.indicator, locale)).join(sep),
+					r.flags
+						.map(
+							(f) =>
+								`${indicatorName(f.indicator, locale)}${locale === 'zh' ? '：' : ': '}${explainFlag(f, indicatorDef(f.indicator)!, locale)}`
+						)
+						.join(locale === 'zh' ? '' : ' ')
+				];
+		}
+	};
+}
+
 function lateTable(data: ReportData, locale: ReportLocale): Table {
 	const l = labels(locale);
 	return {
@@ -847,6 +886,7 @@ export async function writeReportXlsx(
 
 	const sheets: [string, Table, number?][] = [
 		[l.sheetIndicators, byRegionTable(data, locale)],
+		[l.sheetRebounds, reboundTable(data, locale)],
 		[l.sheetSubmissions, submissionTable(data, locale), 3],
 		[l.sheetSignboards, signboardTable(data, locale)],
 		[l.sheetCertificates, certificateTable(data, locale)],
