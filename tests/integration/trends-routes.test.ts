@@ -14,6 +14,7 @@ import * as indexPage from '../../src/routes/(app)/trends/+page.server';
 import * as regionPage from '../../src/routes/(app)/trends/[code=region]/+page.server';
 import * as pointPage from '../../src/routes/(app)/trends/points/[id=id]/+page.server';
 import * as ruleReadPage from '../../src/routes/(app)/trends/rule/+page.server';
+import { withExplanations } from '../../src/routes/api/trends/respond';
 import * as regionApi from '../../src/routes/api/trends/[code=region]/+server';
 import * as pointApi from '../../src/routes/api/trends/points/[id=id]/+server';
 import { freshDatabase } from '../helpers/db';
@@ -183,6 +184,19 @@ describe('the trends JSON endpoint', () => {
 		url: string
 	) => (await (handler as (e: unknown) => Promise<Response>)(makeEvent({ user, params, url }))) as Response;
 
+	it('gives each flag the sentence the page shows', async () => {
+		const res = await get(regionApi.GET, u.analyst, { code: tree.county }, `/api/trends/${tree.county}`);
+		expect(res.status).toBe(200);
+		const body = await res.json();
+		expect(body.rebounds.rows[0].flags[0]).toMatchObject({
+			indicator: 'meetings_attended',
+			status: 'watch',
+			explanation: expect.stringMatching(
+				/^本期 11 次，超过波动上限 [\d.]+ 次（减负后常态 2 次），仅此一期，需关注。$/
+			)
+		});
+	});
+
 	it('answers 401 in JSON without a session', async () => {
 		const res = await get(regionApi.GET, null, { code: tree.county }, `/api/trends/${tree.county}`);
 		expect(res.status).toBe(401);
@@ -213,7 +227,7 @@ describe('the trends JSON endpoint', () => {
 		).toBe(404);
 	});
 
-	it('returns the same data as the page', async () => {
+	it('returns the same data as the page, with each flag’s sentence', async () => {
 		const res = await get(
 			regionApi.GET,
 			u.analyst,
@@ -228,7 +242,7 @@ describe('the trends JSON endpoint', () => {
 			tree.county,
 			'?kind=quarter&i=data_requests,meetings_attended'
 		);
-		expect(body).toEqual(JSON.parse(JSON.stringify(dashboard)));
+		expect(body).toEqual(JSON.parse(JSON.stringify(withExplanations(dashboard))));
 		expect(body.selected).toEqual(['data_requests', 'meetings_attended']);
 
 		const own = await get(

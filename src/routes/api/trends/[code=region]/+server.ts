@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { findRegion } from '$lib/server/regions/regions.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
 import { dashboardParams } from '$lib/components/trends/query';
-import { fresh, notFoundJson, signedIn } from '../respond';
+import { fresh, notFoundJson, signedIn, withExplanations } from '../respond';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
@@ -16,5 +16,5 @@ export const GET: RequestHandler = async (event) => {
 	// Village-level figures are a point's: /api/trends/points/{id}.
 	if (!region || region.level >= VILLAGE_LEVEL) return notFoundJson();
 	const data = await loadDashboard(db(), user, { kind: 'region', code }, dashboardParams(event.url));
-	return json(data, { headers: fresh });
+	return json(withExplanations(data), { headers: fresh });
 };

@@ -4,7 +4,7 @@ import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
 import { dashboardParams } from '$lib/components/trends/query';
-import { fresh, notFoundJson, signedIn } from '../../respond';
+import { fresh, notFoundJson, signedIn, withExplanations } from '../../respond';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
@@ -18,5 +18,5 @@ export const GET: RequestHandler = async (event) => {
 		{ kind: 'point', pointId: point.id },
 		dashboardParams(event.url)
 	);
-	return json(data, { headers: fresh });
+	return json(withExplanations(data), { headers: fresh });
 };
