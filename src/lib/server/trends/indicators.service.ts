@@ -720,20 +720,27 @@ export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
 	const counts = Object.fromEntries(
 		SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])
 	) as SensitivityPreview['counts'];
-	const latest = await db
-		.selectFrom('point_indicators as pi')
-		.innerJoin('indicator_periods as p', 'p.key', 'pi.period_key')
-		.select('pi.period_key')
-		.where('pi.indicator', '=', 'overall')
-		.where('pi.status', 'is not', null)
-		.orderBy('p.end_date', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+	// Newest period first; each look is one range of the (period, status) index.
+	let latest: string | null = null;
+	for (const p of (await listIndicatorPeriods(db)).reverse()) {
+		const judged = await db
+			.selectFrom('point_indicators')
+			.select('point_id')
+			.where('period_key', '=', p.key)
+			.where('status', 'in', ['holding', 'watch', 'rebounding'])
+			.where('indicator', '=', 'overall')
+			.limit(1)
+			.executeTakeFirst();
+		if (judged) {
+			latest = p.key;
+			break;
+		}
+	}
 	if (!latest) return { period: null, points: 0, counts };
 	const rows = await db
 		.selectFrom('point_indicators')
 		.select(['statuses'])
-		.where('period_key', '=', latest.period_key)
+		.where('period_key', '=', latest)
 		.where('indicator', '=', 'overall')
 		.execute();
 	for (const r of rows) {
@@ -743,5 +750,5 @@ export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
 			if (status === 'watch') counts[s].watch++;
 		});
 	}
-	return { period: latest.period_key, points: rows.length, counts };
+	return { period: latest, points: rows.length, counts };
 }
