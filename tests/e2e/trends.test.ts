@@ -89,7 +89,7 @@ describe('the trends dashboard', () => {
 		await expect(crumbs.getByRole('link').allTextContents()).resolves.toHaveLength(4);
 
 		const rebounds = page.locator('section', { has: page.locator('#trend-rebounds-h') });
-		const row = rebounds.locator('tr', { hasText: '重新挂出的标牌' });
+		const row = rebounds.locator('li', { hasText: '重新挂出的标牌' });
 		// The flag explains itself: a cancelled plate back is a rebound at once.
 		await expect(row.textContent()).resolves.toContain('取消事项再次出现：本期 1 块，减负后最少为 0 块');
 		const evidence = row.getByRole('link', { name: '查看台账' });

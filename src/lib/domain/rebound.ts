@@ -274,17 +274,18 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 			history: single.n
 		};
 		out.push(judged);
-		// A rebound and the run that showed it are kept out of the usual level, so the level does
-		// not creep up with the rise; a lone spike is part of the noise.
-		const entry = { value, flagged: judged.status === 'rebounding' };
-		if (judged.reason === 'sustained') {
-			for (const earlier of seen.slice(seen.length - (judged.span - 1))) {
-				earlier.flagged = true;
-				if (!episode.includes(earlier)) episode.push(earlier);
-			}
+		// A rebound and the run that showed it, and a watched period while the count stays up, are
+		// kept out of the usual level, so the level does not creep up with a rise.
+		const entry = { value, flagged: judged.status !== 'holding' };
+		if (judged.status !== 'holding') {
+			if (judged.reason === 'sustained')
+				for (const earlier of seen.slice(seen.length - (judged.span - 1))) {
+					earlier.flagged = true;
+					if (!episode.includes(earlier)) episode.push(earlier);
+				}
 			episode.push(entry);
 		} else if (episode.length) {
-			// Back within the limit: the rebound is over (fixed, or it was chance), and its periods
+			// Back within the limit: the episode is over (fixed, or it was chance), and its periods
 			// go back into the usual level, so a false alarm leaves no lasting bias.
 			for (const e of episode) e.flagged = false;
 			episode = [];

@@ -720,9 +720,17 @@ export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
 	const counts = Object.fromEntries(
 		SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])
 	) as SensitivityPreview['counts'];
-	// Newest period first; each look is one range of the (period, status) index.
+	// The newest period whose round has closed, as the dashboard shows by default (an open round
+	// has only its register figures yet); each look is one range of the (period, status) index.
+	const closed = await db
+		.selectFrom('rounds')
+		.select((eb) => eb.fn.max('period_end').as('end'))
+		.where('status', '=', 'closed')
+		.executeTakeFirst();
+	const closedEnd = (closed?.end as string | null | undefined) ?? null;
 	let latest: string | null = null;
 	for (const p of (await listIndicatorPeriods(db)).reverse()) {
+		if (closedEnd && p.end > closedEnd) continue;
 		const judged = await db
 			.selectFrom('point_indicators')
 			.select('point_id')
