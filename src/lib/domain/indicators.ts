@@ -184,17 +184,14 @@ export interface PeriodInput extends PeriodRef {
 	submission: { id: number; answers: Answers; definition: ChecklistDefinition | null } | null;
 }
 
-export interface PointIndicatorRow {
-	period: string;
+/** A kept row: the rule's judgement of one indicator (overall rows have no reason of their own). */
+export interface PointIndicatorRow extends Pick<
+	Judgement,
+	'period' | 'status' | 'level' | 'upper' | 'recent' | 'span' | 'history'
+> {
 	indicator: KeptIndicator;
 	value: number;
-	status: Status | null;
 	reason: Reason | null;
-	level: number | null;
-	upper: number | null;
-	recent: number | null;
-	span: number;
-	history: number;
 	/** Overall rows: the status under each sensitivity, as one letter each (h, w, r, -). */
 	statuses: string | null;
 	submissionId: number | null;
