@@ -7,9 +7,10 @@
 // history, allow for the count's own spread (Poisson, or wider where the history shows it, plus
 // the uncertainty of a level estimated from few periods), and look for a rise that stands out and
 // persists. One period above the limit is 需关注 (watch); a recent run of periods whose mean is
-// above the limit for that many periods is 反弹 (rebounding). Flagged periods never become the
-// usual level, so a sustained rise stays a rebound until it is fixed. Cancelled things are events:
-// any return above the lowest count since the baseline is a rebound at once.
+// above the limit for that many periods is 反弹 (rebounding). While a rise lasts its periods stay
+// out of the usual level, so a caught rise stays a rebound until the count is back; then they
+// return to it, so a false alarm leaves no lasting bias. Cancelled things are events: any return
+// above the lowest count since the baseline is a rebound at once.
 
 export type Status = 'holding' | 'watch' | 'rebounding';
 export type Sensitivity = 'sensitive' | 'standard' | 'robust';
