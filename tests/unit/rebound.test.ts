@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainFlag } from '../../src/lib/components/trends/labels';
 import { indicatorDef } from '../../src/lib/domain/indicators';
-import { judgeSeries, type SeriesPoint, type Sensitivity } from '../../src/lib/domain/rebound';
+import { judgeSeries, normalTail, type SeriesPoint, type Sensitivity } from '../../src/lib/domain/rebound';
 
 const meetings = indicatorDef('meetings_attended')!;
 const rehung = indicatorDef('signboards_rehung')!;
@@ -150,6 +150,23 @@ describe('the rebound rule', () => {
 	it('judges a short quarterly history (two or three periods) without flagging ordinary values', () => {
 		expect(statuses(meetings, [10, 6, 7])).toEqual([null, 'holding', 'holding']);
 		// Far above the level after one period is worth watching; two periods prove little yet.
-		expect(statuses(meetings, [10, 6, 16])).toEqual([null, 'holding', 'watch']);
+		expect(statuses(meetings, [10, 6, 18])).toEqual([null, 'holding', 'watch']);
+	});
+
+	it("reads a small count's limit from its lopsided distribution, not a symmetric one", () => {
+		// About 3 a period for two years: 6 is ordinary luck for a count this small, 9 is not.
+		const small = [5, ...Array.from({ length: 24 }, (_, i) => [3, 2, 4, 3, 1, 5, 3, 2][i % 8])];
+		const judged = (v: number) => judgeSeries(meetings, series([...small, v])).at(-1)!;
+		expect(judged(6).status).toBe('holding');
+		expect(judged(9).status).toBe('watch');
+		// The limit sits above level + 2 sd (3 + 2 × √3 ≈ 6.5 under a Poisson spread).
+		expect(judged(9).upper!).toBeGreaterThan(6.5);
+	});
+
+	it('turns a number of standard deviations into the chance of passing it by luck', () => {
+		expect(normalTail(0)).toBeCloseTo(0.5, 6);
+		expect(normalTail(1.96)).toBeCloseTo(0.025, 4);
+		expect(normalTail(2.1)).toBeCloseTo(0.0179, 4);
+		expect(normalTail(-1)).toBeCloseTo(0.8413, 4);
 	});
 });

@@ -5,7 +5,8 @@
 // Built the way public-health surveillance watches counts for a real rise (EARS C1–C3,
 // Farrington, statistical process control): estimate the usual level from the point's own
 // history, allow for the count's own spread (Poisson, or wider where the history shows it, plus
-// the uncertainty of a level estimated from few periods), and look for a rise that stands out and
+// the uncertainty of a level estimated from few periods; limits read from a negative binomial, as
+// Farrington does, since small counts are lopsided), and look for a rise that stands out and
 // persists. One period above the limit is 需关注 (watch); a recent run of periods whose mean is
 // above the limit for that many periods is 反弹 (rebounding). While a rise lasts its periods stay
 // out of the usual level, so a caught rise stays a rebound until the count is back; then they
@@ -36,9 +37,9 @@ export interface RuleParams {
 }
 
 export const RULE_PARAMS: Record<Sensitivity, RuleParams> = {
-	sensitive: { zWatch: 1.8, zRebound: 2, minRiseShare: 0.15, minRise: 2.5 },
-	standard: { zWatch: 2, zRebound: 2.4, minRiseShare: 0.2, minRise: 3 },
-	robust: { zWatch: 2.5, zRebound: 2.9, minRiseShare: 0.3, minRise: 3.5 }
+	sensitive: { zWatch: 1.8, zRebound: 1.8, minRiseShare: 0.15, minRise: 1.5 },
+	standard: { zWatch: 2, zRebound: 2.1, minRiseShare: 0.2, minRise: 2 },
+	robust: { zWatch: 2.5, zRebound: 2.6, minRiseShare: 0.3, minRise: 3 }
 };
 
 /** The usual level is read from at most this many of the latest unflagged periods. */
@@ -142,9 +143,49 @@ function usualLevel(def: JudgedIndicator, reference: number[]): Usual {
 
 /** The limit for the mean of `span` periods, allowing for a level estimated from `n` periods. */
 function limitFor(def: JudgedIndicator, u: Usual, span: number, z: number, p: RuleParams): number {
-	const sd = Math.sqrt(u.variance * (1 / span + 1 / u.n));
-	const margin = Math.max(z * sd, smallestRise(def, u, p));
+	const spread =
+		def.unit === 'percent' || def.direction === 'higher'
+			? z * Math.sqrt(u.variance * (1 / span + 1 / u.n))
+			: countMargin(u, span, z);
+	const margin = Math.max(spread, smallestRise(def, u, p));
 	return def.direction === 'lower' ? u.level + margin : u.level - margin;
+}
+
+/** Chance that a standard normal deviate exceeds z (Abramowitz and Stegun 7.1.26). */
+export function normalTail(z: number): number {
+	const x = Math.abs(z) / Math.SQRT2;
+	const t = 1 / (1 + 0.3275911 * x);
+	const poly =
+		t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+	const erfc = poly * Math.exp(-x * x);
+	return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/**
+ * How far above the level the mean of `span` counts may go by chance: the largest total that
+ * chance reaches more often than a normal deviate exceeds z, read from a negative binomial (the
+ * count's own spread plus the level's uncertainty), as Farrington reads its thresholds. Small
+ * counts are skewed, so a normal limit would flag them too often.
+ */
+function countMargin(u: Usual, span: number, z: number): number {
+	const lambda = Math.max(u.level, MIN_COUNT_LEVEL);
+	const mean = span * lambda;
+	const variance = u.variance * (span + (span * span) / u.n);
+	const alpha = normalTail(z);
+	if (mean > 1000) return (z * Math.sqrt(variance)) / span;
+	// Negative binomial with this mean and variance: size r, success probability q.
+	const r = (mean * mean) / (variance - mean);
+	const q = mean / variance;
+	let pmf = Math.exp(r * Math.log(q));
+	let below = 0;
+	let x = 0;
+	// The first total s with P(total ≥ s) ≤ alpha; totals up to s − 1 are chance.
+	while (1 - below - pmf > alpha) {
+		below += pmf;
+		pmf *= ((x + r) / (x + 1)) * (1 - q);
+		x++;
+	}
+	return Math.max(0, x / span - u.level);
 }
 
 /** Percentages move in points: the share of the level applies to counts only. */
