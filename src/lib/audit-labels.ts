@@ -10,6 +10,7 @@ const actions: Record<string, () => string> = {
 	'user.update': m.audit_user_update,
 	'user.reset_password': m.audit_user_reset_password,
 	'user.change_password': m.audit_user_change_password,
+	'user.change_password_failure': m.audit_user_change_password_failure,
 	'user.activate': m.audit_user_activate,
 	'user.deactivate': m.audit_user_deactivate,
 	'point.create': m.audit_point_create,

@@ -178,6 +178,41 @@ describe('changing the password', () => {
 		expect(data.region.code).toBe(tree.county);
 	});
 
+	it('throttles current-password guesses as sign-in does: locked after 5, even for the right one', async () => {
+		const guessed = await createUser(db, null, {
+			username: 'guess.me',
+			displayName: '试探',
+			role: 'reviewer',
+			scopeCode: tree.county
+		});
+		const { user, session } = await signedIn(guessed.id);
+		const attempt = (current: string) =>
+			callAction(
+				passwordPage.actions.default,
+				makeEvent({
+					user,
+					session,
+					ip: '198.51.100.9',
+					form: { current, next: newPassword, confirm: newPassword }
+				})
+			);
+		for (let i = 0; i < 4; i++)
+			expect(failedForm(await attempt(`wrong-${i}`)).errors.current).toEqual(['当前密码不正确。']);
+		const fifth = failedForm(await attempt('wrong-4'), 429);
+		expect(fifth.errors.current?.[0]).toMatch(/次数过多.*秒后再试/);
+		// Locked: the right password is not even checked, and nothing changes.
+		failedForm(await attempt(guessed.oneTimePassword), 429);
+		const row = await db
+			.selectFrom('users')
+			.selectAll()
+			.where('id', '=', guessed.id)
+			.executeTakeFirstOrThrow();
+		expect(await verifyPassword(row.password_hash, guessed.oneTimePassword)).toBe(true);
+		expect(
+			await auditRows(db, { action: 'user.change_password_failure', entityId: guessed.id })
+		).toHaveLength(5);
+	});
+
 	it('is not open to a signed-out visitor', async () => {
 		const e = await thrownBy(() =>
 			callAction(

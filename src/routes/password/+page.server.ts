@@ -30,6 +30,8 @@ export const actions: Actions = {
 			event.locals.session?.id ?? null,
 			event.getClientAddress()
 		);
+		if (typeof result === 'object')
+			return setError(form, 'current', m.password_locked({ seconds: result.locked }), { status: 429 });
 		if (result === 'wrong_current') return setError(form, 'current', m.password_wrong_current());
 		if (result === 'same_as_current') return setError(form, 'next', m.password_same_as_current());
 		redirect(303, landingPath(user));

@@ -2,7 +2,7 @@ import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
 import { findUserByUsername } from '../users/users.repository';
 import { burnVerify, verifyPassword } from './password';
-import { clearFailures, recordFailure, secondsLocked, throttleKeys } from './throttle';
+import { clearFailures, throttledCheck, throttleKeys } from './throttle';
 
 export type SignInResult =
 	| { ok: true; userId: number }
@@ -18,38 +18,36 @@ export async function signIn(
 	const username = input.username.trim().toLowerCase();
 	const keys = throttleKeys(username, input.ip);
 
-	const wait = await secondsLocked(db, keys, at);
-	if (wait > 0) {
-		await writeAudit(db, {
-			userId: null,
-			action: 'sign_in.locked',
-			entityType: 'sign_in',
-			entityId: username,
-			ip: input.ip
-		});
-		return { ok: false, reason: 'locked', seconds: wait };
-	}
-
 	const user = await findUserByUsername(db, username);
-	const valid =
-		user && user.active === 1
-			? await verifyPassword(user.password_hash, input.password)
-			: (await burnVerify(input.password), false);
-
-	if (!valid || !user) {
-		await db.transaction().execute(async (trx) => {
-			await recordFailure(trx, keys, at);
-			await writeAudit(trx, {
-				userId: user?.id ?? null,
-				action: 'sign_in.failure',
-				entityType: 'sign_in',
-				entityId: username,
-				ip: input.ip
-			});
-		});
-		const after = await secondsLocked(db, keys, at);
-		return after > 0 ? { ok: false, reason: 'locked', seconds: after } : { ok: false, reason: 'invalid' };
-	}
+	const checked = await throttledCheck(
+		db,
+		keys,
+		at,
+		async () =>
+			user && user.active === 1
+				? await verifyPassword(user.password_hash, input.password)
+				: (await burnVerify(input.password), false),
+		{
+			onLocked: () =>
+				writeAudit(db, {
+					userId: null,
+					action: 'sign_in.locked',
+					entityType: 'sign_in',
+					entityId: username,
+					ip: input.ip
+				}),
+			onFailure: (trx) =>
+				writeAudit(trx, {
+					userId: user?.id ?? null,
+					action: 'sign_in.failure',
+					entityType: 'sign_in',
+					entityId: username,
+					ip: input.ip
+				})
+		}
+	);
+	if (!checked.ok) return checked;
+	if (!user) return { ok: false, reason: 'invalid' };
 
 	await db.transaction().execute(async (trx) => {
 		await clearFailures(trx, keys);

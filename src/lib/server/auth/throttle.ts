@@ -50,3 +50,35 @@ export async function recordFailure(db: Db, keys: string[], at: Date): Promise<v
 export async function clearFailures(db: Db, keys: string[]): Promise<void> {
 	await db.deleteFrom('sign_in_throttle').where('key', 'in', keys).execute();
 }
+
+export type SecretCheck =
+	{ ok: true } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; seconds: number };
+
+/**
+ * Every check of a secret (the sign-in password, the current password on /password, any later
+ * token) goes through here, so they share one rule: a locked key is refused before the check, a
+ * failure counts against every key (and `onFailure` runs in the same transaction), a success
+ * clears them.
+ */
+export async function throttledCheck(
+	db: Db,
+	keys: string[],
+	at: Date,
+	check: () => Promise<boolean>,
+	hooks: { onLocked?: () => Promise<void>; onFailure?: (trx: Db) => Promise<void> } = {}
+): Promise<SecretCheck> {
+	const wait = await secondsLocked(db, keys, at);
+	if (wait > 0) {
+		await hooks.onLocked?.();
+		return { ok: false, reason: 'locked', seconds: wait };
+	}
+	if (!(await check())) {
+		await db.transaction().execute(async (trx) => {
+			await recordFailure(trx, keys, at);
+			await hooks.onFailure?.(trx);
+		});
+		const after = await secondsLocked(db, keys, at);
+		return after > 0 ? { ok: false, reason: 'locked', seconds: after } : { ok: false, reason: 'invalid' };
+	}
+	return { ok: true };
+}

@@ -1,6 +1,7 @@
 import { writeAudit, diff } from '../audit/audit.repository';
 import { generateOneTimePassword, hashPassword, verifyPassword } from '../auth/password';
 import { endOtherSessions } from '../auth/session';
+import { clearFailures, throttledCheck, throttleKeys } from '../auth/throttle';
 import { now, type Db } from '../db';
 import type { UserRow } from '../db/schema';
 import { findUser, findUserByUsername, insertUser, updateUser } from './users.repository';
@@ -146,7 +147,7 @@ export async function setUserActive(db: Db, actorId: number, userId: number, act
 	});
 }
 
-export type ChangePasswordResult = 'ok' | 'wrong_current' | 'same_as_current';
+export type ChangePasswordResult = 'ok' | 'wrong_current' | 'same_as_current' | { locked: number };
 
 /** Sets a new password, clears the first-sign-in flag and ends the user's other sessions. */
 export async function changePassword(
@@ -158,7 +159,26 @@ export async function changePassword(
 	ip: string | null
 ): Promise<ChangePasswordResult> {
 	const row = await findUser(db, user.id);
-	if (!row || !(await verifyPassword(row.password_hash, current))) return 'wrong_current';
+	if (!row) return 'wrong_current';
+	// The current password is a secret like the sign-in one: guesses share its throttle.
+	const checked = await throttledCheck(
+		db,
+		throttleKeys(row.username, ip ?? 'unknown'),
+		new Date(),
+		() => verifyPassword(row.password_hash, current),
+		{
+			onFailure: (trx) =>
+				writeAudit(trx, {
+					userId: user.id,
+					action: 'user.change_password_failure',
+					entityType: 'user',
+					entityId: user.id,
+					ip
+				})
+		}
+	);
+	if (!checked.ok) return checked.reason === 'locked' ? { locked: checked.seconds } : 'wrong_current';
+	await clearFailures(db, throttleKeys(row.username, ip ?? 'unknown'));
 	if (current === next) return 'same_as_current';
 	const passwordHash = await hashPassword(next);
 	await db.transaction().execute(async (trx) => {
