@@ -257,6 +257,22 @@ describe('the admin pages', () => {
 		expect(data.users).toBe(4);
 	});
 
+	it('answers a successful user creation with a 200 and the one-time password, not a failure', async () => {
+		const result = (await callAction(
+			adminUsers.actions.create,
+			makeEvent({
+				user: users.admin,
+				form: { username: 'new.one', displayName: '新同事', role: 'reviewer', scopeCode: tree.county }
+			})
+		)) as { status?: number; form?: { valid: boolean; message?: { username: string; password: string } } };
+		// An ActionFailure carries a status; a success is the plain data.
+		expect(result.status).toBeUndefined();
+		expect(result.form?.valid).toBe(true);
+		expect(result.form?.message?.username).toBe('new.one');
+		expect(result.form?.message?.password.length).toBeGreaterThanOrEqual(10);
+		await db.deleteFrom('users').where('username', '=', 'new.one').execute();
+	});
+
 	it('refuses admin actions to other roles with a 404 and changes nothing', async () => {
 		const pointsBefore = await countRows(db, 'points');
 		const usersBefore = await countRows(db, 'users');

@@ -31,6 +31,8 @@ export const actions: Actions = {
 			// An empty form for the next user, keeping the role; the password is shown once, here.
 			const next = await superValidate(zod4(userSchema()));
 			next.data.role = form.data.role;
+			// The empty form is not "invalid": the user was created, so the answer is a 200.
+			next.valid = true;
 			return message(next, {
 				username: form.data.username.toLowerCase(),
 				password: created.oneTimePassword,
