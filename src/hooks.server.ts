@@ -9,6 +9,7 @@ import { ensureDefaultTemplate } from '$lib/server/checklists/templates.service'
 import { ensureStarterCatalogues } from '$lib/server/registers/catalogues.service';
 import { resumeReports } from '$lib/server/reports/reports.service';
 import { resumeRebuilds } from '$lib/server/trends/indicators.service';
+import { baseSecurityHeaders, HSTS, PRIVATE_CACHE, servedOverHttps } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
@@ -22,13 +23,11 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
 	try {
-		h.set('X-Content-Type-Options', 'nosniff');
-		h.set('Referrer-Policy', 'same-origin');
-		h.set('X-Frame-Options', 'DENY');
-		// Pages get SvelteKit's CSP (svelte.config.js); anything else gets a closed one.
-		if (!h.has('Content-Security-Policy')) {
-			h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-		}
+		// Pages keep SvelteKit's CSP (svelte.config.js); the rest is the shared set.
+		for (const [k, v] of Object.entries(baseSecurityHeaders())) if (!h.has(k)) h.set(k, v);
+		if (servedOverHttps(process.env.ORIGIN, event.request.headers.get('x-forwarded-proto') ?? undefined))
+			h.set('Strict-Transport-Security', HSTS);
+		if (event.locals.user && !h.has('Cache-Control')) h.set('Cache-Control', PRIVATE_CACHE);
 	} catch {
 		// Immutable headers (a proxied fetch response) are left as they are.
 	}

@@ -24,7 +24,7 @@ import { pointTrend, regionTrend } from '../lib/server/trends/trends.queries';
 import { createUser } from '../lib/server/users/users.service';
 import { seedBench } from './bench-data';
 import { runRuleBench } from './bench-rule';
-import { argValue } from './shared';
+import { argValue, SERVE_ARGS } from './shared';
 
 interface Figure {
 	name: string;
@@ -189,7 +189,7 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const output: string[] = [];
-	const child = spawn(process.execPath, ['build/index.js'], {
+	const child = spawn(process.execPath, SERVE_ARGS, {
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {
 			...process.env,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { config } from '../lib/server/config';
 import { DEMO_MARKER, seedDemo } from '../lib/server/demo/seed';
-import { fail, openMigrated } from './shared';
+import { fail, openMigrated, SERVE_ARGS } from './shared';
 
 const file = config.databasePath;
 
@@ -28,7 +28,7 @@ await db.destroy();
 
 const port = process.env.PORT || '3000';
 const url = `http://localhost:${port}`;
-const server = spawn(process.execPath, ['build/index.js'], {
+const server = spawn(process.execPath, SERVE_ARGS, {
 	stdio: 'inherit',
 	env: {
 		...process.env,

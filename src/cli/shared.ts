@@ -22,3 +22,6 @@ export function fail(message: string): never {
 	console.error(message);
 	process.exit(1);
 }
+
+/** How `npm start` runs the built app: adapter-node's handler behind src/cli/serve.ts. */
+export const SERVE_ARGS = ['--import', 'tsx', 'src/cli/serve.ts'];

@@ -1,3 +1,4 @@
+import { SERVE_ARGS } from '../../src/cli/shared';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -45,7 +46,7 @@ export async function setup(project: TestProject) {
 
 	const port = await freePort();
 	const baseURL = `http://localhost:${port}`;
-	server = spawn(process.execPath, ['build/index.js'], {
+	server = spawn(process.execPath, SERVE_ARGS, {
 		env: {
 			...process.env,
 			NODE_ENV: 'production',

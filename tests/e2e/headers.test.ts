@@ -1,0 +1,75 @@
+// The built server as a client sees it: every response carries the security headers (static
+// files and SvelteKit's own CSRF refusal too), signed-in pages are not cached, and oversized
+// requests are answered with a status and words instead of a reset.
+import { describe, expect, inject, it } from 'vitest';
+
+const baseURL = inject('baseURL');
+
+const SECURITY = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'same-origin',
+	'cross-origin-opener-policy': 'same-origin'
+};
+
+function expectSecured(res: Response) {
+	for (const [k, v] of Object.entries(SECURITY)) expect(res.headers.get(k), k).toBe(v);
+	expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+	expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\)/);
+}
+
+async function signInCookie(username: string, password: string): Promise<string> {
+	const res = await fetch(`${baseURL}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: baseURL, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ username, password })
+	});
+	expect(res.status).toBe(303);
+	return res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+}
+
+describe('the built server', () => {
+	it('puts the security headers on static files', async () => {
+		const icon = await fetch(`${baseURL}/favicon.svg`);
+		expect(icon.status).toBe(200);
+		expectSecured(icon);
+		const page = await (await fetch(`${baseURL}/login`)).text();
+		const script = page.match(/\/_app\/immutable\/[^"']+\.js/)?.[0];
+		expect(script).toBeTruthy();
+		const js = await fetch(`${baseURL}${script}`);
+		expect(js.status).toBe(200);
+		expectSecured(js);
+	});
+
+	it("puts them on SvelteKit's own CSRF refusal", async () => {
+		const res = await fetch(`${baseURL}/login`, {
+			method: 'POST',
+			headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'username=a&password=b'
+		});
+		expect(res.status).toBe(403);
+		expectSecured(res);
+	});
+
+	it('keeps signed-in pages out of every cache, and pages keep their own CSP', async () => {
+		const cookie = await signInCookie('analyst', 'demo-analyst-2026');
+		const res = await fetch(`${baseURL}/trends`, { headers: { cookie }, redirect: 'manual' });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('cache-control')).toBe('private, no-store');
+		expectSecured(res);
+		expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
+	});
+
+	it('answers a long query string with 414, and an oversized one with 431, in words', async () => {
+		const long = await fetch(`${baseURL}/login?q=${'a'.repeat(10_000)}`);
+		expect(long.status).toBe(414);
+		expect(await long.text()).toMatch(/网址过长/);
+		const huge = await fetch(`${baseURL}/login?q=${'a'.repeat(90_000)}`);
+		expect(huge.status).toBe(431);
+		expect(await huge.text()).toMatch(/过长/);
+	});
+});
