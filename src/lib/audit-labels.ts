@@ -49,7 +49,8 @@ const actions: Record<string, () => string> = {
 	'catalogue.import': m.catalogue_audit_import,
 	'catalogue.starter': m.catalogue_audit_starter,
 	'trend_rule.update': m.audit_trend_rule_update,
-	'report.create': m.audit_report_create
+	'report.create': m.audit_report_create,
+	'report_settings.update': m.audit_report_settings_update
 };
 
 export const entityTypes: Record<string, () => string> = {
@@ -67,7 +68,8 @@ export const entityTypes: Record<string, () => string> = {
 	certificate_item: m.catalogue_audit_entity_certificate,
 	catalogue: m.catalogue_audit_entity_catalogue,
 	trend_rule: m.audit_entity_trend_rule,
-	report: m.audit_entity_report
+	report: m.audit_entity_report,
+	report_settings: m.audit_entity_report_settings
 };
 
 export const actionLabel = (code: string) => actions[code]?.() ?? code;

@@ -326,12 +326,14 @@ describe('the print view', () => {
 describe('the report worker', () => {
 	it('fails a queued report whose maker can no longer see its region, and writes no files', async () => {
 		const mover = await newUser(db, 'analyst', tree.city);
-		const id = await requestReport(db, mover.id, {
+		const outcome = await requestReport(db, mover.id, {
 			regionCode: tree.county,
 			quarter: '2025-Q3',
 			issuer: '',
 			locale: 'zh'
 		});
+		if (!outcome.ok) throw new Error('refused');
+		const { id } = outcome;
 		// Moved to another city before the worker got to it.
 		await db.updateTable('users').set({ region_code: tree.otherCity }).where('id', '=', mover.id).execute();
 		await kickReports(db);

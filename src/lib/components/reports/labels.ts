@@ -2,7 +2,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import { periodLabel } from '$lib/components/trends/labels';
 
-export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
+export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
 export type ReportFileKind = 'docx' | 'xlsx' | 'csv';
 export const FILE_KINDS: ReportFileKind[] = ['docx', 'xlsx', 'csv'];
 
@@ -10,7 +10,8 @@ const statusNames: Record<ReportStatus, () => string> = {
 	queued: m.reports_status_queued,
 	running: m.reports_status_running,
 	done: m.reports_status_done,
-	failed: m.reports_status_failed
+	failed: m.reports_status_failed,
+	expired: m.reports_status_expired
 };
 export const statusName = (status: ReportStatus) => statusNames[status]();
 

@@ -277,7 +277,8 @@ export interface RebuildsTable {
 	finished_at: string | null;
 }
 
-export type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
+/** expired: done, and its files deleted after the retention period. */
+export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
 
 export interface ReportsTable {
 	id: Generated<number>;

@@ -1,16 +1,17 @@
 // Quarterly reports are generated in the background, one at a time, inside the server process:
 // the analyst asks, leaves, and downloads the files when they are ready. A report interrupted by
-// a restart is queued again at start-up.
+// a restart is queued again at start-up. The queue is shared, so each user and each region may
+// have only a few reports pending, and old files are deleted after the retention period.
 import type { Selectable } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chinaDate } from '../../domain/periods';
 import { canSeeRegion, type Viewer } from '../auth/access';
-import { writeAudit } from '../audit/audit.repository';
+import { diff, writeAudit } from '../audit/audit.repository';
 import { config } from '../config';
 import { now, type Db } from '../db';
 import { worker } from '../worker';
-import type { ReportsTable } from '../db/schema';
+import type { ReportStatus, ReportsTable } from '../db/schema';
 import { reportCsv } from './report-csv';
 import { loadReportData } from './report-data';
 import { reportDocx } from './report-docx';
@@ -36,8 +37,131 @@ export interface ReportRequestInput {
 	locale: 'zh' | 'en';
 }
 
-export async function requestReport(db: Db, actorId: number, input: ReportRequestInput): Promise<number> {
-	const id = await db.transaction().execute(async (trx) => {
+export interface ReportSettings {
+	/** Pending (queued or running) reports one user may have. */
+	perUser: number;
+	/** Pending reports on one region, whoever asked. */
+	perRegion: number;
+	/** Days a finished report's files are kept. */
+	retentionDays: number;
+}
+
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = { perUser: 3, perRegion: 10, retentionDays: 30 };
+export const REPORT_SETTING_RANGE: Record<keyof ReportSettings, { min: number; max: number }> = {
+	perUser: { min: 1, max: 50 },
+	perRegion: { min: 1, max: 200 },
+	retentionDays: { min: 1, max: 3650 }
+};
+const SETTINGS_KEY = 'report_settings';
+
+/** A stored value out of range or unreadable falls back to the default, field by field. */
+export function parseReportSettings(json: string | null | undefined): ReportSettings {
+	let raw: Partial<Record<keyof ReportSettings, unknown>> = {};
+	try {
+		raw = json ? JSON.parse(json) : {};
+	} catch {
+		// Unreadable: the defaults.
+	}
+	const pick = (k: keyof ReportSettings) => {
+		const v = raw?.[k];
+		const { min, max } = REPORT_SETTING_RANGE[k];
+		return Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+			? (v as number)
+			: DEFAULT_REPORT_SETTINGS[k];
+	};
+	return { perUser: pick('perUser'), perRegion: pick('perRegion'), retentionDays: pick('retentionDays') };
+}
+
+export async function getReportSettings(db: Db): Promise<ReportSettings> {
+	const row = await db
+		.selectFrom('app_settings')
+		.select('value')
+		.where('key', '=', SETTINGS_KEY)
+		.executeTakeFirst();
+	return parseReportSettings(row?.value);
+}
+
+/** Saved and audited together; a shorter retention applies at once. */
+export async function setReportSettings(db: Db, actorId: number | null, next: ReportSettings): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const before = await getReportSettings(trx);
+		const value = JSON.stringify(next);
+		await trx
+			.insertInto('app_settings')
+			.values({ key: SETTINGS_KEY, value })
+			.onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+			.execute();
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'report_settings.update',
+			entityType: 'report_settings',
+			entityId: null,
+			changes: diff({ ...before }, { ...next })
+		});
+	});
+	await expireReports(db);
+}
+
+const PENDING: ReportStatus[] = ['queued', 'running'];
+
+export interface PendingCounts {
+	mine: number;
+	/** Region code → pending reports on it. */
+	byRegion: Record<string, number>;
+}
+
+/** What counts against the limits: the user's pending reports, and each region's. */
+export async function pendingCounts(db: Db, userId: number): Promise<PendingCounts> {
+	const rows = await db
+		.selectFrom('reports')
+		.select(['region_code', 'created_by'])
+		.where('status', 'in', PENDING)
+		.execute();
+	const byRegion: Record<string, number> = {};
+	for (const r of rows) byRegion[r.region_code] = (byRegion[r.region_code] ?? 0) + 1;
+	return { mine: rows.filter((r) => r.created_by === userId).length, byRegion };
+}
+
+export type ReportRequestOutcome =
+	{ ok: true; id: number; existing: boolean } | { ok: false; limit: 'user' | 'region'; max: number };
+
+/**
+ * Queues a report, unless the same one is already pending (its id is returned instead) or the
+ * user or the region has as many pending as the limits allow (nothing is queued).
+ */
+export async function requestReport(
+	db: Db,
+	actorId: number,
+	input: ReportRequestInput
+): Promise<ReportRequestOutcome> {
+	// One SQLite connection runs transactions one at a time, so the counts cannot go stale
+	// between the check and the insert.
+	const outcome = await db.transaction().execute(async (trx): Promise<ReportRequestOutcome> => {
+		const same = await trx
+			.selectFrom('reports')
+			.select('id')
+			.where('status', 'in', PENDING)
+			.where('region_code', '=', input.regionCode)
+			.where('quarter', '=', input.quarter)
+			.where('locale', '=', input.locale)
+			.where('issuer', '=', input.issuer)
+			.orderBy('id')
+			.executeTakeFirst();
+		if (same) return { ok: true, id: same.id, existing: true };
+		const settings = await getReportSettings(trx);
+		const count = async (column: 'created_by' | 'region_code', value: number | string) => {
+			const { n } = await trx
+				.selectFrom('reports')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.where('status', 'in', PENDING)
+				.where(column, '=', value)
+				.executeTakeFirstOrThrow();
+			return Number(n);
+		};
+		if ((await count('created_by', actorId)) >= settings.perUser)
+			return { ok: false, limit: 'user', max: settings.perUser };
+		if ((await count('region_code', input.regionCode)) >= settings.perRegion)
+			return { ok: false, limit: 'region', max: settings.perRegion };
 		const row = await trx
 			.insertInto('reports')
 			.values({
@@ -63,10 +187,36 @@ export async function requestReport(db: Db, actorId: number, input: ReportReques
 			entityId: row.id,
 			changes: { region_code: input.regionCode, quarter: input.quarter }
 		});
-		return row.id;
+		return { ok: true, id: row.id, existing: false };
 	});
-	reports.start(db);
-	return id;
+	if (outcome.ok && !outcome.existing) reports.start(db);
+	return outcome;
+}
+
+/**
+ * Deletes the files of reports finished before the retention period and marks them expired.
+ * Returns how many expired.
+ */
+export async function expireReports(db: Db, at: Date = new Date()): Promise<number> {
+	const { retentionDays } = await getReportSettings(db);
+	const cutoff = new Date(at.getTime() - retentionDays * 86_400_000).toISOString();
+	const old = await db
+		.selectFrom('reports')
+		.select('id')
+		.where('status', '=', 'done')
+		.where('finished_at', '<', cutoff)
+		.execute();
+	for (const { id } of old) {
+		// Files first: a row marked expired never points at files left behind.
+		fs.rmSync(reportFolder(id), { recursive: true, force: true });
+		await db
+			.updateTable('reports')
+			.set({ status: 'expired', files: null })
+			.where('id', '=', id)
+			.where('status', '=', 'done')
+			.execute();
+	}
+	return old.length;
 }
 
 const reports = worker('report worker', drain);
@@ -75,8 +225,9 @@ const logFailure = reports.log;
 /** Starts the worker if it is idle; resolves when the queue is empty (tests await it). */
 export const kickReports = (db: Db): Promise<void> => reports.kick(db);
 
-/** At start-up: a report a restart interrupted goes back in the queue. */
+/** At start-up: old files are cleaned, and a report a restart interrupted goes back in the queue. */
 export async function resumeReports(db: Db): Promise<void> {
+	await expireReports(db);
 	// One server process generates reports, so at start-up nothing can still be running.
 	await db
 		.updateTable('reports')
@@ -104,6 +255,7 @@ async function drain(db: Db) {
 			.executeTakeFirst();
 		if (Number(claimed.numUpdatedRows) === 0) continue;
 		await generate(db, job);
+		await expireReports(db).catch(logFailure);
 	}
 }
 

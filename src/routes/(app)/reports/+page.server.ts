@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { setError, superValidate } from 'sveltekit-superforms';
+import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { z } from 'zod';
 import { chinaDate } from '$lib/domain/periods';
@@ -8,8 +8,14 @@ import { getLocale } from '$lib/paraglide/runtime';
 import { canSeeRegion, readerScope, requireRole } from '$lib/server/auth/access';
 import { db, type Db } from '$lib/server/db';
 import { isQuarterKey } from '$lib/server/reports/report-data';
-import { listReports, requestReport } from '$lib/server/reports/reports.service';
+import {
+	getReportSettings,
+	listReports,
+	pendingCounts,
+	requestReport
+} from '$lib/server/reports/reports.service';
 import { listIndicatorPeriods } from '$lib/server/trends/indicators.service';
+import { text } from '$lib/text-rule';
 import type { Actions, PageServerLoad } from './$types';
 import { printHref, REPORT_READERS } from './report-access.server';
 
@@ -17,13 +23,9 @@ const ISSUER_MAX = 200;
 
 const reportSchema = () =>
 	z.object({
-		regionCode: z.string().trim().min(1, m.field_choose()).max(12, m.field_choose()),
-		quarter: z.string().trim().min(1, m.field_choose()).max(8, m.reports_bad_quarter()),
-		issuer: z
-			.string()
-			.trim()
-			.max(ISSUER_MAX, m.field_too_long({ max: ISSUER_MAX }))
-			.default(''),
+		regionCode: text(12).min(1, m.field_choose()),
+		quarter: text(8).min(1, m.field_choose()),
+		issuer: text(ISSUER_MAX).default(''),
 		locale: z.enum(['zh', 'en'], { message: m.field_choose() })
 	});
 
@@ -63,17 +65,28 @@ async function regionChoices(db: Db, scope: string | null) {
 export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, ...REPORT_READERS);
 	const scope = readerScope(user);
-	const [regions, quarters, reports] = await Promise.all([
+	const [regions, quarters, reports, settings, pending] = await Promise.all([
 		regionChoices(db(), scope),
 		quartersWithData(db()),
-		listReports(db(), scope)
+		listReports(db(), scope),
+		getReportSettings(db()),
+		pendingCounts(db(), user.id)
 	]);
 	const prints = reports.filter((r) => r.status === 'done').map((r) => [r.id, printHref(r)] as const);
 	const form = await superValidate(zod4(reportSchema()));
 	form.data.regionCode = scope && regions.some((r) => r.code === scope) ? scope : (regions[0]?.code ?? '');
 	form.data.quarter = defaultQuarter(quarters);
 	form.data.locale = getLocale() === 'en' ? 'en' : 'zh';
-	return { form, regions, quarters, reports, prints: Object.fromEntries(prints) };
+	// Only the regions offered: counts elsewhere are not this reader's business.
+	const pendingByRegion = Object.fromEntries(regions.map((r) => [r.code, pending.byRegion[r.code] ?? 0]));
+	return {
+		form,
+		regions,
+		quarters,
+		reports,
+		prints: Object.fromEntries(prints),
+		limits: { ...settings, mine: pending.mine, byRegion: pendingByRegion }
+	};
 };
 
 export const actions: Actions = {
@@ -91,7 +104,16 @@ export const actions: Actions = {
 			return setError(form, 'regionCode', m.reports_region_outside());
 		if (!isQuarterKey(quarter) || !(await quartersWithData(db())).includes(quarter))
 			return setError(form, 'quarter', m.reports_bad_quarter());
-		const id = await requestReport(db(), user.id, { regionCode, quarter, issuer, locale });
-		redirect(303, `/reports/${id}`);
+		const outcome = await requestReport(db(), user.id, { regionCode, quarter, issuer, locale });
+		if (!outcome.ok)
+			return message(
+				form,
+				outcome.limit === 'user'
+					? m.reports_limit_user({ max: outcome.max })
+					: m.reports_limit_region({ max: outcome.max }),
+				{ status: 429 }
+			);
+		// The same report already pending: its page, with a word on why no new one was queued.
+		redirect(303, outcome.existing ? `/reports/${outcome.id}?pending=1` : `/reports/${outcome.id}`);
 	}
 };

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { notFound } from '$lib/server/auth/access';
 import {
 	REPORT_FILES,
@@ -27,11 +29,14 @@ function disposition(kind: ReportFileKind, title: string | null): string {
 const encodeRFC5987 = (s: string) =>
 	encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-// A file that is not ready, not a report file, or gone from disk: all the same 404.
+// A file that is not ready, not a report file, or gone from disk: all the same 404. A report whose
+// files the retention period deleted says so: 410.
 export const GET: RequestHandler = async (event) => {
 	const { report } = await requireReport(event);
 	const kind = event.params.kind;
-	if (!isKind(kind) || report.status !== 'done') notFound();
+	if (!isKind(kind)) notFound();
+	if (report.status === 'expired') error(410, m.reports_expired_gone());
+	if (report.status !== 'done') notFound();
 	let bytes: Buffer;
 	try {
 		bytes = fs.readFileSync(reportFilePath(report.id, kind));
