@@ -1,20 +1,14 @@
 // Zod schemas for the catalogue forms, built per request so their messages follow the user's language.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
+import { requiredText, text } from '$lib/text-rule';
 import { certificateStatuses, signboardPlacements, signboardStatuses } from '$lib/domain/catalogues';
 
-const name = () =>
-	z
-		.string()
-		.trim()
-		.min(1, m.field_required())
-		.max(200, m.field_too_long({ max: 200 }));
+const name = () => requiredText(200);
 
+// Notes and bases are free prose, often pasted from documents with line breaks.
 const optionalText = (max: number) =>
-	z
-		.string()
-		.trim()
-		.max(max, m.field_too_long({ max }))
+	text(max, { multiline: true })
 		.transform((v) => (v === '' ? null : v))
 		.nullable()
 		.default(null);

@@ -23,6 +23,8 @@ export function problemMessage(p: FieldProblem): string {
 			return m.answer_not_date();
 		case 'too_long':
 			return m.answer_too_long({ max: p.max });
+		case 'bad_characters':
+			return m.field_bad_characters();
 		case 'not_yes_no':
 			return m.answer_not_yes_no();
 		case 'needs_confirmation':

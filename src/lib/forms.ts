@@ -2,41 +2,27 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { roles } from '$lib/domain/roles';
+import { password, requiredText as required, text } from '$lib/text-rule';
 
 export const PASSWORD_MIN_LENGTH = 10;
-
-const required = (max: number) =>
-	z.string().trim().min(1, m.field_required()).max(max, m.field_too_long({ max }));
 
 export const signInSchema = () =>
 	z.object({
 		username: required(64),
-		password: z
-			.string()
-			.min(1, m.field_required())
-			.max(200, m.field_too_long({ max: 200 }))
+		password: password(200).min(1, m.field_required())
 	});
 
 export const changePasswordSchema = () =>
 	z
 		.object({
-			current: z
-				.string()
-				.min(1, m.field_required())
-				.max(200, m.field_too_long({ max: 200 })),
-			next: z
-				.string()
-				.min(PASSWORD_MIN_LENGTH, m.password_too_short({ min: PASSWORD_MIN_LENGTH }))
-				.max(200, m.field_too_long({ max: 200 })),
-			confirm: z.string().min(1, m.field_required())
+			current: password(200).min(1, m.field_required()),
+			next: password(200).min(PASSWORD_MIN_LENGTH, m.password_too_short({ min: PASSWORD_MIN_LENGTH })),
+			confirm: password(200).min(1, m.field_required())
 		})
 		.refine((v) => v.next === v.confirm, { message: m.password_mismatch(), path: ['confirm'] });
 
 const optionalText = (max: number) =>
-	z
-		.string()
-		.trim()
-		.max(max, m.field_too_long({ max }))
+	text(max)
 		.transform((v) => (v === '' ? null : v))
 		.nullable()
 		.default(null);
@@ -56,41 +42,24 @@ export const userSchema = () =>
 		username: required(64).regex(/^[a-zA-Z0-9._-]+$/, m.username_invalid()),
 		displayName: required(100),
 		role: z.enum(roles, { message: m.field_choose() }),
-		scopeCode: z
-			.string()
-			.trim()
-			.max(12, m.field_too_long({ max: 12 }))
+		scopeCode: text(12)
 			.regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$/, m.region_code_invalid())
 			.default('')
 	});
 
 export const userEditSchema = () => userSchema().omit({ username: true });
 
-const isoDate = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
+const isoDate = () => text(10).regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
 
 export const roundSchema = () =>
 	z.object({
 		name: required(200),
 		periodKind: z.enum(['month', 'quarter', 'custom'], { message: m.field_choose() }),
-		period: z
-			.string()
-			.trim()
-			.max(10, m.field_too_long({ max: 10 }))
-			.default(''),
-		periodStart: z
-			.string()
-			.trim()
-			.max(10, m.field_too_long({ max: 10 }))
-			.default(''),
-		periodEnd: z
-			.string()
-			.trim()
-			.max(10, m.field_too_long({ max: 10 }))
-			.default(''),
+		period: text(10).default(''),
+		periodStart: text(10).default(''),
+		periodEnd: text(10).default(''),
 		templateVersionId: z.number({ message: m.field_choose() }).int().positive(m.field_choose()),
-		targetRegion: z
-			.string()
-			.trim()
+		targetRegion: text(12)
 			.regex(/^(\d{2}|\d{4}|\d{6}|\d{9})?$/, m.region_code_invalid())
 			.default(''),
 		opensOn: isoDate(),

@@ -3,27 +3,16 @@
 // readForm() rather than superforms, which keys its state by one form per schema.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
+import { requiredText as required, text, type TextOptions } from '$lib/text-rule';
 
-const required = (max: number) =>
-	z.string().trim().min(1, m.field_required()).max(max, m.field_too_long({ max }));
-
-const optionalText = (max: number) =>
-	z
-		.string()
-		.trim()
-		.max(max, m.field_too_long({ max }))
+const optionalText = (max: number, options: TextOptions = {}) =>
+	text(max, options)
 		.default('')
 		.transform((v) => (v === '' ? null : v));
 
-const date = () =>
-	z
-		.string()
-		.trim()
-		.regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
+const date = () => text(10).regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
 const optionalDate = () =>
-	z
-		.string()
-		.trim()
+	text(10)
 		.default('')
 		.refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), m.date_invalid())
 		.transform((v) => (v === '' ? null : v));
@@ -31,7 +20,7 @@ const id = () => z.coerce.number({ message: m.field_choose() }).int().positive(m
 
 export const plateSchema = () =>
 	z.object({
-		text: required(200),
+		text: required(200, { multiline: true }),
 		categoryId: id(),
 		placement: z
 			.enum(['', 'exterior', 'interior', 'wall'], { message: m.field_choose() })
@@ -39,11 +28,13 @@ export const plateSchema = () =>
 			.transform((v) => (v === '' ? null : v)),
 		department: optionalText(200),
 		hungOn: date(),
-		note: optionalText(500)
+		note: optionalText(500, { multiline: true })
 	});
 
-export const removeSchema = () => z.object({ id: id(), removedOn: date(), note: optionalText(500) });
-export const rehangSchema = () => z.object({ id: id(), hungOn: date(), note: optionalText(500) });
+export const removeSchema = () =>
+	z.object({ id: id(), removedOn: date(), note: optionalText(500, { multiline: true }) });
+export const rehangSchema = () =>
+	z.object({ id: id(), hungOn: date(), note: optionalText(500, { multiline: true }) });
 
 export const certificateStatusSchema = () =>
 	z.object({
@@ -57,9 +48,7 @@ export const certificateCountSchema = () =>
 		itemId: id(),
 		periodKind: z.enum(['month', 'quarter'], { message: m.field_choose() }),
 		period: required(8),
-		issued: z
-			.string()
-			.trim()
+		issued: text(7)
 			.regex(/^\d{1,7}$/, m.register_not_whole_number())
 			.transform(Number)
 	});
@@ -71,8 +60,7 @@ export const secondmentSchema = () =>
 		borrowingUnit: required(200),
 		startDate: date(),
 		expectedEnd: optionalDate(),
-		approved: z
-			.string()
+		approved: text(8)
 			.optional()
 			.transform((v) => v === 'on' || v === 'yes' || v === 'true'),
 		approvalRef: optionalText(100)

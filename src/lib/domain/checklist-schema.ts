@@ -1,21 +1,22 @@
 // The shape a template definition must have before it can be saved or published.
 import { z } from 'zod';
+import { requiredText, text } from '../text-rule';
 import { itemKinds, type ChecklistDefinition } from './checklist';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'key: lower-case letters, digits and _');
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = z.union([text(200), z.number(), z.boolean()]);
 
 const item = z
 	.object({
 		key,
 		kind: z.enum(itemKinds),
-		label: z.string().trim().min(1).max(300),
-		help: z.string().max(500).optional(),
+		label: requiredText(300),
+		help: text(500, { multiline: true }).optional(),
 		required: z.boolean(),
 		min: z.number().optional(),
 		max: z.number().optional(),
 		options: z
-			.array(z.object({ value: key, label: z.string().trim().min(1).max(100) }))
+			.array(z.object({ value: key, label: requiredText(100) }))
 			.min(2)
 			.max(30)
 			.optional(),
@@ -41,11 +42,7 @@ const item = z
 export const definitionSchema = z
 	.object({
 		sections: z
-			.array(
-				z
-					.object({ key, title: z.string().trim().min(1).max(100), items: z.array(item).min(1).max(100) })
-					.strict()
-			)
+			.array(z.object({ key, title: requiredText(100), items: z.array(item).min(1).max(100) }).strict())
 			.min(1)
 			.max(30)
 	})

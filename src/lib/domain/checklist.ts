@@ -1,6 +1,8 @@
 // The checklist definition (sections and items), answer validation, compliance and the
 // out-of-line check. Pure: the form, the server and the tests all use it.
 
+import { cleanText } from '../text-rule';
+
 export const itemKinds = [
 	'yes_no',
 	'count',
@@ -68,6 +70,7 @@ export type AnswerProblem =
 	| { code: 'too_many_choices'; max: number }
 	| { code: 'not_date' }
 	| { code: 'too_long'; max: number }
+	| { code: 'bad_characters' }
 	| { code: 'not_yes_no' };
 
 /** A problem with one answer, including the ones only the server can judge. */
@@ -165,8 +168,12 @@ function parseOne(
 		case 'short_text':
 		case 'long_text': {
 			const max = item.max ?? (item.kind === 'short_text' ? SHORT_TEXT_MAX : LONG_TEXT_MAX);
-			if ([...text].length > max) return { problem: { code: 'too_long', max } };
-			return { value: text };
+			// Only a long answer is a textarea, so only it may hold line breaks.
+			const clean = cleanText(Array.isArray(input) ? (input[0] ?? '') : input, {
+				max,
+				multiline: item.kind === 'long_text'
+			});
+			return 'problem' in clean ? { problem: clean.problem } : clean;
 		}
 	}
 }

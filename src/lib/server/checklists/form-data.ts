@@ -1,4 +1,5 @@
 import type { ChecklistItem } from '../../domain/checklist';
+import { cleanText } from '../../text-rule';
 
 // Answer fields are named a.<key> (multi: repeated), their out-of-line reasons n.<key>.
 export function readAnswerFields(form: FormData, items: ChecklistItem[]) {
@@ -16,4 +17,11 @@ export function readAnswerFields(form: FormData, items: ChecklistItem[]) {
 export function readExpectedVersion(form: FormData): number | null {
 	const v = String(form.get('version') ?? '');
 	return /^\d+$/.test(v) ? Number(v) : null;
+}
+
+/** The page's retry token; one that breaks the text rule is no token, as a form without one. */
+export function readClientToken(form: FormData): string {
+	const v = form.get('clientToken');
+	const clean = typeof v === 'string' ? cleanText(v, { max: 64 }) : null;
+	return clean && 'value' in clean ? clean.value : '';
 }

@@ -13,6 +13,7 @@ import {
 	type ChecklistItem
 } from '../../domain/checklist';
 import { isLate } from '../../domain/periods';
+import { cleanText, tidyText } from '../../text-rule';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow, SubmissionRow } from '../db/schema';
@@ -134,11 +135,17 @@ function checkNotes(
 ) {
 	const problems: Record<string, FieldProblem> = {};
 	for (const item of items) {
+		// Every note is checked, as save stores any item's note, not only the ones the form shows.
+		const clean = cleanText(notes[item.key] ?? '', { max: NOTE_MAX });
+		if ('problem' in clean) {
+			problems[item.key] =
+				clean.problem.code === 'too_long' ? { code: 'note_too_long', max: NOTE_MAX } : clean.problem;
+			continue;
+		}
+		const note = clean.value;
 		// A register figure is a record, not a typed value: nothing to confirm.
 		if ((item.kind !== 'count' && item.kind !== 'number') || isRegisterItem(item.key)) continue;
-		const note = notes[item.key]?.trim() ?? '';
-		if ([...note].length > NOTE_MAX) problems[item.key] = { code: 'note_too_long', max: NOTE_MAX };
-		else if (isOutOfLine(previous[item.key], answers[item.key]) && !note)
+		if (isOutOfLine(previous[item.key], answers[item.key]) && !note)
 			problems[item.key] = { code: 'needs_confirmation' };
 	}
 	return problems;
@@ -245,7 +252,7 @@ export async function saveAnswers(db: Db, actorId: number | null, input: SaveInp
 		for (const item of items) {
 			// Hidden items are cleared, so an answer behind a changed condition does not linger.
 			const value = item.key in parsed.answers ? parsed.answers[item.key] : null;
-			const note = input.notes[item.key]?.trim() || null;
+			const note = tidyText(input.notes[item.key] ?? '') || null;
 			const before = stored.answers[item.key];
 			if (!sameAnswer(before, value)) changes[item.key] = [before ?? null, value];
 			// A blank is stored too: an item with no row counts as never saved, and submit would fill

@@ -14,6 +14,7 @@ import {
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
 import { findPointView } from '$lib/server/points/points.repository';
+import { cleanText, textProblemMessage } from '$lib/text-rule';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const REASON_MAX = 500;
@@ -64,10 +65,10 @@ export const load: PageServerLoad = async (event) => {
 };
 
 function reasonOf(form: FormData) {
-	const reason = String(form.get('reason') ?? '').trim();
-	if (!reason) return { error: m.review_reason_required() };
-	if ([...reason].length > REASON_MAX) return { error: m.field_too_long({ max: REASON_MAX }) };
-	return { reason };
+	const clean = cleanText(String(form.get('reason') ?? ''), { max: REASON_MAX, multiline: true });
+	if ('problem' in clean) return { error: textProblemMessage(clean.problem) };
+	if (!clean.value) return { error: m.review_reason_required() };
+	return { reason: clean.value };
 }
 
 function answer(outcome: ReviewOutcome, done: string) {

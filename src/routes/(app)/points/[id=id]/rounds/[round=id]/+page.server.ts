@@ -4,7 +4,7 @@ import { problemMessage } from '$lib/checklist-messages';
 import { allItems, toFormValue, type Answers, type FieldProblem } from '$lib/domain/checklist';
 import { m } from '$lib/paraglide/messages.js';
 import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';
-import { readAnswerFields, readExpectedVersion } from '$lib/server/checklists/form-data';
+import { readAnswerFields, readClientToken, readExpectedVersion } from '$lib/server/checklists/form-data';
 import {
 	findSubmission,
 	isTarget,
@@ -175,7 +175,7 @@ export const actions: Actions = {
 			roundId,
 			pointId: point.id,
 			expectedVersion: saved.version,
-			clientToken: String(form.get('clientToken') ?? '')
+			clientToken: readClientToken(form)
 		});
 		if (!outcome.ok) {
 			if (outcome.reason === 'problems') redirect(303, '?section=review');
@@ -191,7 +191,7 @@ export const actions: Actions = {
 			roundId,
 			pointId: point.id,
 			expectedVersion: readExpectedVersion(form),
-			clientToken: String(form.get('clientToken') ?? '').slice(0, 64)
+			clientToken: readClientToken(form)
 		});
 		if (outcome.ok) redirect(303, '?section=review');
 		if (outcome.reason === 'problems') {
