@@ -71,6 +71,8 @@ export function registerProblemMessage(problem: string): string {
 			return photoProblemMessage('too_large');
 		case 'photo_not_image':
 			return photoProblemMessage('not_image');
+		case 'photo_too_many_pixels':
+			return photoProblemMessage('too_many_pixels');
 		default:
 			return problem;
 	}

@@ -8,6 +8,11 @@ export const config = {
 	get backupDir(): string {
 		return path.resolve(process.env.BACKUP_DIR || './data/backups');
 	},
+	/** How many dated backups `npm run backup` keeps; older ones are deleted after a good one. */
+	get backupKeep(): number {
+		const n = Number(process.env.BACKUP_KEEP);
+		return Number.isInteger(n) && n > 0 ? n : 14;
+	},
 	/** Uploaded evidence photos, each under a random name; back it up with the database. */
 	get photoDir(): string {
 		return path.resolve(process.env.PHOTO_DIR || './data/photos');

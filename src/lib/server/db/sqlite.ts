@@ -16,14 +16,104 @@ export function openSqlite(file: string): { db: Kysely<Database>; raw: SQLite.Da
 	return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), raw };
 }
 
-/** A consistent copy of a live database, safe while the server writes to it. */
-export async function backupSqlite(source: string, target: string): Promise<void> {
-	fs.mkdirSync(path.dirname(target), { recursive: true });
-	const raw = new SQLite(source, { readonly: true, fileMustExist: true });
+/** What a finished backup holds; `rows` per table, as counted in the copied snapshot. */
+export interface SqliteBackup {
+	bytes: number;
+	ms: number;
+	rows: Record<string, number>;
+}
+
+// Every page in one step: with the default 100-page steps, each commit from another connection
+// between two steps restarted the copy, so under steady submissions it never finished. better-
+// sqlite3 clamps the rate to 0..2^31-1, and 0 would copy nothing at all, forever.
+const ALL_PAGES = 0x7fffffff;
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function tableCounts(db: SQLite.Database): Record<string, number> {
+	const names = db
+		.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name")
+		.pluck()
+		.all() as string[];
+	return Object.fromEntries(
+		names.map((n) => [
+			n,
+			db
+				.prepare(`select count(*) from ${quoted(n)}`)
+				.pluck()
+				.get() as number
+		])
+	);
+}
+
+/** The copy is whole and holds exactly the snapshot that was counted; throws otherwise. */
+function verifyCopy(file: string, expected: Record<string, number>): void {
+	// One self-contained file: no -wal to lose beside it when it is copied elsewhere.
+	const rw = new SQLite(file, { fileMustExist: true });
 	try {
-		raw.pragma('busy_timeout = 5000');
-		await raw.backup(target);
+		rw.pragma('journal_mode = DELETE');
 	} finally {
-		raw.close();
+		rw.close();
+	}
+	const copy = new SQLite(file, { readonly: true, fileMustExist: true });
+	try {
+		const integrity = copy.pragma('integrity_check', { simple: true });
+		if (integrity !== 'ok') throw new Error(`the copy fails integrity_check: ${String(integrity)}`);
+		const actual = tableCounts(copy);
+		for (const [table, rows] of Object.entries(expected)) {
+			if (actual[table] !== rows)
+				throw new Error(`the copy has ${actual[table] ?? 'no'} rows in ${table}, the source ${rows}`);
+		}
+		const extra = Object.keys(actual).filter((t) => !(t in expected));
+		if (extra.length) throw new Error(`the copy has tables the source lacks: ${extra.join(', ')}`);
+	} finally {
+		copy.close();
+	}
+}
+
+/** Removes a partial copy and any journal SQLite left beside it. */
+export function removeSqliteFile(file: string): void {
+	for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+/**
+ * A consistent copy of a live database, safe while the server writes to it. It is written to a
+ * hidden `.<name>.partial` beside the target, checked (integrity_check, and each table's row count
+ * against the source's in the same read transaction), and only then renamed to `target`; on any
+ * failure the partial file is removed and the error thrown, so `target` is always a good copy.
+ */
+export async function backupSqlite(source: string, target: string): Promise<SqliteBackup> {
+	const started = performance.now();
+	const dir = path.dirname(target);
+	fs.mkdirSync(dir, { recursive: true });
+	if (fs.existsSync(target)) throw new Error(`${target} already exists`);
+	const partial = path.join(dir, `.${path.basename(target)}.partial`);
+	removeSqliteFile(partial);
+	try {
+		const raw = new SQLite(source, { readonly: true, fileMustExist: true });
+		let rows: Record<string, number>;
+		try {
+			raw.pragma('busy_timeout = 5000');
+			// Held open across the counts and the copy, so both see one snapshot and other
+			// connections' commits cannot restart the copy.
+			raw.exec('BEGIN');
+			rows = tableCounts(raw);
+			await raw.backup(partial, { progress: () => ALL_PAGES });
+			raw.exec('COMMIT');
+		} finally {
+			raw.close();
+		}
+		verifyCopy(partial, rows);
+		const fd = fs.openSync(partial, 'r');
+		try {
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+		fs.renameSync(partial, target);
+		return { bytes: fs.statSync(target).size, ms: Math.round(performance.now() - started), rows };
+	} catch (e) {
+		removeSqliteFile(partial);
+		throw e;
 	}
 }

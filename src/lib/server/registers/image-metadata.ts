@@ -261,3 +261,101 @@ function stripWebp(bytes: Uint8Array): Uint8Array {
 	header.set(bytes.subarray(8, 12), 8);
 	return concat([header, body]);
 }
+
+export interface ImageSize {
+	width: number;
+	height: number;
+}
+
+/**
+ * The pixel size the file declares in its header (PNG IHDR, JPEG SOFn, WebP VP8X canvas or the
+ * VP8 / VP8L bitstream), without decoding anything. A browser allocates memory for this size
+ * before it draws a pixel, so a tiny file declaring 100000×100000 is a bomb for whoever views it.
+ * Throws MalformedImageError when no size is found or a side is zero.
+ */
+export function imageDimensions(bytes: Uint8Array, type: ImageType): ImageSize {
+	const size = type === 'png' ? pngSize(bytes) : type === 'jpeg' ? jpegSize(bytes) : webpSize(bytes);
+	if (size.width === 0 || size.height === 0)
+		throw new MalformedImageError(type, `declares ${size.width}×${size.height} pixels`);
+	return size;
+}
+
+function pngSize(bytes: Uint8Array): ImageSize {
+	// The signature, then IHDR's length (always 13) and type, then width and height.
+	if (!startsWith(bytes, 0, PNG_SIGNATURE) || bytes.length < 24 || ascii(bytes, 12, 4) !== 'IHDR')
+		throw new MalformedImageError('png', 'no IHDR');
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (view.getUint32(8) !== 13) throw new MalformedImageError('png', 'IHDR length');
+	return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+// SOF0–SOF15 carry the frame size, except C4 (DHT), C8 (reserved) and CC (DAC).
+const isSof = (marker: number) =>
+	marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+function jpegSize(bytes: Uint8Array): ImageSize {
+	const bad = (reason: string) => new MalformedImageError('jpeg', reason);
+	if (!startsWith(bytes, 0, [0xff, 0xd8])) throw bad('no SOI marker');
+	let at = 2;
+	// The frame header comes before the first scan; nothing past SOS needs walking.
+	for (;;) {
+		while (at < bytes.length && bytes[at] === 0xff && bytes[at + 1] === 0xff) at++;
+		if (at + 4 > bytes.length || bytes[at] !== 0xff) throw bad('no frame header');
+		const marker = bytes[at + 1];
+		if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+			at += 2;
+			continue;
+		}
+		if (marker === 0xda || marker === 0xd9) throw bad('no frame header before the scan');
+		const length = (bytes[at + 2] << 8) | bytes[at + 3];
+		if (length < 2) throw bad(`segment length ${length}`);
+		if (isSof(marker)) {
+			// Length, precision, then height and width, big-endian.
+			if (length < 7 || at + 9 > bytes.length) throw bad('frame header cut short');
+			return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8] };
+		}
+		at += 2 + length;
+	}
+}
+
+const u24le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+
+// The largest width and height any top-level image chunk declares: the VP8X canvas, and the
+// bitstream's own size too, since a decoder may size its buffers by either.
+function webpSize(bytes: Uint8Array): ImageSize {
+	const bad = (reason: string) => new MalformedImageError('webp', reason);
+	if (bytes.length < 12 || ascii(bytes, 0, 4) !== 'RIFF' || ascii(bytes, 8, 4) !== 'WEBP')
+		throw bad('no header');
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const end = Math.min(bytes.length, 8 + view.getUint32(4, true));
+	let found = false;
+	let width = 0;
+	let height = 0;
+	const seen = (w: number, h: number) => {
+		found = true;
+		width = Math.max(width, w);
+		height = Math.max(height, h);
+	};
+	for (let at = 12; at + 8 <= end;) {
+		const fourcc = ascii(bytes, at, 4);
+		const size = view.getUint32(at + 4, true);
+		const data = at + 8;
+		if (fourcc === 'VP8X') {
+			if (size < 10 || data + 10 > end) throw bad('VP8X too short');
+			seen(u24le(bytes, data + 4) + 1, u24le(bytes, data + 7) + 1);
+		} else if (fourcc === 'VP8L') {
+			if (size < 5 || data + 5 > end || bytes[data] !== 0x2f) throw bad('VP8L header');
+			// 14 bits each of width-1 and height-1, little-endian, after the signature byte.
+			const bits = view.getUint32(data + 1, true);
+			seen((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
+		} else if (fourcc === 'VP8 ') {
+			// A 3-byte frame tag, the start code 9D 01 2A, then 14-bit width and height.
+			if (size < 10 || data + 10 > end || !startsWith(bytes, data + 3, [0x9d, 0x01, 0x2a]))
+				throw bad('VP8 header');
+			seen(view.getUint16(data + 6, true) & 0x3fff, view.getUint16(data + 8, true) & 0x3fff);
+		}
+		at = data + size + (size % 2);
+	}
+	if (!found) throw bad('no image chunk');
+	return { width, height };
+}

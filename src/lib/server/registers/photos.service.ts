@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Selectable } from 'kysely';
-import { MAX_PHOTO_MB, type PhotoProblem } from '../../domain/photos';
+import { MAX_PHOTO_MB, tooManyPixels, type PhotoProblem } from '../../domain/photos';
 import { config } from '../config';
 import { now, type Db } from '../db';
 import type { PhotosTable } from '../db/schema';
 import {
 	detectImageType,
+	imageDimensions,
 	imageExtension,
 	imageMime,
 	MalformedImageError,
@@ -51,6 +52,9 @@ export async function savePhoto(
 	if (!type) return { ok: false, problem: 'not_image' };
 	let clean: Uint8Array;
 	try {
+		// By the header alone: a few KB can declare a picture no viewer's browser could decode.
+		const { width, height } = imageDimensions(original, type);
+		if (tooManyPixels(width, height)) return { ok: false, problem: 'too_many_pixels' };
 		clean = stripMetadata(original, type);
 	} catch (e) {
 		if (e instanceof MalformedImageError) return { ok: false, problem: 'not_image' };

@@ -15,7 +15,8 @@ export type RegisterProblem =
 	| 'already_returned'
 	| 'photo_empty'
 	| 'photo_too_large'
-	| 'photo_not_image';
+	| 'photo_not_image'
+	| 'photo_too_many_pixels';
 
 export type RegisterResult<T = object> =
 	({ ok: true } & T) | { ok: false; errors: Partial<Record<string, RegisterProblem>> };

@@ -28,7 +28,8 @@ export interface NewSignboardInput {
 
 /** The outcome of storing an uploaded photo (see photos.service). */
 export type PhotoOutcome =
-	{ ok: true; photoId: number } | { ok: false; problem: 'empty' | 'too_large' | 'not_image' };
+	| { ok: true; photoId: number }
+	| { ok: false; problem: 'empty' | 'too_large' | 'not_image' | 'too_many_pixels' };
 
 export async function addSignboard(
 	db: Db,
