@@ -57,7 +57,7 @@ describe('the built server', () => {
 
 	it('keeps signed-in pages out of every cache, and pages keep their own CSP', async () => {
 		const cookie = await signInCookie('analyst', 'demo-analyst-2026');
-		const res = await fetch(`${baseURL}/trends`, { headers: { cookie }, redirect: 'manual' });
+		const res = await fetch(`${baseURL}/trends/64`, { headers: { cookie }, redirect: 'manual' });
 		expect(res.status).toBe(200);
 		expect(res.headers.get('cache-control')).toBe('private, no-store');
 		expectSecured(res);
