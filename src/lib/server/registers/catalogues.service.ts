@@ -1,8 +1,6 @@
 // The two catalogues the registers point at: signboard categories (取消 / 规范保留, with where the
 // sign hangs) and certificate items (取消 / 保留, with the basis). Entries are never deleted, only
 // deactivated, so registers that name them keep their history.
-import { parse, type Info } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { diff, writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { Database } from '../db/schema';
@@ -13,12 +11,19 @@ import type {
 	SignboardPlacement,
 	SignboardStatus
 } from '../../domain/catalogues';
+import {
+	CATALOGUE_LIMITS,
+	CATALOGUE_MAX_FILE_BYTES,
+	CATALOGUE_MAX_ROWS,
+	readTable,
+	type ReadProblem
+} from '../imports/guarded-reader';
 import { requestRebuild, startRebuilds } from '../trends/indicators.service';
 
 export type { CatalogueKind } from '../../domain/catalogues';
 
-export const CATALOGUE_MAX_FILE_BYTES = 5 * 1024 * 1024;
-const MAX_ROWS = 10_000;
+export { CATALOGUE_MAX_FILE_BYTES };
+const MAX_ROWS = CATALOGUE_MAX_ROWS;
 const MAX_NAME = 200;
 const MAX_TEXT = 2000;
 
@@ -273,11 +278,15 @@ async function setEntryActive(
 
 export type CatalogueProblemReason =
 	| 'too_big'
+	| 'part_too_big'
 	| 'unsupported_type'
 	| 'unreadable'
 	| 'not_utf8'
 	| 'empty_file'
 	| 'too_many_rows'
+	| 'too_many_columns'
+	| 'cell_too_long'
+	| 'control_char'
 	| 'missing_column'
 	| 'missing_name'
 	| 'name_too_long'
@@ -292,8 +301,10 @@ export interface CatalogueProblem {
 	/** 1-based line (CSV) or row number (XLSX), the header being the first; 0 for the whole file. */
 	line: number;
 	reason: CatalogueProblemReason;
-	/** The value at fault, the missing column, or the line of the first occurrence. */
+	/** The value at fault, the missing column, the limit reached, or the line of the first occurrence. */
 	detail?: string;
+	/** 1-based column, for a problem in one cell. */
+	column?: number;
 }
 
 export interface CatalogueImportOutcome {
@@ -374,58 +385,19 @@ const placementAliases: Record<string, SignboardPlacement> = {
 const squash = (s: string) => s.toLowerCase().replace(/\s+/g, '');
 const headerKey = (s: string) => squash(s.replace(/[(（][^)）]*[)）]/g, '')).replace(/[*＊:：]/g, '');
 
-interface RawRow {
-	line: number;
-	cells: string[];
-}
-
-type Parsed = { rows: RawRow[]; problem?: undefined } | { rows?: undefined; problem: CatalogueProblem };
-
-function parseCsv(bytes: Uint8Array): Parsed {
-	let text: string;
-	try {
-		// The decoder drops a leading BOM.
-		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-	} catch {
-		return { problem: { line: 0, reason: 'not_utf8' } };
+/** The reader's problem in the catalogue's terms; the row cap is told in data rows. */
+function fromReadProblem(p: ReadProblem): CatalogueProblem {
+	const at = { line: p.line, ...(p.column != null && { column: p.column }) };
+	switch (p.reason) {
+		case 'too_many_rows':
+			return { ...at, reason: 'too_many_rows', detail: String(MAX_ROWS) };
+		case 'too_many_columns':
+		case 'cell_too_long':
+		case 'part_too_big':
+			return { ...at, reason: p.reason, detail: String(p.limit) };
+		default:
+			return { ...at, reason: p.reason };
 	}
-	try {
-		// `info` gives each record's own line, which blank lines and quoted newlines would shift.
-		const records = parse(text, {
-			relax_column_count: true,
-			skip_empty_lines: true,
-			info: true
-		}) as unknown as { record: string[]; info: Info }[];
-		return { rows: records.map(({ record, info }) => ({ line: info.lines, cells: record })) };
-	} catch (e) {
-		const line = (e as { lines?: number }).lines;
-		return { problem: { line: line ?? 0, reason: 'unreadable' } };
-	}
-}
-
-async function parseXlsx(bytes: Uint8Array): Promise<Parsed> {
-	const workbook = new ExcelJS.Workbook();
-	try {
-		await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-	} catch {
-		return { problem: { line: 0, reason: 'unreadable' } };
-	}
-	const sheet = workbook.worksheets[0];
-	if (!sheet) return { problem: { line: 0, reason: 'empty_file' } };
-	const rows: RawRow[] = [];
-	const width = sheet.columnCount;
-	sheet.eachRow({ includeEmpty: false }, (row, line) => {
-		const cells: string[] = [];
-		// `text` renders numbers, dates, rich text and formula results as the sheet shows them.
-		for (let c = 1; c <= width; c++) cells.push(row.getCell(c).text ?? '');
-		rows.push({ line, cells });
-	});
-	return { rows };
-}
-
-function looksLikeXlsx(file: { name: string; bytes: Uint8Array }): boolean {
-	const b = file.bytes;
-	return b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
 interface CatalogueRow {
@@ -443,18 +415,12 @@ export async function parseCatalogueFile(
 	file: { name: string; bytes: Uint8Array }
 ): Promise<{ rows: CatalogueRow[]; problems: CatalogueProblem[] }> {
 	const fail = (problem: CatalogueProblem) => ({ rows: [], problems: [problem] });
-	if (file.bytes.byteLength > CATALOGUE_MAX_FILE_BYTES) return fail({ line: 0, reason: 'too_big' });
-	const lower = file.name.toLowerCase();
-	let parsed: Parsed;
-	if (looksLikeXlsx(file)) parsed = await parseXlsx(file.bytes);
-	else if (lower.endsWith('.xlsx') || lower.endsWith('.xls')) return fail({ line: 0, reason: 'unreadable' });
-	else if (lower.endsWith('.csv') || lower.endsWith('.txt')) parsed = parseCsv(file.bytes);
-	else return fail({ line: 0, reason: 'unsupported_type', detail: file.name });
-	if (parsed.problem) return fail(parsed.problem);
+	const parsed = await readTable(file, CATALOGUE_LIMITS);
+	if ('unsupported' in parsed) return fail({ line: 0, reason: 'unsupported_type', detail: file.name });
+	if (parsed.problem) return fail(fromReadProblem(parsed.problem));
 
-	const records = parsed.rows
-		.map((r) => ({ line: r.line, cells: r.cells.map((c) => c.trim()) }))
-		.filter((r) => r.cells.some((c) => c !== ''));
+	// The reader gives cells normalised and trimmed.
+	const records = parsed.rows.filter((r) => r.cells.some((c) => c !== ''));
 	if (records.length === 0) return fail({ line: 0, reason: 'empty_file' });
 	if (records.length - 1 > MAX_ROWS)
 		return fail({ line: 0, reason: 'too_many_rows', detail: String(MAX_ROWS) });

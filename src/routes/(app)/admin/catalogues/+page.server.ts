@@ -54,6 +54,14 @@ function describe(kind: CatalogueKind, p: CatalogueProblem): string {
 			return m.catalogue_problem_empty_file();
 		case 'too_many_rows':
 			return m.catalogue_problem_too_many_rows({ max: p.detail ?? '' });
+		case 'part_too_big':
+			return m.catalogue_problem_part_too_big({ mb: Number(p.detail ?? 0) / 1024 / 1024 });
+		case 'too_many_columns':
+			return m.catalogue_problem_too_many_columns({ column: p.column ?? '', max: p.detail ?? '' });
+		case 'cell_too_long':
+			return m.catalogue_problem_cell_too_long({ column: p.column ?? '', max: p.detail ?? '' });
+		case 'control_char':
+			return m.catalogue_problem_control_char();
 		case 'missing_column':
 			return m.catalogue_problem_missing_column({
 				column: columnLabel[p.detail ?? '']?.() ?? p.detail ?? ''

@@ -2,10 +2,10 @@ import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
+import { REGION_MAX_FILE_BYTES as MAX_FILE_BYTES } from '$lib/server/imports/guarded-reader';
 import { importDivisions, type ImportProblem } from '$lib/server/regions/division-import';
 import type { Actions, PageServerLoad } from './$types';
 
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const SHOWN_PROBLEMS = 300;
 
 export const load: PageServerLoad = (event) => {
@@ -29,6 +29,22 @@ function describe(p: ImportProblem): string {
 			return m.import_duplicate({ first: p.detail ?? '' });
 		case 'empty_name':
 			return m.import_empty_name();
+		case 'name_too_long':
+			return m.import_name_too_long({ max: p.detail ?? '' });
+		case 'too_big':
+			return m.import_too_big({ file: p.file, mb: MAX_FILE_BYTES / 1024 / 1024 });
+		case 'unreadable':
+			return m.import_unreadable();
+		case 'not_utf8':
+			return m.import_not_utf8();
+		case 'control_char':
+			return m.import_control_char();
+		case 'too_many_rows':
+			return m.import_too_many_rows({ max: p.detail ?? '' });
+		case 'too_many_columns':
+			return m.import_too_many_columns({ column: p.column ?? '', max: p.detail ?? '' });
+		case 'cell_too_long':
+			return m.import_cell_too_long({ column: p.column ?? '', max: p.detail ?? '' });
 	}
 }
 
@@ -46,7 +62,10 @@ export const actions: Actions = {
 				more: 0
 			});
 
-		const files = await Promise.all(uploads.map(async (f) => ({ name: f.name, text: await f.text() })));
+		// Bytes, not f.text(): that decodes lossily, and the import refuses what is not UTF-8.
+		const files = await Promise.all(
+			uploads.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
+		);
 		const outcome = await importDivisions(db(), files, admin.id);
 		if (!outcome.ok) {
 			return fail(400, {
