@@ -3,9 +3,8 @@
 // rebuild, the trend reads, the dashboard's server render through the built server, and
 // accepting one submission. A missed target is reported, not an error: the exit code is
 // non-zero only when the benchmark itself could not run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -24,7 +23,9 @@ import { pointTrend, regionTrend } from '../lib/server/trends/trends.queries';
 import { createUser } from '../lib/server/users/users.service';
 import { seedBench } from './bench-data';
 import { runRuleBench } from './bench-rule';
-import { argValue, SERVE_ARGS } from './shared';
+import { argValue } from './shared';
+import { peakRssMb, startServer } from './bench-server';
+import { benchImport } from './bench-import';
 
 interface Figure {
 	name: string;
@@ -159,64 +160,6 @@ async function largestRegion(db: Db, length: number): Promise<{ code: string; po
 		.orderBy('code')
 		.executeTakeFirstOrThrow();
 	return { code: row.code, points: Number(row.points) };
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as net.AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-/** Peak resident memory of a child, from Linux's /proc; null elsewhere. */
-function peakRssMb(pid: number | undefined): number | null {
-	try {
-		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
-		return kb ? Number(kb) / 1024 : null;
-	} catch {
-		return null;
-	}
-}
-
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: string[] }> {
-	if (!fs.existsSync('build/index.js'))
-		throw new Error('build/index.js is missing: run `npx vite build` first');
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
-	const output: string[] = [];
-	const child = spawn(process.execPath, SERVE_ARGS, {
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			// adapter-node assumes https without ORIGIN, and the sign-in post would fail its CSRF check.
-			ORIGIN: url,
-			DATABASE_PATH: file,
-			COOKIE_SECURE: 'false'
-		}
-	});
-	// Kept for the report when something goes wrong; the server's own log is not the benchmark's.
-	const keep = (chunk: Buffer) => output.push(...chunk.toString().split('\n').filter(Boolean));
-	child.stdout?.on('data', keep);
-	child.stderr?.on('data', keep);
-	for (let i = 0; i < 200; i++) {
-		if (child.exitCode !== null) break;
-		try {
-			await fetch(`${url}/login`);
-			return { url, child, output };
-		} catch {
-			await new Promise((r) => setTimeout(r, 100));
-		}
-	}
-	child.kill();
-	throw new Error(`the built server did not start:\n${output.slice(-20).join('\n')}`);
 }
 
 async function signInCookie(url: string): Promise<string> {
@@ -515,6 +458,13 @@ async function main(): Promise<void> {
 
 		await timeReport(file, await lastFullQuarter(db));
 		recordRule();
+
+		const imported = await benchImport();
+		if (imported.status !== 200)
+			throw new Error(`the largest allowed import answered HTTP ${imported.status}`);
+		record('import.largest.seconds', imported.seconds, 's');
+		if (imported.serverPeakRssMb !== null)
+			record('import.largest.server_peak_rss', imported.serverPeakRssMb, 'MB');
 
 		const rss = process.resourceUsage().maxRSS / 1024;
 		record('bench.peak_rss', rss, 'MB');

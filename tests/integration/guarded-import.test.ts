@@ -7,6 +7,7 @@ import type { Db } from '../../src/lib/server/db';
 import {
 	CATALOGUE_LIMITS,
 	readCsv,
+	readXlsx,
 	REGION_LIMITS,
 	REGION_MAX_NAME
 } from '../../src/lib/server/imports/guarded-reader';
@@ -119,6 +120,22 @@ describe('a workbook shaped to exhaust the server', () => {
 		expect(outcome.problems).toEqual([
 			{ line: 0, reason: 'part_too_big', detail: String(CATALOGUE_LIMITS.maxPartBytes) }
 		]);
+	});
+});
+
+describe('a large workbook of Chinese text', () => {
+	it("reads every character back exactly (exceljs's stream split UTF-8 at chunk boundaries)", async () => {
+		const wb = new ExcelJS.Workbook();
+		const sheet = wb.addWorksheet('证明事项');
+		sheet.addRow(['名称', '状态', '依据']);
+		const basis = '依据《中华人民共和国行政许可法》及本省证明事项清理规定，'.repeat(30);
+		for (let i = 0; i < 300; i++)
+			sheet.addRow([`第${i + 1}项证明`, i % 2 ? '取消' : '保留', `${basis}（${i}）`]);
+		const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+		const read = await readXlsx(bytes, CATALOGUE_LIMITS);
+		expect(read.problem).toBeUndefined();
+		expect(read.rows).toHaveLength(301);
+		for (const [i, row] of read.rows!.slice(1).entries()) expect(row.cells[2]).toBe(`${basis}（${i}）`);
 	});
 });
 

@@ -28,7 +28,9 @@ export const CATALOGUE_MAX_ROWS = 10_000;
 export const CATALOGUE_HEADER_ROWS = 5;
 export const CATALOGUE_LIMITS: Readonly<ReadLimits> = Object.freeze({
 	maxBytes: CATALOGUE_MAX_FILE_BYTES,
-	maxPartBytes: 32 * 1024 * 1024,
+	// A real list of 10,000 items with their bases is a few MB; each inflated megabyte costs the
+	// streaming reader some 40 MB of memory (npm run bench measures it).
+	maxPartBytes: 8 * 1024 * 1024,
 	maxRows: CATALOGUE_MAX_ROWS + CATALOGUE_HEADER_ROWS,
 	maxColumns: 50,
 	// Above the service's own name and text limits, so those keep their own messages.
@@ -453,6 +455,21 @@ function cellCounter(maxColumns: number, onOverflow: (problem: ReadProblem) => v
 }
 
 /** The first worksheet of an XLSX as rows of text, streamed and stopped at the caps. */
+/**
+ * exceljs's streaming reader decodes each chunk of a part on its own, so a character whose UTF-8
+ * bytes straddle two chunks comes out as U+FFFD. Written as character references the XML is plain
+ * ASCII and nothing can straddle. (Parts never have non-ASCII element or attribute names.)
+ */
+function asciiXml(part: Buffer | undefined): Buffer | undefined {
+	if (!part) return part;
+	const text = part.toString('utf8');
+	if (!/[\u0080-\u{10ffff}]/u.test(text)) return part;
+	return Buffer.from(
+		text.replace(/[\u0080-\u{10ffff}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16)};`),
+		'latin1'
+	);
+}
+
 export async function readXlsx(bytes: Uint8Array, limits: ReadLimits): Promise<ReadResult> {
 	if (bytes.byteLength > limits.maxBytes)
 		return { problem: { reason: 'too_big', line: 0, limit: limits.maxBytes } };
@@ -488,9 +505,12 @@ export async function readXlsx(bytes: Uint8Array, limits: ReadLimits): Promise<R
 	const ordered = [
 		{ name: relsName, data: parts.get(relsName) },
 		{ name: 'xl/workbook.xml', data: parts.get('xl/workbook.xml') },
-		{ name: 'xl/sharedStrings.xml', data: parts.get('xl/sharedStrings.xml') ?? Buffer.from('<sst/>') },
+		{
+			name: 'xl/sharedStrings.xml',
+			data: asciiXml(parts.get('xl/sharedStrings.xml')) ?? Buffer.from('<sst/>')
+		},
 		{ name: 'xl/styles.xml', data: parts.get('xl/styles.xml') },
-		{ name: sheetPart, data: parts.get(sheetName) }
+		{ name: sheetPart, data: asciiXml(parts.get(sheetName)) }
 	].filter((p): p is { name: string; data: Buffer } => !!p.data);
 	let overflow: ReadProblem | undefined;
 	const count = cellCounter(limits.maxColumns, (p) => (overflow = p));
