@@ -93,8 +93,9 @@ function describe(kind: CatalogueKind, p: CatalogueProblem): string {
 
 // An empty form for the next entry, with the confirmation; without JavaScript the page shows
 // exactly this, so the fields must not keep the entry just added.
-function added<T extends { message?: unknown }>(fresh: T, name: string) {
-	return { form: { ...fresh, message: m.catalogue_added({ name }) } };
+function added<T extends { message?: unknown; valid: boolean }>(fresh: T, name: string) {
+	// The empty form is not "invalid": the entry was added.
+	return { form: { ...fresh, valid: true, message: m.catalogue_added({ name }) } };
 }
 
 export const actions: Actions = {
