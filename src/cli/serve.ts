@@ -14,6 +14,15 @@ const { handler } = (await import(pathToFileURL(path.resolve('build/handler.js')
 };
 
 const base = Object.entries(baseSecurityHeaders());
+
+/** BODY_SIZE_LIMIT as adapter-node reads it (512K, 64M, Infinity); it refuses a larger body too, in English only. */
+function bodyLimit(value = process.env.BODY_SIZE_LIMIT ?? '512K'): number {
+	if (value === 'Infinity') return Infinity;
+	const match = /^(\d+)([KMG]?)$/i.exec(value.trim());
+	if (!match) return 512 * 1024;
+	return Number(match[1]) * 1024 ** ' KMG'.indexOf(match[2].toUpperCase() || ' ');
+}
+const MAX_BODY = bodyLimit();
 const plain = (status: number, zh: string, en: string) =>
 	[
 		`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,
@@ -31,6 +40,16 @@ const server = http.createServer((req, res) => {
 	if ((req.url ?? '').length > MAX_URL_LENGTH) {
 		res.writeHead(414, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
 		res.end('网址过长，请缩短查询条件后重试。\nThe address is too long; shorten the query and try again.\n');
+		return;
+	}
+	if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+		// Read the body to its end (discarding it) before answering, or the client, still
+		// sending, sees a broken pipe instead of the 413.
+		req.resume();
+		req.on('end', () => {
+			res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8' });
+			res.end('上传的内容过大。\nThe upload is too large.\n');
+		});
 		return;
 	}
 	handler(req, res, () => {

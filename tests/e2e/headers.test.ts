@@ -64,6 +64,16 @@ describe('the built server', () => {
 		expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
 	});
 
+	it('answers a body over the limit with 413 in words', async () => {
+		const res = await fetch(`${baseURL}/login`, {
+			method: 'POST',
+			headers: { origin: baseURL, 'content-type': 'application/x-www-form-urlencoded' },
+			body: `username=${'a'.repeat(9 * 1024 * 1024)}`
+		});
+		expect(res.status).toBe(413);
+		expect(await res.text()).toMatch(/过大/);
+	});
+
 	it('answers a long query string with 414, and an oversized one with 431, in words', async () => {
 		const long = await fetch(`${baseURL}/login?q=${'a'.repeat(10_000)}`);
 		expect(long.status).toBe(414);
