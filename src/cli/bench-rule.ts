@@ -7,6 +7,7 @@
 // rule can beat, so a target the ceiling misses is out of reach for any rule. Also imported by `npm run bench`, which puts the same figures in its JSON.
 import fs from 'node:fs';
 import {
+	chanceTotal,
 	judgeSeriesWith,
 	normalTail,
 	RULE_PARAMS,
@@ -148,21 +149,7 @@ type Judge = (values: number[]) => Flag[];
  */
 function ceilingRule(s: RuleScenario): Judge {
 	const alpha = normalTail(RULE_PARAMS.standard.zRebound);
-	const limits = [0, 1, 2, 3, 4].map((k) => {
-		const mean = k * s.level;
-		const variance = Math.max(mean * s.dispersion, mean * 1.0001);
-		const r = (mean * mean) / (variance - mean);
-		const q = mean / variance;
-		let pmf = Math.exp(r * Math.log(q));
-		let below = 0;
-		let x = 0;
-		while (1 - below - pmf > alpha) {
-			below += pmf;
-			pmf *= ((x + r) / (x + 1)) * (1 - q);
-			x++;
-		}
-		return x;
-	});
+	const limits = [0, 1, 2, 3, 4].map((k) => chanceTotal(k * s.level, k * s.level * s.dispersion, alpha));
 	return (values) =>
 		values.map((_, t) => {
 			if (t < 1) return null;

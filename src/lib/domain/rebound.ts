@@ -173,19 +173,27 @@ function countMargin(u: Usual, span: number, z: number): number {
 	const variance = u.variance * (span + (span * span) / u.n);
 	const alpha = normalTail(z);
 	if (mean > 1000) return (z * Math.sqrt(variance)) / span;
-	// Negative binomial with this mean and variance: size r, success probability q.
-	const r = (mean * mean) / (variance - mean);
-	const q = mean / variance;
+	return Math.max(0, chanceTotal(mean, variance, alpha) / span - u.level);
+}
+
+/**
+ * The largest total a negative binomial with this mean and variance reaches more often than
+ * `alpha`: totals above it are beyond chance. (Variance at or below the mean is read as Poisson.)
+ */
+export function chanceTotal(mean: number, variance: number, alpha: number): number {
+	const v = Math.max(variance, mean * 1.0001);
+	// Size r, success probability q.
+	const r = (mean * mean) / (v - mean);
+	const q = mean / v;
 	let pmf = Math.exp(r * Math.log(q));
 	let below = 0;
 	let x = 0;
-	// The first total s with P(total ≥ s) ≤ alpha; totals up to s − 1 are chance.
 	while (1 - below - pmf > alpha) {
 		below += pmf;
 		pmf *= ((x + r) / (x + 1)) * (1 - q);
 		x++;
 	}
-	return Math.max(0, x / span - u.level);
+	return x;
 }
 
 /** Percentages move in points: the share of the level applies to counts only. */
