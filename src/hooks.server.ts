@@ -9,6 +9,7 @@ import { ensureDefaultTemplate } from '$lib/server/checklists/templates.service'
 import { ensureStarterCatalogues } from '$lib/server/registers/catalogues.service';
 import { resumeReports } from '$lib/server/reports/reports.service';
 import { resumeRebuilds } from '$lib/server/trends/indicators.service';
+import { startSweeps } from '$lib/server/sweep';
 import { baseSecurityHeaders, HSTS, PRIVATE_CACHE, servedOverHttps } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
@@ -17,6 +18,7 @@ export const init: ServerInit = async () => {
 	await ensureStarterCatalogues(db());
 	await resumeReports(db());
 	await resumeRebuilds(db());
+	startSweeps(db());
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
