@@ -10,7 +10,7 @@ import { ensureStarterCatalogues } from '$lib/server/registers/catalogues.servic
 import { resumeReports } from '$lib/server/reports/reports.service';
 import { resumeRebuilds } from '$lib/server/trends/indicators.service';
 import { startSweeps } from '$lib/server/sweep';
-import { baseSecurityHeaders, HSTS, PRIVATE_CACHE, servedOverHttps } from '$lib/server/security-headers';
+import { HSTS, PRIVATE_CACHE, SECURITY_HEADERS, servedOverHttps } from '$lib/server/security-headers';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
@@ -26,7 +26,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const h = response.headers;
 	try {
 		// Pages keep SvelteKit's CSP (svelte.config.js); the rest is the shared set.
-		for (const [k, v] of Object.entries(baseSecurityHeaders())) if (!h.has(k)) h.set(k, v);
+		for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!h.has(k)) h.set(k, v);
 		if (servedOverHttps(process.env.ORIGIN, event.request.headers.get('x-forwarded-proto') ?? undefined))
 			h.set('Strict-Transport-Security', HSTS);
 		if (event.locals.user && !h.has('Cache-Control')) h.set('Cache-Control', PRIVATE_CACHE);

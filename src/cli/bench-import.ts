@@ -5,12 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { lucia } from '../lib/server/auth/session';
 import { folderMigrations, migrateToLatest } from '../lib/server/db/migrator';
 import { openSqlite } from '../lib/server/db/sqlite';
 import { CATALOGUE_LIMITS, CATALOGUE_MAX_ROWS } from '../lib/server/imports/guarded-reader';
 import { createUser } from '../lib/server/users/users.service';
-import { peakRssMb, startServer } from './bench-server';
+import { peakRssMb, signInCookie, startServer } from './bench-server';
 
 const ADMIN = { username: 'bench-admin', password: 'bench-admin-password-2026' };
 
@@ -41,21 +40,6 @@ async function largestWorkbook(): Promise<Buffer> {
 	return bytes;
 }
 
-async function signIn(url: string): Promise<string> {
-	const res = await fetch(`${url}/login`, {
-		method: 'POST',
-		redirect: 'manual',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: url },
-		body: new URLSearchParams(ADMIN).toString()
-	});
-	const cookie = res.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.find((c) => c.startsWith(`${lucia.sessionCookieName}=`));
-	if (res.status !== 303 || !cookie) throw new Error(`admin sign-in failed: HTTP ${res.status}`);
-	return cookie;
-}
-
 export async function benchImport(): Promise<ImportFigures> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-bench-import-'));
 	const file = path.join(dir, 'import.db');
@@ -74,7 +58,7 @@ export async function benchImport(): Promise<ImportFigures> {
 		await db.destroy();
 		const workbook = await largestWorkbook();
 		server = await startServer(file);
-		const cookie = await signIn(server.url);
+		const cookie = await signInCookie(server.url, ADMIN);
 		const before = peakRssMb(server.child.pid);
 		const form = new FormData();
 		form.set('kind', 'certificate');

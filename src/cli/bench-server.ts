@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { lucia } from '../lib/server/auth/session';
 import { SERVE_ARGS } from './shared';
 
 export function freePort(): Promise<number> {
@@ -62,4 +63,26 @@ export async function startServer(
 	}
 	child.kill();
 	throw new Error(`the built server did not start:\n${output.slice(-20).join('\n')}`);
+}
+
+/** Signs in as a browser's plain form post would; returns the cookies to send back. */
+export async function signInCookie(
+	url: string,
+	account: { username: string; password: string }
+): Promise<string> {
+	const res = await fetch(`${url}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		// As a browser's plain form post: asked for HTML, SvelteKit answers the action with a 303.
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: url },
+		body: new URLSearchParams(account).toString()
+	});
+	// Sent back as a browser would: every cookie set, the session among them.
+	const cookies = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.filter((c) => !c.endsWith('='));
+	if (res.status !== 303 || !cookies.some((c) => c.startsWith(`${lucia.sessionCookieName}=`)))
+		throw new Error(`sign-in failed: HTTP ${res.status}`);
+	return cookies.join('; ');
 }

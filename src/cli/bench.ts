@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { lucia } from '../lib/server/auth/session';
 import { acceptSubmission } from '../lib/server/checklists/submissions.service';
 import { useDatabase, type Db } from '../lib/server/db';
 import { folderMigrations, migrateToLatest } from '../lib/server/db/migrator';
@@ -24,7 +23,7 @@ import { createUser } from '../lib/server/users/users.service';
 import { seedBench } from './bench-data';
 import { runRuleBench } from './bench-rule';
 import { argValue } from './shared';
-import { peakRssMb, startServer } from './bench-server';
+import { peakRssMb, signInCookie, startServer } from './bench-server';
 import { benchImport } from './bench-import';
 
 interface Figure {
@@ -160,24 +159,6 @@ async function largestRegion(db: Db, length: number): Promise<{ code: string; po
 		.orderBy('code')
 		.executeTakeFirstOrThrow();
 	return { code: row.code, points: Number(row.points) };
-}
-
-async function signInCookie(url: string): Promise<string> {
-	const res = await fetch(`${url}/login`, {
-		method: 'POST',
-		redirect: 'manual',
-		// As a browser's plain form post: asked for HTML, SvelteKit answers the action with a 303.
-		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: url },
-		body: new URLSearchParams(ANALYST).toString()
-	});
-	// Sent back as a browser would: every cookie set, the session among them.
-	const cookies = res.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.filter((c) => !c.endsWith('='));
-	if (res.status !== 303 || !cookies.some((c) => c.startsWith(`${lucia.sessionCookieName}=`)))
-		throw new Error(`sign-in failed: HTTP ${res.status}`);
-	return cookies.join('; ');
 }
 
 interface PageRun {
@@ -411,7 +392,7 @@ async function main(): Promise<void> {
 				mustChangePassword: false
 			});
 		server = await startServer(file);
-		const cookie = await signInCookie(server.url);
+		const cookie = await signInCookie(server.url, ANALYST);
 		const html = 'text/html';
 		const pages: PageRun[] = [
 			...regions.map((r) => ({

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { baseSecurityHeaders, HSTS, servedOverHttps } from '../lib/server/security-headers';
+import { HSTS, SECURITY_HEADERS, servedOverHttps } from '../lib/server/security-headers';
 
 /** Longer URLs get 414; Node's own header limit (16 KB by default) answers 431 beyond it. */
 const MAX_URL_LENGTH = 8 * 1024;
@@ -13,7 +13,7 @@ const { handler } = (await import(pathToFileURL(path.resolve('build/handler.js')
 	handler: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 };
 
-const base = Object.entries(baseSecurityHeaders());
+const base = Object.entries(SECURITY_HEADERS);
 
 /** BODY_SIZE_LIMIT as adapter-node reads it (512K, 64M, Infinity); it refuses a larger body too, in English only. */
 function bodyLimit(value = process.env.BODY_SIZE_LIMIT ?? '512K'): number {

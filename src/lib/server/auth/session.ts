@@ -87,8 +87,17 @@ class KyselyAdapter implements Adapter {
 	}
 
 	async deleteExpiredSessions(): Promise<void> {
-		await db().deleteFrom('sessions').where('expires_at', '<', now()).execute();
+		await deleteExpiredSessions(db());
 	}
+}
+
+/** Lucia never calls this itself: the hourly sweep does. Returns how many were deleted. */
+export async function deleteExpiredSessions(db: Db, at = new Date()): Promise<number> {
+	const result = await db
+		.deleteFrom('sessions')
+		.where('expires_at', '<', at.toISOString())
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
 }
 
 export const lucia = new Lucia(new KyselyAdapter(), {

@@ -47,6 +47,16 @@ export async function recordFailure(db: Db, keys: string[], at: Date): Promise<v
 	}
 }
 
+/** Rows whose failures no longer count (RESET_AFTER passed) and that lock nothing. */
+export async function deleteStaleThrottle(db: Db, at: Date): Promise<number> {
+	const result = await db
+		.deleteFrom('sign_in_throttle')
+		.where('last_failure_at', '<', new Date(at.getTime() - RESET_AFTER_MS).toISOString())
+		.where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at.toISOString())]))
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
 export async function clearFailures(db: Db, keys: string[]): Promise<void> {
 	await db.deleteFrom('sign_in_throttle').where('key', 'in', keys).execute();
 }

@@ -161,9 +161,10 @@ export async function changePassword(
 	const row = await findUser(db, user.id);
 	if (!row) return 'wrong_current';
 	// The current password is a secret like the sign-in one: guesses share its throttle.
+	const keys = throttleKeys(row.username, ip ?? 'unknown');
 	const checked = await throttledCheck(
 		db,
-		throttleKeys(row.username, ip ?? 'unknown'),
+		keys,
 		new Date(),
 		() => verifyPassword(row.password_hash, current),
 		{
@@ -178,7 +179,7 @@ export async function changePassword(
 		}
 	);
 	if (!checked.ok) return checked.reason === 'locked' ? { locked: checked.seconds } : 'wrong_current';
-	await clearFailures(db, throttleKeys(row.username, ip ?? 'unknown'));
+	await clearFailures(db, keys);
 	if (current === next) return 'same_as_current';
 	const passwordHash = await hashPassword(next);
 	await db.transaction().execute(async (trx) => {
