@@ -7,7 +7,7 @@ import { deflateSync } from 'node:zlib';
 import type { ActionFailure } from '@sveltejs/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { photoProblemMessage } from '../../src/lib/photo-messages';
+import { photoProblemMessage } from '../../src/lib/text/photos';
 import type { Db } from '../../src/lib/server/db';
 import { savePhoto } from '../../src/lib/server/registers/photos.service';
 import { addSignboard } from '../../src/lib/server/registers/signboards.service';

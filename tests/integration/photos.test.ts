@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { photoProblemMessage } from '../../src/lib/photo-messages';
+import { photoProblemMessage } from '../../src/lib/text/photos';
 import type { Db } from '../../src/lib/server/db';
 import {
 	deletePhoto,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainFlag } from '../../src/lib/components/trends/labels';
+import { explainFlag } from '../../src/lib/text/trends';
 import { indicatorDef } from '../../src/lib/domain/indicators';
 import { judgeSeries, normalTail, type SeriesPoint, type Sensitivity } from '../../src/lib/domain/rebound';
 

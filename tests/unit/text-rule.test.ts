@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseDefinition } from '../../src/lib/domain/checklist-schema';
-import { cleanText, password, requiredText, text } from '../../src/lib/text-rule';
+import { cleanText, password, requiredText, text } from '../../src/lib/forms/text-rule';
 import { useLocale } from '../helpers/event';
 
 useLocale('zh');

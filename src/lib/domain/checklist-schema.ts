@@ -1,6 +1,6 @@
 // The shape a template definition must have before it can be saved or published.
 import { z } from 'zod';
-import { requiredText, text } from '../text-rule';
+import { requiredText, text } from '../forms/text-rule';
 import { itemKinds, type ChecklistDefinition } from './checklist';
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'key: lower-case letters, digits and _');

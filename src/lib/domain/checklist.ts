@@ -1,7 +1,7 @@
 // The checklist definition (sections and items), answer validation, compliance and the
 // out-of-line check. Pure: the form, the server and the tests all use it.
 
-import { cleanText } from '../text-rule';
+import { cleanText } from '../forms/text-rule';
 
 export const itemKinds = [
 	'yes_no',

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { landingPath } from '$lib/domain/roles';
-import { signInSchema } from '$lib/forms';
+import { signInSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { lucia } from '$lib/server/auth/session';
 import { signIn } from '$lib/server/auth/sign-in.service';

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { landingPath } from '$lib/domain/roles';
-import { changePasswordSchema } from '$lib/forms';
+import { changePasswordSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { requireUser } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';

@@ -1,5 +1,5 @@
 import type { ChecklistItem } from '../../domain/checklist';
-import { cleanText } from '../../text-rule';
+import { cleanText } from '../../forms/text-rule';
 
 // Answer fields are named a.<key> (multi: repeated), their out-of-line reasons n.<key>.
 export function readAnswerFields(form: FormData, items: ChecklistItem[]) {

@@ -13,7 +13,7 @@ import {
 	type ChecklistItem
 } from '../../domain/checklist';
 import { isLate } from '../../domain/periods';
-import { cleanText, tidyText } from '../../text-rule';
+import { cleanText, tidyText } from '../../forms/text-rule';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow, SubmissionRow } from '../db/schema';

@@ -5,14 +5,14 @@
 //
 // The document's language is chosen by the caller, not by the request, so every message is called
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
-import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../components/trends/format';
+import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../text/format';
 import {
 	explainFlag,
 	indicatorName as indicatorNameIn,
 	periodLabel,
 	unitName as unitNameIn,
 	withUnit as withUnitIn
-} from '../../components/trends/labels';
+} from '../../text/trends';
 import { INDICATORS, indicatorDef, type IndicatorKey, type IndicatorUnit } from '../../domain/indicators';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import * as m from '../../paraglide/messages';

@@ -10,13 +10,7 @@ import ExcelJS from 'exceljs';
 import type { AnswerValue, ChoiceOption, ItemKind } from '../../domain/checklist';
 import { indicatorDef, INDICATORS, type IndicatorKey } from '../../domain/indicators';
 import { m } from '../../paraglide/messages.js';
-import {
-	explainFlag,
-	indicatorName,
-	periodLabel,
-	statusName,
-	unitName
-} from '../../components/trends/labels';
+import { explainFlag, indicatorName, periodLabel, statusName, unitName } from '../../text/trends';
 import type { IndicatorFigure, ReportData } from './report-data';
 
 export type ReportLocale = 'zh' | 'en';

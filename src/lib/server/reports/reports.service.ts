@@ -10,7 +10,7 @@ import { canSeeRegion, type Viewer } from '../auth/access';
 import { diff, writeAudit } from '../audit/audit.repository';
 import { config } from '../config';
 import { now, type Db } from '../db';
-import { worker } from '../worker';
+import { worker } from '../jobs/worker';
 import type { ReportStatus, ReportsTable } from '../db/schema';
 import { reportCsv } from './report-csv';
 import { loadReportData } from './report-data';

@@ -22,7 +22,7 @@ import { lineageOf } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
-import { worker } from '../worker';
+import { worker } from '../jobs/worker';
 import { emptyRegisterData, loadRegisterData } from '../registers/registers.queries';
 import type { IndicatorPeriodsTable, PointIndicatorsTable, RegionIndicatorsTable } from '../db/schema';
 

@@ -15,7 +15,7 @@ import {
 	requestReport
 } from '$lib/server/reports/reports.service';
 import { listIndicatorPeriods } from '$lib/server/trends/indicators.service';
-import { text } from '$lib/text-rule';
+import { text } from '$lib/forms/text-rule';
 import type { Actions, PageServerLoad } from './$types';
 import { printHref, REPORT_READERS } from './report-access.server';
 

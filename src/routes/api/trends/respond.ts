@@ -1,7 +1,7 @@
 // The JSON endpoints answer in JSON even when refusing: 401 for no session (a tool has no sign-in
 // page to follow), 404 outside the reader's scope, exactly as the pages decide it.
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { explainFlag } from '$lib/components/trends/labels';
+import { explainFlag } from '$lib/text/trends';
 import { indicatorDef } from '$lib/domain/indicators';
 import type { PublicUser } from '$lib/domain/roles';
 import type { DashboardData } from '$lib/domain/trend-view';

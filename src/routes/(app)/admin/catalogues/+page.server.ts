@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { certificateItemSchema, signboardCategorySchema } from '$lib/catalogue-forms';
+import { certificateItemSchema, signboardCategorySchema } from '$lib/forms/catalogues';
 import { catalogueKinds, type CatalogueKind } from '$lib/domain/catalogues';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';

@@ -11,7 +11,7 @@ import {
 	setReportSettings,
 	type ReportSettings
 } from '$lib/server/reports/reports.service';
-import { reportSettingsSchema } from './schema';
+import { reportSettingsSchema } from '../../../../lib/forms/report-settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

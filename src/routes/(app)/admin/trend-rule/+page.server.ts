@@ -12,7 +12,7 @@ import {
 	sensitivityPreview,
 	setTrendRule
 } from '$lib/server/trends/indicators.service';
-import { trendRuleSchema } from './schema';
+import { trendRuleSchema } from '../../../../lib/forms/trend-rule';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

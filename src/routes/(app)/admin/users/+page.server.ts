@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { roles } from '$lib/domain/roles';
-import { userSchema } from '$lib/forms';
+import { userSchema } from '$lib/forms/schemas';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { userProblemMessage } from '$lib/server/users/user-errors';

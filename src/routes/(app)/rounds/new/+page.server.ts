@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { chinaDate } from '$lib/domain/periods';
-import { roundSchema } from '$lib/forms';
+import { roundSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { canManageRound, requireRole } from '$lib/server/auth/access';
 import { createRound, RoundInputError, type RoundProblem } from '$lib/server/checklists/rounds.service';

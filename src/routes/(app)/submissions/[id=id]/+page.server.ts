@@ -14,7 +14,7 @@ import {
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
 import { findPointView } from '$lib/server/points/points.repository';
-import { cleanText, textProblemMessage } from '$lib/text-rule';
+import { cleanText, textProblemMessage } from '$lib/forms/text-rule';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const REASON_MAX = 500;

@@ -5,7 +5,7 @@ import { findPointByRegion } from '$lib/server/points/points.repository';
 import { db } from '$lib/server/db';
 import { findRegion } from '$lib/server/regions/regions.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
-import { dashboardParams } from '$lib/components/trends/query';
+import { dashboardParams } from '$lib/domain/dashboard-query';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {

@@ -1,6 +1,6 @@
 // The rule's words, shared by the explanation (/trends/rule) and the admin form
 // (/admin/trend-rule): the sensitivities' names and meanings, and a rule in one line.
-import { periodLabel } from '$lib/components/trends/labels';
+import { periodLabel } from '$lib/text/trends';
 import type { TrendRule } from '$lib/domain/indicators';
 import type { Sensitivity } from '$lib/domain/rebound';
 import { m } from '$lib/paraglide/messages.js';

@@ -4,7 +4,7 @@ import { canSeeRegion } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { findRegion } from '$lib/server/regions/regions.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
-import { dashboardParams } from '$lib/components/trends/query';
+import { dashboardParams } from '$lib/domain/dashboard-query';
 import { fresh, notFoundJson, signedIn, withExplanations } from '../respond';
 import type { RequestHandler } from './$types';
 

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { lineageOf } from '$lib/domain/regions';
-import { pointSchema } from '$lib/forms';
+import { pointSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { notFound, requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';

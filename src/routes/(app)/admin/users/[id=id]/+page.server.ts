@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { userEditSchema } from '$lib/forms';
+import { userEditSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { notFound, requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';

@@ -11,8 +11,8 @@ import {
 	returnSchema,
 	secondmentSchema,
 	type FieldErrors
-} from '$lib/register-forms';
-import { registerProblemMessage } from '$lib/register-messages';
+} from '$lib/forms/registers';
+import { registerProblemMessage } from '$lib/text/registers';
 import { notFound } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import {

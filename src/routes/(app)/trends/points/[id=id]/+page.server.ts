@@ -2,7 +2,7 @@ import { requirePoint } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
-import { dashboardParams } from '$lib/components/trends/query';
+import { dashboardParams } from '$lib/domain/dashboard-query';
 import type { PageServerLoad } from './$types';
 
 export const load = (async (event) => {

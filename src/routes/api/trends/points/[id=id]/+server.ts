@@ -3,7 +3,7 @@ import { canSeePoint } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
-import { dashboardParams } from '$lib/components/trends/query';
+import { dashboardParams } from '$lib/domain/dashboard-query';
 import { fresh, notFoundJson, signedIn, withExplanations } from '../../respond';
 import type { RequestHandler } from './$types';
 

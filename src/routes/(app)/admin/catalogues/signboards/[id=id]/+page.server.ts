@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { message, setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { signboardCategorySchema } from '$lib/catalogue-forms';
+import { signboardCategorySchema } from '$lib/forms/catalogues';
 import { m } from '$lib/paraglide/messages.js';
 import { notFound, requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';

@@ -1,6 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { problemMessage } from '$lib/checklist-messages';
+import { problemMessage } from '$lib/text/checklist';
 import { allItems, toFormValue, type Answers, type FieldProblem } from '$lib/domain/checklist';
 import { m } from '$lib/paraglide/messages.js';
 import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';

@@ -1,7 +1,7 @@
 // Zod schemas for the catalogue forms, built per request so their messages follow the user's language.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { requiredText, text } from '$lib/text-rule';
+import { requiredText, text } from '$lib/forms/text-rule';
 import { certificateStatuses, signboardPlacements, signboardStatuses } from '$lib/domain/catalogues';
 
 const name = () => requiredText(200);

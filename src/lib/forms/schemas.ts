@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { roles } from '$lib/domain/roles';
-import { password, requiredText as required, text } from '$lib/text-rule';
+import { password, requiredText as required, text } from '$lib/forms/text-rule';
 
 export const PASSWORD_MIN_LENGTH = 10;
 

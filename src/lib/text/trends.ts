@@ -4,7 +4,7 @@ import type { IndicatorDef, IndicatorUnit, Status } from '$lib/domain/indicators
 import type { Reason } from '$lib/domain/rebound';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime';
+import { getLocale } from '$lib/paraglide/runtime.js';
 import { formatNumber, formatSigned, MONTHS_SHORT_EN, parsePeriodKey, percentChange } from './format';
 
 type Message = (inputs?: object, options?: { locale?: 'zh' | 'en' }) => string;

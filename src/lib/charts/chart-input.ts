@@ -1,6 +1,6 @@
 import type { IndicatorTrend, DashboardData } from '$lib/domain/trend-view';
 import type { ChartInput } from './chart-setup';
-import { indicatorName, periodLabel, withUnit } from './labels';
+import { indicatorName, periodLabel, withUnit } from '../text/trends';
 import { lineStyle } from './styles';
 
 /** The chart's data for some of the dashboard's indicators; styles follow their order. */

@@ -2,7 +2,7 @@
 // one drain of their queue at a time. A kick while a drain runs is remembered and drains again
 // once it ends, so a job queued just as the queue looked empty is never left waiting for the next
 // start-up.
-import type { Db } from './db';
+import type { Db } from '../db/index';
 
 export interface Worker<T> {
 	/** Starts draining if idle; resolves when the queue is empty (tests and CLI tools await it). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SENSITIVITIES } from '$lib/domain/rebound';
 import { m } from '$lib/paraglide/messages.js';
-import { text } from '$lib/text-rule';
+import { text } from '$lib/forms/text-rule';
 
 // Built per request so the messages follow the user's language. An empty baseline means each
 // series' own first period.

@@ -1,6 +1,6 @@
 // Register labels and refusals in the user's language; the database keeps stable codes.
 import { m } from '$lib/paraglide/messages.js';
-import { photoProblemMessage } from '$lib/photo-messages';
+import { photoProblemMessage } from '$lib/text/photos';
 
 export const placementLabels = {
 	exterior: m.register_placement_exterior,

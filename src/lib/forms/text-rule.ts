@@ -2,7 +2,7 @@
 // and a length limit counted in characters after NFC. Every form field goes through it, so no
 // route can store a NUL or a 10,000-character name by forgetting a check.
 import { z } from 'zod';
-import { m } from './paraglide/messages.js';
+import { m } from '../paraglide/messages.js';
 
 export interface TextOptions {
 	/** Notes, descriptions, signboard text: newlines and tabs are kept. */

@@ -3,7 +3,7 @@
 // readForm() rather than superforms, which keys its state by one form per schema.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { requiredText as required, text, type TextOptions } from '$lib/text-rule';
+import { requiredText as required, text, type TextOptions } from '$lib/forms/text-rule';
 
 const optionalText = (max: number, options: TextOptions = {}) =>
 	text(max, options)

@@ -1,6 +1,6 @@
 // The words and numbers the report pages share: status names, file sizes, a report's name.
 import { m } from '$lib/paraglide/messages.js';
-import { periodLabel } from '$lib/components/trends/labels';
+import { periodLabel } from '$lib/text/trends';
 
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
 export type ReportFileKind = 'docx' | 'xlsx' | 'csv';
