@@ -4,7 +4,7 @@ import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow } from '../db/schema';
 import { findRegion } from '../regions/regions.repository';
-import { refreshRoundIndicators } from '../trends/indicators.service';
+import { pointChanged } from '../trends/indicators.service';
 
 export type RoundProblem =
 	| { field: 'period'; code: 'bad_period' }
@@ -121,7 +121,10 @@ export async function openRound(db: Db, actorId: number | null, roundId: number)
 			entityId: roundId,
 			changes: { targets: points.length }
 		});
-		await refreshRoundIndicators(trx, roundId);
+		await pointChanged(
+			trx,
+			points.map((p) => p.id)
+		);
 		return true;
 	});
 }

@@ -20,7 +20,7 @@ import type { RoundRow, SubmissionRow } from '../db/schema';
 import { isRegisterItem, registerAnswers } from './register-figures';
 import { findRound } from './rounds.service';
 import { findVersion } from './templates.service';
-import { refreshPointIndicators } from '../trends/indicators.service';
+import { pointChanged } from '../trends/indicators.service';
 
 export const NOTE_MAX = 200;
 
@@ -449,7 +449,7 @@ async function review(
 			changes: { status: [from, to], ...(reason ? { reason } : {}) }
 		});
 		// Accepting or reopening changes what counts; the trends move in the same transaction.
-		if (from === 'accepted' || to === 'accepted') await refreshPointIndicators(trx, s.point_id);
+		if (from === 'accepted' || to === 'accepted') await pointChanged(trx, s.point_id);
 		return { ok: true };
 	});
 }

@@ -5,7 +5,7 @@ import { eventDateProblem, isCertificateViolation } from '../../domain/registers
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import { refused, type RegisterResult } from './register-result';
-import { refreshPointIndicators } from '../trends/indicators.service';
+import { pointChanged } from '../trends/indicators.service';
 
 export type CertificateStatus = 'issuing' | 'stopped';
 
@@ -127,7 +127,7 @@ export async function recordCertificateCount(
 				...(violation ? { violation: true } : {})
 			}
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const, violation };
 	});
 }

@@ -12,7 +12,7 @@ import {
 import { diff, writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import { RegisterNotFound, type RegisterProblem, type RegisterResult } from './register-result';
-import { refreshPointIndicators } from '../trends/indicators.service';
+import { pointChanged } from '../trends/indicators.service';
 
 export interface SecondmentInput {
 	personName: string;
@@ -75,7 +75,7 @@ export async function addSecondment(
 			entityId: id,
 			changes: { point_id: pointId, ...values }
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const, id };
 	});
 }
@@ -120,7 +120,7 @@ export async function updateSecondment(
 			entityId: id,
 			changes
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const };
 	});
 }
@@ -152,7 +152,7 @@ export async function recordSecondmentReturn(
 			entityId: id,
 			changes: { return_date: [null, input.returnDate] }
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const };
 	});
 }

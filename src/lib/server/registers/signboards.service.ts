@@ -14,7 +14,7 @@ import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { SignboardPlacement } from '../db/schema';
 import { RegisterNotFound, refused, type RegisterResult } from './register-result';
-import { refreshPointIndicators } from '../trends/indicators.service';
+import { pointChanged } from '../trends/indicators.service';
 
 export interface NewSignboardInput {
 	text: string;
@@ -92,7 +92,7 @@ export async function addSignboard(
 				hung_on: input.hungOn
 			}
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const, id };
 	});
 }
@@ -168,7 +168,7 @@ async function recordEvent(
 				...(input.note?.trim() ? { note: input.note.trim() } : {})
 			}
 		});
-		await refreshPointIndicators(trx, pointId);
+		await pointChanged(trx, pointId);
 		return { ok: true as const };
 	});
 }

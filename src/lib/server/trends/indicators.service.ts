@@ -1,7 +1,6 @@
-// Kept indicator figures. Every write that can change a point's indicators calls one of these in
-// its own transaction, so the trends are current to the minute and never half-updated:
-// refreshPointIndicators (a submission accepted or reopened, a register change),
-// refreshRoundIndicators (a round opening). A change that touches every point (the rule, a
+// Kept indicator figures. Every write that can change a point's indicators calls pointChanged in
+// its own transaction (a submission accepted or reopened, a register change, a round opening for
+// its points), so the trends are current to the minute and never half-updated. A change that touches every point (the rule, a
 // catalogue entry moving between cancelled and kept) queues a rebuild instead: a background job
 // builds the next tables chunk by chunk, short transactions that let staff and reviewers write in
 // between, keeps the points it has done current there too, and swaps them in when complete; until
@@ -98,25 +97,14 @@ export async function listIndicatorPeriods(db: Db): Promise<PeriodView[]> {
 	return rows.map((r) => ({ key: r.key, kind: r.kind, start: r.start_date, end: r.end_date }));
 }
 
-export async function refreshPointIndicators(trx: Db, pointId: number): Promise<void> {
-	await refreshKept(trx, [pointId]);
-}
-
-/** Every point of a round, when it opens: their registers now count for its period. */
-export async function refreshRoundIndicators(trx: Db, roundId: number): Promise<void> {
-	const ids = await trx
-		.selectFrom('round_targets')
-		.select('point_id')
-		.where('round_id', '=', roundId)
-		.execute();
-	await refreshKept(
-		trx,
-		ids.map((r) => r.point_id)
-	);
-}
-
-/** The live figures, and a running rebuild's for the points it has already done. */
-async function refreshKept(trx: Db, pointIds: number[]) {
+/**
+ * The one entry point for kept figures: the points whose submissions, registers or rounds changed
+ * in this transaction. Refreshes the live figures, and a running rebuild's for the points it has
+ * already done.
+ */
+export async function pointChanged(trx: Db, points: number | readonly number[]): Promise<void> {
+	const pointIds = typeof points === 'number' ? [points] : [...points];
+	if (!pointIds.length) return;
 	await refreshPoints(trx, pointIds, { target: 'live' });
 	const job = await trx
 		.selectFrom('rebuilds')
