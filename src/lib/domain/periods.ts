@@ -1,7 +1,8 @@
 // Reporting periods and dates. Dates are YYYY-MM-DD in China time (UTC+8, no daylight saving).
 export type PeriodKind = 'month' | 'quarter' | 'custom';
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+/** China time is UTC+8 all year. */
+export const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export function chinaDate(at: Date = new Date()): string {
 	return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
@@ -38,4 +39,34 @@ export function isIsoDate(value: string): boolean {
 /** Late when submitted on a China-time day after the due date. */
 export function isLate(dueOn: string, submittedAt: Date): boolean {
 	return chinaDate(submittedAt) > dueOn;
+}
+
+// ---- Period keys: `2026-03` a month, `2026-Q1` a quarter, anything else a custom round's key ----
+
+const QUARTER_KEY = /^(\d{4})-Q([1-4])$/;
+const MONTH_KEY = /^(\d{4})-(\d{2})$/;
+
+export type ParsedPeriod =
+	| { kind: 'quarter'; year: number; quarter: number }
+	| { kind: 'month'; year: number; month: number }
+	| { kind: 'custom'; key: string };
+
+export function parsePeriodKey(key: string): ParsedPeriod {
+	let m = QUARTER_KEY.exec(key);
+	if (m) return { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]) };
+	m = MONTH_KEY.exec(key);
+	if (m) return { kind: 'month', year: Number(m[1]), month: Number(m[2]) };
+	return { kind: 'custom', key };
+}
+
+export const isQuarterKey = (key: string): boolean => QUARTER_KEY.test(key);
+
+/** The quarter a YYYY-MM-DD date falls in, as `2026-Q1`. */
+export const quarterOf = (date: string): string =>
+	`${date.slice(0, 4)}-Q${Math.ceil(Number(date.slice(5, 7)) / 3)}`;
+
+/** `2026-Q4` moved by `by` quarters. */
+export function shiftQuarter(quarter: string, by: number): string {
+	const n = Number(quarter.slice(0, 4)) * 4 + Number(quarter.slice(6)) - 1 + by;
+	return `${Math.floor(n / 4)}-Q${(n % 4) + 1}`;
 }

@@ -54,19 +54,6 @@ export function percentChange(from: number, to: number): number | null {
 	return Math.round(((to - from) / Math.abs(from)) * 100);
 }
 
-export type ParsedPeriod =
-	| { kind: 'quarter'; year: number; quarter: number }
-	| { kind: 'month'; year: number; month: number }
-	| { kind: 'custom'; key: string };
-
-export function parsePeriodKey(key: string): ParsedPeriod {
-	let m = /^(\d{4})-Q([1-4])$/.exec(key);
-	if (m) return { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]) };
-	m = /^(\d{4})-(\d{2})$/.exec(key);
-	if (m) return { kind: 'month', year: Number(m[1]), month: Number(m[2]) };
-	return { kind: 'custom', key };
-}
-
 /** A file name without the characters Windows and phones refuse. */
 export function safeFileName(name: string): string {
 	return name.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 120);

@@ -5,7 +5,8 @@ import type { Reason } from '$lib/domain/rebound';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { formatNumber, formatSigned, MONTHS_SHORT_EN, parsePeriodKey, percentChange } from './format';
+import { parsePeriodKey } from '../domain/periods';
+import { formatNumber, formatSigned, MONTHS_SHORT_EN, percentChange } from './format';
 
 type Message = (inputs?: object, options?: { locale?: 'zh' | 'en' }) => string;
 const lang = (locale: string) => ({ locale: locale === 'en' ? ('en' as const) : ('zh' as const) });

@@ -1,6 +1,6 @@
 // What the demo seeds on purpose, named by point code, so the seeding and the tests read one list.
 // The codes are points choosePoints picks from the bundled Ningxia division list.
-import { chinaDate } from '../../domain/periods';
+import { chinaDate, quarterOf, shiftQuarter } from '../../domain/periods';
 
 /** Closed quarters before the current one; the first is the baseline, before the reform. */
 export const HISTORY_QUARTERS = 8;
@@ -123,14 +123,6 @@ export const DEMO_LATE_POINTS: DemoPointFact[] = [
 ];
 
 export const reboundsAt = (code: string) => DEMO_REBOUND_POINTS.filter((r) => r.code === code);
-
-export const quarterOf = (date: string) => `${date.slice(0, 4)}-Q${Math.ceil(Number(date.slice(5, 7)) / 3)}`;
-
-/** `2026-Q4` moved by `by` quarters. */
-export function shiftQuarter(q: string, by: number): string {
-	const n = Number(q.slice(0, 4)) * 4 + Number(q.slice(6)) - 1 + by;
-	return `${Math.floor(n / 4)}-Q${(n % 4) + 1}`;
-}
 
 /** The closed history quarters, oldest (the baseline) first, and the current quarter. */
 export function demoQuarters(today = chinaDate()) {

@@ -131,9 +131,6 @@ export interface ReportData {
 	regionNames: Record<string, string>;
 }
 
-const QUARTER = /^(\d{4})-Q([1-4])$/;
-export const isQuarterKey = (v: string) => QUARTER.test(v);
-
 export async function loadReportData(db: Db, user: Viewer, request: ReportRequest): Promise<ReportData> {
 	const range = periodRange('quarter', request.quarter);
 	if (!range) throw new Error(`not a quarter: ${request.quarter}`);

@@ -5,7 +5,8 @@
 //
 // The document's language is chosen by the caller, not by the request, so every message is called
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
-import { formatNumber, formatSigned, parsePeriodKey, percentChange } from '../../text/format';
+import { parsePeriodKey } from '../../domain/periods';
+import { formatNumber, formatSigned, percentChange } from '../../text/format';
 import {
 	explainFlag,
 	indicatorName as indicatorNameIn,

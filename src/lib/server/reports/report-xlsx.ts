@@ -8,6 +8,7 @@
 import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { AnswerValue, ChoiceOption, ItemKind } from '../../domain/checklist';
+import { CHINA_OFFSET_MS } from '../../domain/periods';
 import { indicatorDef, INDICATORS, type IndicatorKey } from '../../domain/indicators';
 import { m } from '../../paraglide/messages.js';
 import { explainFlag, indicatorName, periodLabel, statusName, unitName } from '../../text/trends';
@@ -44,7 +45,6 @@ export interface Table {
 /** The item as the report lists it; kind and options, when present, give dates and choice labels. */
 type ItemColumn = ReportData['items'][number] & { kind?: ItemKind; options?: ChoiceOption[] };
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 /** Excel refuses longer cell text (it asks to repair the file). */
 const CELL_TEXT_MAX = 32_767;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -7,7 +7,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
 import { canSeeRegion, readerScope, requireRole } from '$lib/server/auth/access';
 import { db, type Db } from '$lib/server/db';
-import { isQuarterKey } from '$lib/server/reports/report-data';
+import { isQuarterKey, quarterOf } from '$lib/domain/periods';
 import {
 	getReportSettings,
 	listReports,
@@ -28,8 +28,6 @@ const reportSchema = () =>
 		issuer: text(ISSUER_MAX).default(''),
 		locale: z.enum(['zh', 'en'], { message: m.field_choose() })
 	});
-
-const quarterOf = (date: string) => `${date.slice(0, 4)}-Q${Math.ceil(Number(date.slice(5, 7)) / 3)}`;
 
 /** Quarters that wholly contain at least one period with figures, newest first. */
 async function quartersWithData(db: Db): Promise<string[]> {

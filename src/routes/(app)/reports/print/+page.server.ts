@@ -1,4 +1,4 @@
-import { isQuarterKey } from '$lib/server/reports/report-data';
+import { isQuarterKey } from '$lib/domain/periods';
 import { getLocale } from '$lib/paraglide/runtime';
 import { canSeeRegion, notFound, requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';

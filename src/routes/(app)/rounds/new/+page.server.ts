@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { setError, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { chinaDate } from '$lib/domain/periods';
+import { chinaDate, quarterOf } from '$lib/domain/periods';
 import { roundSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { canManageRound, requireRole } from '$lib/server/auth/access';
@@ -24,9 +24,8 @@ export const load: PageServerLoad = async (event) => {
 	const versions = await listPublishedVersions(db());
 	const form = await superValidate(zod4(roundSchema()));
 	const today = chinaDate();
-	const [y, mo] = today.split('-').map(Number);
 	form.data.periodKind = 'quarter';
-	form.data.period = `${y}-Q${Math.ceil(mo / 3)}`;
+	form.data.period = quarterOf(today);
 	form.data.opensOn = today;
 	form.data.dueOn = chinaDate(new Date(Date.now() + 14 * 86_400_000));
 	form.data.templateVersionId = versions[0]?.id ?? 0;
