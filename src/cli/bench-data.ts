@@ -15,11 +15,11 @@ import {
 	listSignboardCategories
 } from '../lib/server/registers/catalogues.service';
 import { importDivisionRows } from '../lib/server/regions/division-import';
+import { findFirstPublishedVersionId } from '../lib/server/demo/demo.repository';
 import { readNingxia } from '../lib/server/demo/ningxia';
+import { allPointIds, insertBatched, insertRound } from './bench.queries';
 
 export const MONTHS = 60;
-/** Rows per insert: a few hundred keeps each statement well under SQLite's bound-parameter limit. */
-const BATCH = 400;
 
 export interface SeedCounts {
 	regions: number;
@@ -53,20 +53,6 @@ const addMonths = (month: string, n: number) => {
 	return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
 };
 const at = (date: string, hour = 2) => `${date}T${String(hour).padStart(2, '0')}:00:00.000Z`;
-
-async function insertBatched<T extends keyof Database & string>(
-	db: Db,
-	table: T,
-	rows: Insertable<Database[T]>[]
-): Promise<void> {
-	for (let i = 0; i < rows.length; i += BATCH) {
-		// Kysely cannot relate a generic table name to its row type; the signature above does.
-		await db
-			.insertInto(table)
-			.values(rows.slice(i, i + BATCH) as never)
-			.execute();
-	}
-}
 
 interface Plate {
 	id: number;
@@ -389,18 +375,13 @@ export async function seedBench(db: Db, log: (line: string) => void = () => {}):
 			}))
 		)
 	);
-	const pointIds = (await db.selectFrom('points').select('id').orderBy('id').execute()).map((p) => p.id);
+	const pointIds = await allPointIds(db);
 	log(`regions ${rows.length}, points ${pointIds.length}`);
 
 	await ensureDefaultTemplate(db);
 	await ensureStarterCatalogues(db);
-	const published = await db
-		.selectFrom('template_versions')
-		.select('id')
-		.where('status', '=', 'published')
-		.orderBy('id')
-		.executeTakeFirstOrThrow();
-	const definition: ChecklistDefinition = (await findVersion(db, published.id))!.definition;
+	const publishedId = await findFirstPublishedVersionId(db);
+	const definition: ChecklistDefinition = (await findVersion(db, publishedId))!.definition;
 	const itemKeys = allItems(definition).map((i) => i.key);
 	const categories = await listSignboardCategories(db, { activeOnly: true });
 
@@ -427,23 +408,19 @@ export async function seedBench(db: Db, log: (line: string) => void = () => {}):
 		const open = m === MONTHS - 1;
 		const due = addDays(end, 10);
 		await db.transaction().execute(async (trx) => {
-			const { id: roundId } = await trx
-				.insertInto('rounds')
-				.values({
-					name: `${month.slice(0, 4)}年${Number(month.slice(5))}月“六必查”`,
-					period_kind: 'month',
-					period_start: start,
-					period_end: end,
-					template_version_id: published.id,
-					target_region_code: null,
-					opens_on: start,
-					due_on: due,
-					status: open ? 'open' : 'closed',
-					created_by: null,
-					created_at: at(addDays(start, -1))
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
+			const roundId = await insertRound(trx, {
+				name: `${month.slice(0, 4)}年${Number(month.slice(5))}月“六必查”`,
+				period_kind: 'month',
+				period_start: start,
+				period_end: end,
+				template_version_id: publishedId,
+				target_region_code: null,
+				opens_on: start,
+				due_on: due,
+				status: open ? 'open' : 'closed',
+				created_by: null,
+				created_at: at(addDays(start, -1))
+			});
 			await insertBatched(
 				trx,
 				'round_targets',

@@ -1,7 +1,8 @@
 // Makes an administrator on a fresh install:
 //   npm run create-admin -- --username admin --name "系统管理员"
 // The printed one-time password must be changed at first sign-in.
-import { createUser, UserInputError } from '../lib/server/users/users.service';
+import { isRefusal } from '../lib/server/refusal';
+import { createUser } from '../lib/server/users/users.service';
 import { argValue, fail, openMigrated } from './shared';
 
 const username = argValue('username') ?? 'admin';
@@ -15,8 +16,7 @@ try {
 	console.log(`One-time password: ${oneTimePassword}`);
 	console.log('It must be changed at first sign-in.');
 } catch (e) {
-	if (e instanceof UserInputError && e.problem === 'username_taken')
-		fail(`A user named "${username}" already exists.`);
+	if (isRefusal(e) && e.code === 'username_taken') fail(`A user named "${username}" already exists.`);
 	throw e;
 } finally {
 	await db.destroy();

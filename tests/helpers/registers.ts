@@ -2,6 +2,7 @@
 // under test here) and row counts for the register tables.
 import { now, type Db } from '../../src/lib/server/db';
 import type { SignboardPlacement } from '../../src/lib/server/db/schema';
+import { Refusal } from '../../src/lib/server/refusal';
 
 let counter = 0;
 
@@ -78,4 +79,18 @@ export async function registerSnapshot(db: Db): Promise<Record<RegisterTable, nu
 	const out = {} as Record<RegisterTable, number>;
 	for (const t of tables) out[t] = await countOf(db, t);
 	return out;
+}
+
+/**
+ * The field → code pairs of the Refusal a register change threw; fails when the change went
+ * through or threw anything else.
+ */
+export async function refusalOf(change: Promise<unknown>): Promise<Record<string, string>> {
+	try {
+		await change;
+	} catch (e) {
+		if (!(e instanceof Refusal)) throw e;
+		return Object.fromEntries(Object.entries(e.problems).map(([field, p]) => [field, p.code]));
+	}
+	throw new Error('expected the change to be refused');
 }

@@ -1,9 +1,8 @@
 // Every role against the real load functions: in scope gives data, out of scope a 404, signed out
 // a redirect to sign in.
 import { isHttpError, isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PublicUser, Role } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import * as adminHome from '../../src/routes/(app)/admin/+page.server';
 import * as adminAudit from '../../src/routes/(app)/admin/audit/+page.server';
 import * as adminImport from '../../src/routes/(app)/admin/import/+page.server';
@@ -15,40 +14,32 @@ import * as adminUsers from '../../src/routes/(app)/admin/users/+page.server';
 import * as pointPage from '../../src/routes/(app)/points/[id=id]/+page.server';
 import * as regionPage from '../../src/routes/(app)/regions/[code=region]/+page.server';
 import * as home from '../../src/routes/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import {
-	countRows,
-	newPoint,
-	newRegionTree,
-	newUser,
-	type PointRef,
-	type RegionTree
-} from '../helpers/factories';
+import { countRows } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let far: RegionTree;
-const users = {} as Record<Role, PublicUser>;
-const points = {} as Record<'own' | 'sameTownship' | 'otherCounty' | 'otherProvince', PointRef>;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db, '64');
-	far = await newRegionTree(db, '65');
-	points.own = await newPoint(db, tree.village, 'village');
-	points.sameTownship = await newPoint(db, tree.community, 'community');
-	points.otherCounty = await newPoint(db, tree.otherVillage, 'village');
-	points.otherProvince = await newPoint(db, far.village, 'village');
-	users.admin = await newUser(db, 'admin');
-	users.analyst = await newUser(db, 'analyst', tree.city);
-	users.reviewer = await newUser(db, 'reviewer', tree.county);
-	users.staff = await newUser(db, 'staff', tree.village);
-});
-afterAll(() => close());
+// The tests only read, but for one user that is created and deleted again.
+const s = useScenario(
+	{
+		trees: ['65'],
+		points: {
+			own: 'village',
+			sameTownship: 'community',
+			otherCounty: 'otherVillage',
+			otherProvince: { at: 'village', tree: '65' }
+		},
+		users: {
+			admin: 'admin',
+			analyst: ['analyst', 'city'],
+			reviewer: ['reviewer', 'county'],
+			staff: ['staff', 'village']
+		}
+	},
+	{ fresh: 'all' }
+);
+const { tree, points, users } = s;
 
 const roles: Role[] = ['admin', 'analyst', 'reviewer', 'staff'];
 
@@ -270,12 +261,12 @@ describe('the admin pages', () => {
 		expect(result.form?.valid).toBe(true);
 		expect(result.form?.message?.username).toBe('new.one');
 		expect(result.form?.message?.password.length).toBeGreaterThanOrEqual(10);
-		await db.deleteFrom('users').where('username', '=', 'new.one').execute();
+		await s.db.deleteFrom('users').where('username', '=', 'new.one').execute();
 	});
 
 	it('refuses admin actions to other roles with a 404 and changes nothing', async () => {
-		const pointsBefore = await countRows(db, 'points');
-		const usersBefore = await countRows(db, 'users');
+		const pointsBefore = await countRows(s.db, 'points');
+		const usersBefore = await countRows(s.db, 'users');
 		const mark = await thrownBy(() =>
 			callAction(
 				adminRegions.actions.mark,
@@ -300,9 +291,9 @@ describe('the admin pages', () => {
 			)
 		);
 		expect(is404(deactivate)).toBe(true);
-		expect(await countRows(db, 'points')).toBe(pointsBefore);
-		expect(await countRows(db, 'users')).toBe(usersBefore);
-		const own = await db
+		expect(await countRows(s.db, 'points')).toBe(pointsBefore);
+		expect(await countRows(s.db, 'users')).toBe(usersBefore);
+		const own = await s.db
 			.selectFrom('points')
 			.select('active')
 			.where('id', '=', points.own.id)

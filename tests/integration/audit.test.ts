@@ -4,19 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/lib/server/auth/password';
 import { lucia } from '../../src/lib/server/auth/session';
 import type { Db } from '../../src/lib/server/db';
-import {
-	markAsPoint,
-	PointInputError,
-	setPointActive,
-	updatePointDetails
-} from '../../src/lib/server/points/points.service';
+import { markAsPoint, setPointActive, updatePointDetails } from '../../src/lib/server/points/points.service';
+import { Refusal } from '../../src/lib/server/refusal';
 import { importDivisions } from '../../src/lib/server/regions/division-import';
 import {
 	createUser,
 	resetPassword,
 	setUserActive,
-	updateUserProfile,
-	UserInputError
+	updateUserProfile
 } from '../../src/lib/server/users/users.service';
 import { freshDatabase } from '../helpers/db';
 import { divisionCsv, divisionRow } from '../helpers/divisions';
@@ -85,8 +80,8 @@ describe('users', () => {
 			displayName: '另一个张伟',
 			role: 'admin'
 		});
-		await expect(refused).rejects.toThrow(UserInputError);
-		await expect(refused).rejects.toMatchObject({ field: 'username', problem: 'username_taken' });
+		await expect(refused).rejects.toThrow(Refusal);
+		await expect(refused).rejects.toMatchObject({ field: 'username', code: 'username_taken' });
 		expect(await countRows(db, 'users')).toBe(users);
 		expect(await countRows(db, 'audit_log')).toBe(audit);
 	});
@@ -128,7 +123,7 @@ describe('users', () => {
 				createUser(db, admin.id, { username: `u-${problem}`, displayName: '某人', ...input })
 			).rejects.toMatchObject({
 				field: 'scopeCode',
-				problem
+				code: problem
 			});
 			expect(await countRows(db, 'users')).toBe(users);
 			expect(await countRows(db, 'audit_log')).toBe(audit);
@@ -179,7 +174,7 @@ describe('users', () => {
 				role: 'analyst',
 				scopeCode: '6499'
 			})
-		).rejects.toMatchObject({ problem: 'region_unknown' });
+		).rejects.toMatchObject({ code: 'region_unknown' });
 		expect(
 			await db.selectFrom('users').selectAll().where('id', '=', analystId).executeTakeFirstOrThrow()
 		).toEqual(before);
@@ -249,9 +244,9 @@ describe('points', () => {
 	});
 
 	const refusedMarks = [
-		{ what: 'a township', code: '640104001', problem: 'not_village_level' },
-		{ what: 'a county', code: '640104', problem: 'not_village_level' },
-		{ what: 'an unknown code', code: '640104001999', problem: 'unknown_region' }
+		{ what: 'a township', code: '640104001', problem: 'point_not_village_level' },
+		{ what: 'a county', code: '640104', problem: 'point_not_village_level' },
+		{ what: 'an unknown code', code: '640104001999', problem: 'region_not_found' }
 	];
 	it.each(refusedMarks.map((c) => [c.what, c] as const))(
 		'marking %s is refused with no point and no audit row',
@@ -259,8 +254,8 @@ describe('points', () => {
 			const points = await countRows(db, 'points');
 			const audit = await countRows(db, 'audit_log');
 			const refused = markAsPoint(db, admin.id, code, 'village');
-			await expect(refused).rejects.toThrow(PointInputError);
-			await expect(refused).rejects.toMatchObject({ problem });
+			await expect(refused).rejects.toThrow(Refusal);
+			await expect(refused).rejects.toMatchObject({ code: problem });
 			expect(await countRows(db, 'points')).toBe(points);
 			expect(await countRows(db, 'audit_log')).toBe(audit);
 		}

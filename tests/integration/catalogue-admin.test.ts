@@ -14,8 +14,7 @@ import {
 	starterSignboards
 } from '../../src/lib/server/registers/catalogues.service';
 import * as adminPage from '../../src/routes/(app)/admin/catalogues/+page.server';
-import * as certificatePage from '../../src/routes/(app)/admin/catalogues/certificates/[id=id]/+page.server';
-import * as signboardPage from '../../src/routes/(app)/admin/catalogues/signboards/[id=id]/+page.server';
+import * as entryPage from '../../src/routes/(app)/admin/catalogues/[kind=catalogueKind]/[id=id]/+page.server';
 import * as readPage from '../../src/routes/(app)/catalogues/+page.server';
 import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
@@ -128,12 +127,12 @@ describe('editing catalogues', () => {
 			makeEvent({
 				user: users.admin,
 				url: `/admin/catalogues/signboards/${id}`,
-				params: { id: String(id) },
+				params: { kind: 'signboards', id: String(id) },
 				form
 			});
 
 		await callAction(
-			signboardPage.actions.save,
+			entryPage.actions.save,
 			event({
 				name: '关心下一代工作委员会',
 				status: 'cancelled',
@@ -150,14 +149,14 @@ describe('editing catalogues', () => {
 		const [update] = await auditRows(db, { action: 'signboard_category.update', entityId: id });
 		expect(JSON.parse(update.changes!)).toMatchObject({ name: ['关工委工作站', '关心下一代工作委员会'] });
 
-		await callAction(signboardPage.actions.deactivate, event({}));
+		await callAction(entryPage.actions.deactivate, event({}));
 		expect((await findSignboardCategory(db, id))!.active).toBe(false);
-		await callAction(signboardPage.actions.activate, event({}));
+		await callAction(entryPage.actions.activate, event({}));
 		expect((await findSignboardCategory(db, id))!.active).toBe(true);
 		expect(await auditRows(db, { action: 'signboard_category.deactivate', entityId: id })).toHaveLength(1);
 		expect(await auditRows(db, { action: 'signboard_category.activate', entityId: id })).toHaveLength(1);
 
-		const data = await callLoad(signboardPage.load, event());
+		const data = await callLoad(entryPage.load, event());
 		expect(data.history.map((h: { action: string }) => h.action)).toEqual([
 			'signboard_category.activate',
 			'signboard_category.deactivate',
@@ -176,14 +175,14 @@ describe('editing catalogues', () => {
 			makeEvent({
 				user: users.admin,
 				url: `/admin/catalogues/certificates/${id}`,
-				params: { id: String(id) },
+				params: { kind: 'certificates', id: String(id) },
 				form
 			});
 		await callAction(
-			certificatePage.actions.save,
+			entryPage.actions.save,
 			event({ name: '独生子女证明', status: 'cancelled', basis: '卫健部门核实' })
 		);
-		await callAction(certificatePage.actions.deactivate, event({}));
+		await callAction(entryPage.actions.deactivate, event({}));
 		expect(await findCertificateItem(db, id)).toMatchObject({
 			status: 'cancelled',
 			basis: '卫健部门核实',
@@ -198,8 +197,12 @@ describe('editing catalogues', () => {
 	it('answers 404 for an entry that does not exist', async () => {
 		const e = await thrownBy(() =>
 			callLoad(
-				signboardPage.load,
-				makeEvent({ user: users.admin, params: { id: '99999' }, url: '/admin/catalogues/signboards/99999' })
+				entryPage.load,
+				makeEvent({
+					user: users.admin,
+					params: { kind: 'signboards', id: '99999' },
+					url: '/admin/catalogues/signboards/99999'
+				})
 			)
 		);
 		expect(isHttpError(e) && e.status).toBe(404);
@@ -235,45 +238,53 @@ describe('who may use the catalogue pages', () => {
 				form.append('file', new File(['名称,状态,位置\n越权,取消,外挂标牌\n'], 'x.csv'));
 				return callAction(adminPage.actions.import, makeEvent({ user, form }));
 			},
-			() => callLoad(signboardPage.load, makeEvent({ user, params: { id: String(signboard.id) } })),
+			() =>
+				callLoad(
+					entryPage.load,
+					makeEvent({ user, params: { kind: 'signboards', id: String(signboard.id) } })
+				),
 			() =>
 				callAction(
-					signboardPage.actions.save,
+					entryPage.actions.save,
 					makeEvent({
 						user,
-						params: { id: String(signboard.id) },
+						params: { kind: 'signboards', id: String(signboard.id) },
 						form: { name: '越权', status: 'kept', placement: 'exterior', note: '' }
 					})
 				),
 			() =>
 				callAction(
-					signboardPage.actions.deactivate,
-					makeEvent({ user, params: { id: String(signboard.id) }, form: {} })
+					entryPage.actions.deactivate,
+					makeEvent({ user, params: { kind: 'signboards', id: String(signboard.id) }, form: {} })
 				),
 			() =>
 				callAction(
-					signboardPage.actions.activate,
-					makeEvent({ user, params: { id: String(signboard.id) }, form: {} })
+					entryPage.actions.activate,
+					makeEvent({ user, params: { kind: 'signboards', id: String(signboard.id) }, form: {} })
 				),
-			() => callLoad(certificatePage.load, makeEvent({ user, params: { id: String(certificate.id) } })),
+			() =>
+				callLoad(
+					entryPage.load,
+					makeEvent({ user, params: { kind: 'certificates', id: String(certificate.id) } })
+				),
 			() =>
 				callAction(
-					certificatePage.actions.save,
+					entryPage.actions.save,
 					makeEvent({
 						user,
-						params: { id: String(certificate.id) },
+						params: { kind: 'certificates', id: String(certificate.id) },
 						form: { name: '越权', status: 'retained', basis: '' }
 					})
 				),
 			() =>
 				callAction(
-					certificatePage.actions.deactivate,
-					makeEvent({ user, params: { id: String(certificate.id) }, form: {} })
+					entryPage.actions.deactivate,
+					makeEvent({ user, params: { kind: 'certificates', id: String(certificate.id) }, form: {} })
 				),
 			() =>
 				callAction(
-					certificatePage.actions.activate,
-					makeEvent({ user, params: { id: String(certificate.id) }, form: {} })
+					entryPage.actions.activate,
+					makeEvent({ user, params: { kind: 'certificates', id: String(certificate.id) }, form: {} })
 				)
 		];
 		for (const run of runs) {

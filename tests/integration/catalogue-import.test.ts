@@ -3,7 +3,10 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/lib/server/db';
 import {
-	importCatalogue,
+	CATALOGUE_MAX_FILE_BYTES,
+	importCatalogue
+} from '../../src/lib/server/registers/catalogue-import.service';
+import {
 	listCertificateItems,
 	listSignboardCategories
 } from '../../src/lib/server/registers/catalogues.service';
@@ -146,10 +149,12 @@ describe('the import form', () => {
 				url: '/admin/catalogues?/import',
 				form: upload('signboard', csv('名称,状态,位置\n,取消,外挂标牌\n综治中心,撤销,外挂标牌\n'))
 			})
-		)) as ActionFailure<{ importError: string; problems: { line: number; reason: string }[] }>;
+		)) as ActionFailure<{
+			form: { message: { failed: string; problems: { line: number; reason: string }[] } };
+		}>;
 		expect(result.status).toBe(400);
-		expect(result.data.importError).toContain('2 个问题');
-		expect(result.data.problems).toEqual([
+		expect(result.data.form.message.failed).toContain('2 个问题');
+		expect(result.data.form.message.problems).toEqual([
 			{ line: 2, reason: '名称为空。' },
 			{ line: 3, reason: '无法识别状态“撤销”，应为：取消、规范保留。' }
 		]);
@@ -164,8 +169,8 @@ describe('the import form', () => {
 		const result = (await callAction(
 			actions.import,
 			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('certificate', file) })
-		)) as { importDone: string };
-		expect(result.importDone).toBe('导入完成：新增 1 条，更新 0 条，0 条无变化。');
+		)) as { form: { message: { done: string } } };
+		expect(result.form.message.done).toBe('导入完成：新增 1 条，更新 0 条，0 条无变化。');
 		expect(await counts()).toEqual({ signboards: 0, certificates: 1 });
 	});
 
@@ -173,13 +178,51 @@ describe('the import form', () => {
 		const noFile = (await callAction(
 			actions.import,
 			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('signboard', null) })
-		)) as ActionFailure<{ importError: string }>;
+		)) as ActionFailure<{ form: { errors: { file?: string[] } } }>;
 		expect(noFile.status).toBe(400);
-		expect(noFile.data.importError).toBe('请选择文件。');
+		expect(noFile.data.form.errors.file).toEqual(['请选择文件。']);
+		// What a browser sends when nothing was chosen: an empty part with no file name.
+		const emptyPart = (await callAction(
+			actions.import,
+			makeEvent({
+				user: admin,
+				url: '/admin/catalogues?/import',
+				form: upload('signboard', { name: '', bytes: new Uint8Array() })
+			})
+		)) as ActionFailure<{ form: { errors: { file?: string[] } } }>;
+		expect(emptyPart.status).toBe(400);
+		expect(emptyPart.data.form.errors.file).toEqual(['请选择文件。']);
 		const badKind = (await callAction(
 			actions.import,
 			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('points', csv('名称,状态\n')) })
 		)) as ActionFailure<unknown>;
 		expect(badKind.status).toBe(400);
+	});
+
+	it('refuses a file it cannot take next to the file field, sends no file back, and writes nothing', async () => {
+		type Refused = ActionFailure<{ form: { errors: { file?: string[] }; data: Record<string, unknown> } }>;
+		const big = (await callAction(
+			actions.import,
+			makeEvent({
+				user: admin,
+				url: '/admin/catalogues?/import',
+				form: upload('signboard', { name: 'big.csv', bytes: new Uint8Array(CATALOGUE_MAX_FILE_BYTES + 1) })
+			})
+		)) as Refused;
+		expect(big.status).toBe(413);
+		expect(big.data.form.errors.file).toEqual([`文件超过 ${CATALOGUE_MAX_FILE_BYTES / 1024 / 1024} MB。`]);
+		expect(big.data.form.data).not.toHaveProperty('file');
+		const pdf = (await callAction(
+			actions.import,
+			makeEvent({
+				user: admin,
+				url: '/admin/catalogues?/import',
+				form: upload('signboard', csv('x', 'list.pdf'))
+			})
+		)) as Refused;
+		expect(pdf.status).toBe(400);
+		expect(pdf.data.form.errors.file).toEqual(['只支持 .xlsx 和 .csv 文件。']);
+		expect(pdf.data.form.data).not.toHaveProperty('file');
+		expect(await counts()).toEqual({ signboards: 0, certificates: 0 });
 	});
 });

@@ -2,6 +2,7 @@
 // staff member sees, correction and resubmission, acceptance that locks it, reopening, who may
 // do any of it, and the history each step leaves.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import type { SuperValidated } from 'sveltekit-superforms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import type { Db } from '../../src/lib/server/db';
@@ -98,17 +99,15 @@ async function redirected(run: () => unknown) {
 	return e.location;
 }
 
-interface ReviewFailure {
-	action?: string;
-	reasonError?: string;
-	reason?: string;
-	error?: string;
-}
-function failure(result: unknown, status: number): ReviewFailure {
-	const f = result as ActionFailure<ReviewFailure>;
+/** A review step's form as superforms sends it back: which step (its id), the fields as typed,
+ * each sentence on its field, a refusal of the whole under `_errors`, and a done step's message. */
+type ReviewForm = SuperValidated<{ version: string; reason?: string }>;
+function failure(result: unknown, status: number): ReviewForm {
+	const f = result as ActionFailure<{ form: ReviewForm }>;
 	expect(f?.status).toBe(status);
-	return f.data;
+	return f.data.form;
 }
+const doneMessage = (result: unknown) => (result as { form: ReviewForm }).form.message;
 
 async function row() {
 	return db.selectFrom('submissions').selectAll().where('id', '=', submissionId).executeTakeFirstOrThrow();
@@ -179,7 +178,7 @@ describe('returning for correction', () => {
 		const before = await snapshot();
 		for (const reason of ['', '   ']) {
 			const f = failure(await review('return', { reason }), 400);
-			expect(f).toMatchObject({ action: 'return', reasonError: '请写明原因。' });
+			expect(f).toMatchObject({ id: 'return', errors: { reason: ['请写明原因。'] } });
 		}
 		expect(await snapshot()).toEqual(before);
 	});
@@ -188,13 +187,15 @@ describe('returning for correction', () => {
 		const before = await snapshot();
 		const long = '因'.repeat(501);
 		const f = failure(await review('return', { reason: long }), 400);
-		expect(f).toEqual({ action: 'return', reasonError: '不能超过 500 个字符。', reason: long });
+		expect(f).toMatchObject({ id: 'return', errors: { reason: ['不能超过 500 个字符。'] } });
+		expect(f.errors).toEqual({ reason: ['不能超过 500 个字符。'] });
+		expect(f.data.reason).toBe(long);
 		expect(await snapshot()).toEqual(before);
 	});
 
 	it('returns it with the reason, and records who and why', async () => {
 		const result = await review('return', { reason: ' 牌子数与实地核查不符，请核实 ' });
-		expect(result).toEqual({ done: '已退回，联络员会看到原因。' });
+		expect(doneMessage(result)).toBe('已退回，联络员会看到原因。');
 		expect(await row()).toMatchObject({
 			status: 'returned',
 			review_note: '牌子数与实地核查不符，请核实',
@@ -218,7 +219,7 @@ describe('returning for correction', () => {
 	it('refuses to return it twice', async () => {
 		const before = await snapshot();
 		const f = failure(await review('return', { reason: '再退一次' }), 409);
-		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
 		expect(await snapshot()).toEqual(before);
 	});
 
@@ -248,13 +249,13 @@ describe('accepting', () => {
 	it('is refused when the checklist changed since the reviewer opened it', async () => {
 		const before = await snapshot();
 		const f = failure(await review('accept', { version: String(before.submission.version - 1) }), 409);
-		expect(f.error).toBe('这份清单刚刚有变化，请刷新后再审核。');
+		expect(f.errors._errors).toEqual(['这份清单刚刚有变化，请刷新后再审核。']);
 		expect(await snapshot()).toEqual(before);
 	});
 
 	it('accepts the version the reviewer saw', async () => {
 		const { submission } = await reviewLoad();
-		expect(await review('accept', { version: String(submission.version) })).toEqual({ done: '已审核通过。' });
+		expect(doneMessage(await review('accept', { version: String(submission.version) }))).toBe('已审核通过。');
 		expect(await row()).toMatchObject({ status: 'accepted', review_note: null, reviewed_by: u.reviewer.id });
 		const [accepted] = await submissionAudit('submission.accept');
 		expect(changesOf(accepted)).toEqual({ status: ['submitted', 'accepted'] });
@@ -269,16 +270,16 @@ describe('accepting', () => {
 			version: String(data.submission!.version),
 			'a.boards': '9',
 			'a.rehung': 'no'
-		})) as ActionFailure<{ error: string }>;
+		})) as ActionFailure<{ form: SuperValidated<Record<string, unknown>> }>;
 		expect(f.status).toBe(409);
-		expect(f.data.error).toBe('已提交的清单不能修改，如需修改请联系审核员退回。');
+		expect(f.data.form.errors._errors).toEqual(['已提交的清单不能修改，如需修改请联系审核员退回。']);
 		expect(await snapshot()).toEqual(before);
 	});
 
 	it('cannot be returned any more, only reopened', async () => {
 		const before = await snapshot();
 		const f = failure(await review('return', { reason: '改主意了' }), 409);
-		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
 		expect(await snapshot()).toEqual(before);
 	});
 });
@@ -287,14 +288,14 @@ describe('reopening an accepted checklist', () => {
 	it('needs a reason', async () => {
 		const before = await snapshot();
 		const f = failure(await review('reopen', { reason: '' }), 400);
-		expect(f).toMatchObject({ action: 'reopen', reasonError: '请写明原因。' });
+		expect(f).toMatchObject({ id: 'reopen', errors: { reason: ['请写明原因。'] } });
 		expect(await snapshot()).toEqual(before);
 	});
 
 	it('sends it back to the staff member as returned, with the reason', async () => {
-		expect(await review('reopen', { reason: '县里复核发现借调人数有误' })).toEqual({
-			done: '已重新打开并退回给联络员。'
-		});
+		expect(doneMessage(await review('reopen', { reason: '县里复核发现借调人数有误' }))).toBe(
+			'已重新打开并退回给联络员。'
+		);
 		expect(await row()).toMatchObject({ status: 'returned', review_note: '县里复核发现借调人数有误' });
 		const [reopened] = await submissionAudit('submission.reopen');
 		expect(changesOf(reopened)).toEqual({
@@ -309,7 +310,7 @@ describe('reopening an accepted checklist', () => {
 	it('refuses to reopen what is not accepted', async () => {
 		const before = await snapshot();
 		const f = failure(await review('reopen', { reason: '再开一次' }), 409);
-		expect(f.error).toBe('这份清单的状态已变化，无法执行此操作。');
+		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
 		expect(await snapshot()).toEqual(before);
 	});
 });
@@ -332,7 +333,7 @@ describe('the history on the submission page', () => {
 		const byAction = (a: string) => history.filter((h: { action: string }) => h.action === a);
 		expect(byAction('submission.return')[0].username).toBe(u.reviewer.username);
 		expect(byAction('submission.submit')[0].username).toBe(u.staff.username);
-		expect(JSON.parse(byAction('submission.answers')[0].changes!)).toEqual({ boards: [3, 4] });
+		expect(byAction('submission.answers')[0].changes).toEqual({ boards: [3, 4] });
 	});
 
 	it('is the same for the staff member and an analyst who open the page', async () => {

@@ -2,13 +2,20 @@
 // prefill from last round, "same as last round", repeat submits, stale saves, out-of-line values,
 // late submissions, and who may fill at all.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import type { SuperValidated } from 'sveltekit-superforms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers, AnswerValue } from '../../src/lib/domain/checklist';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import { closeRound } from '../../src/lib/server/checklists/rounds.service';
 import { listTargets } from '../../src/lib/server/checklists/reporting.queries';
-import { acceptSubmission, submit } from '../../src/lib/server/checklists/submissions.service';
+import {
+	acceptSubmission,
+	returnSubmission,
+	saveAnswers,
+	submit
+} from '../../src/lib/server/checklists/submissions.service';
 import type { Db } from '../../src/lib/server/db';
+import { problemsBySection } from '../../src/lib/text/checklist';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
 import { freshDatabase } from '../helpers/db';
@@ -127,12 +134,11 @@ async function done(name: ActionName, pt: Staffed, form: Fields): Promise<string
 	return e.location;
 }
 
+/** A refused post: the form as superforms sends it back (each sentence on its item's key, a
+ * refusal of the whole under `_errors`, the fields as typed), and the items that ask for a reason. */
 interface FormFailure {
-	problems?: Record<string, string>;
+	form: SuperValidated<Record<string, unknown>>;
 	confirm?: string[];
-	values?: Record<string, unknown>;
-	error?: string;
-	submitProblems?: { section: number; key: string; message: string }[];
 }
 function failure(result: unknown, status: number): FormFailure {
 	const f = result as ActionFailure<FormFailure>;
@@ -307,9 +313,9 @@ describe('bad input in a section', () => {
 		it(`refuses ${c.what} before any draft exists, creating nothing`, async () => {
 			const before = await snapshot(p.fresh);
 			const f = failure(await act('save', p.fresh, form(null)), 400);
-			expect(f.problems).toEqual({ [c.key]: c.message });
+			expect(f.form.errors).toEqual({ [c.key]: [c.message] });
 			// The form comes back as typed, so nothing has to be re-entered.
-			expect(f.values?.[c.key]).toEqual(c.input);
+			expect(f.form.data[`a.${c.key}`]).toEqual(c.input);
 			expect(await snapshot(p.fresh)).toEqual(before);
 			expect(before.submission).toBeUndefined();
 		});
@@ -317,7 +323,7 @@ describe('bad input in a section', () => {
 		it(`refuses ${c.what} on a saved draft, changing nothing`, async () => {
 			const before = await snapshot(p.draft);
 			const f = failure(await act('save', p.draft, form(before.submission!.version)), 400);
-			expect(f.problems).toEqual({ [c.key]: c.message });
+			expect(f.form.errors).toEqual({ [c.key]: [c.message] });
 			expect(await snapshot(p.draft)).toEqual(before);
 		});
 	}
@@ -328,14 +334,14 @@ describe('bad input in a section', () => {
 			await act('save', p.fresh, sectionForm(0, null, { 'a.boards': 'abc', 'a.hours': 'x', 'a.rehung': '' })),
 			400
 		);
-		expect(f.problems).toEqual({ boards: '请填一个整数，如 0、3、12。', hours: '请填一个数字。' });
+		expect(f.form.errors).toEqual({ boards: ['请填一个整数，如 0、3、12。'], hours: ['请填一个数字。'] });
 		expect(await snapshot(p.fresh)).toEqual(before);
 	});
 
 	it('refuses a section number that does not exist', async () => {
 		const before = await snapshot(p.fresh);
 		const f = failure(await act('save', p.fresh, sectionForm(0, null, { section: '7' })), 400);
-		expect(f.error).toBe('找不到这一节，请刷新页面。');
+		expect(f.form.errors._errors).toEqual(['找不到这一节，请刷新页面。']);
 		expect(await snapshot(p.fresh)).toEqual(before);
 	});
 });
@@ -365,7 +371,8 @@ describe('saving section by section', () => {
 			400
 		);
 		// The detail became required when "rehung" was answered yes; the single choice was never answered.
-		expect(f.submitProblems).toEqual([
+		// The page lists them in the form's order, each with its section.
+		expect(problemsBySection(everyKindDefinition, f.form.errors)).toEqual([
 			expect.objectContaining({ section: 0, key: 'rehung_detail', message: '此题必答。' }),
 			expect.objectContaining({ section: 1, key: 'trend', message: '此题必答。' })
 		]);
@@ -376,7 +383,7 @@ describe('saving section by section', () => {
 	it('refuses to submit when nothing was ever saved', async () => {
 		const before = await snapshot(p.fresh);
 		const f = failure(await act('submit', p.fresh, { version: '', clientToken: 't' }), 400);
-		expect(f.error).toBe('还没有填写任何内容。');
+		expect(f.form.errors._errors).toEqual(['还没有填写任何内容。']);
 		expect(await snapshot(p.fresh)).toEqual(before);
 	});
 });
@@ -414,7 +421,7 @@ describe('a repeated submit', () => {
 	it('refuses a later save with the locked message, changing nothing', async () => {
 		const before = await snapshot(p.repeat);
 		const f = failure(await act('save', p.repeat, sectionForm(0, before.submission!.version)), 409);
-		expect(f.error).toBe('已提交的清单不能修改，如需修改请联系审核员退回。');
+		expect(f.form.errors._errors).toEqual(['已提交的清单不能修改，如需修改请联系审核员退回。']);
 		expect(await snapshot(p.repeat)).toEqual(before);
 	});
 });
@@ -462,7 +469,9 @@ describe('a save based on an old version', () => {
 
 		const before = await snapshot(p.stale);
 		const f = failure(await act('save', p.stale, sectionForm(0, version, { 'a.boards': '6' })), 409);
-		expect(f.error).toBe('这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。');
+		expect(f.form.errors._errors).toEqual([
+			'这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。'
+		]);
 		expect(await snapshot(p.stale)).toEqual(before);
 		expect((await storedAnswers(p.stale)).boards.value).toBe(5);
 	});
@@ -478,7 +487,9 @@ describe('a save based on an old version', () => {
 			await act('save', p.appeared, sectionForm(0, opened.submission?.version, { 'a.boards': '8' })),
 			409
 		);
-		expect(f.error).toBe('这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。');
+		expect(f.form.errors._errors).toEqual([
+			'这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。'
+		]);
 		expect(await snapshot(p.appeared)).toEqual(before);
 		expect((await storedAnswers(p.appeared)).boards.value).toBe(7);
 	});
@@ -491,7 +502,9 @@ describe('a save based on an old version', () => {
 			await act('submit', p.appeared, { version: versionField(version), clientToken: 'x' }),
 			409
 		);
-		expect(f.error).toBe('这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。');
+		expect(f.form.errors._errors).toEqual([
+			'这份草稿刚被别人修改过，您的内容没有保存。请刷新页面查看最新内容后再改。'
+		]);
 		expect(await snapshot(p.appeared)).toEqual(before);
 	});
 });
@@ -500,7 +513,7 @@ describe('a value far out of line with last round', () => {
 	it('is refused without a reason, asking for confirmation, and nothing is written', async () => {
 		const before = await snapshot(p.confirm);
 		const f = failure(await act('save', p.confirm, sectionForm(0, null, { 'a.boards': '30' })), 400);
-		expect(f.problems).toEqual({ boards: '这个数与上一轮相差很大，请确认并简要说明原因。' });
+		expect(f.form.errors).toEqual({ boards: ['这个数与上一轮相差很大，请确认并简要说明原因。'] });
 		expect(f.confirm).toEqual(['boards']);
 		expect(await snapshot(p.confirm)).toEqual(before);
 	});
@@ -510,7 +523,7 @@ describe('a value far out of line with last round', () => {
 			await act('save', p.confirm, sectionForm(0, null, { 'a.boards': '30', 'n.boards': '因'.repeat(201) })),
 			400
 		);
-		expect(f.problems).toEqual({ boards: '说明不能超过 200 个字。' });
+		expect(f.form.errors).toEqual({ boards: ['说明不能超过 200 个字。'] });
 		expect(await submissionRow(p.confirm)).toBeUndefined();
 	});
 
@@ -686,7 +699,7 @@ describe('a submission after the due date', () => {
 		expect((await submissionRow(p.late, march))!).toMatchObject({ status: 'submitted', late: 1 });
 		const [sent] = await auditRows(db, { action: 'submission.submit', entityId: id });
 		expect(changesOf(sent)).toEqual({ status: ['draft', 'submitted'], late: true });
-		expect(await acceptSubmission(db, reviewer.id, id)).toEqual({ ok: true });
+		await expect(acceptSubmission(db, reviewer.id, id)).resolves.toBeUndefined();
 	});
 
 	it('shows as late to the staff member and in the round’s list', async () => {
@@ -705,7 +718,48 @@ describe('a submission after the due date', () => {
 			clientToken: 'again',
 			at: new Date('2026-03-01T00:00:00Z')
 		});
-		expect(outcome).toMatchObject({ ok: true, already: true, late: true });
+		expect(outcome).toMatchObject({ already: true, late: true });
+	});
+});
+
+describe('lateness after a return', () => {
+	it('stays as the first submission set it when a returned checklist is corrected after the due date', async () => {
+		const { id: pointId } = await newPoint(db, await newRegion(db, `${tree.township}150`, '复核村委会'));
+		const { versionId } = await newTemplate(db, everyKindDefinition, '退回后逾期');
+		const roundId = await newRound(db, versionId, { name: '退回后逾期', dueOn: '2026-04-10' });
+		const id = await newSubmission(
+			db,
+			roundId,
+			pointId,
+			{ boards: 3, rehung: false, trend: 'same' },
+			{ until: 'submitted', at: new Date('2026-04-09T02:00:00Z') }
+		);
+		await expect(returnSubmission(db, null, id, '请核实')).resolves.toBeUndefined();
+		const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+		const saved = await saveAnswers(db, null, {
+			roundId,
+			pointId,
+			expectedVersion: row.version,
+			itemKeys: ['boards'],
+			raw: { boards: '4' },
+			notes: {}
+		});
+		const resent = await submit(db, null, {
+			roundId,
+			pointId,
+			expectedVersion: saved.version,
+			clientToken: 'again',
+			at: new Date('2026-04-20T02:00:00Z')
+		});
+		expect(resent).toMatchObject({ late: false });
+		const after = await db
+			.selectFrom('submissions')
+			.selectAll()
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		expect(after.late).toBe(0);
+		expect(after.submitted_at).toBe('2026-04-09T02:00:00.000Z');
+		await expect(acceptSubmission(db, null, id)).resolves.toBeUndefined();
 	});
 });
 
@@ -741,7 +795,7 @@ describe('who may fill the form', () => {
 			await act('save', p.fresh, sectionForm(0, null), { roundId: lastRound, user: p.fresh.staff }),
 			409
 		);
-		expect(f.error).toBe('本轮填报已结束。');
+		expect(f.form.errors._errors).toEqual(['本轮填报已结束。']);
 		expect(await submissionRow(p.fresh, lastRound)).toBeUndefined();
 	});
 });

@@ -175,12 +175,17 @@ describe('the admin import page', () => {
 
 	function failure(result: unknown, status: number) {
 		const f = result as ActionFailure<{
-			error: string;
-			problems: { file: string; line: number; code: string; reason: string }[];
-			more: number;
+			form: {
+				message: {
+					failed: string;
+					problems: { file: string; line: number; code: string; reason: string }[];
+					more: number;
+				};
+				errors: { files?: { _errors?: string[] } };
+			};
 		}>;
 		expect(f.status).toBe(status);
-		return f.data;
+		return f.data.form;
 	}
 
 	it('lists every problem of a bad upload in Chinese, with file and line, and writes nothing', async () => {
@@ -198,17 +203,17 @@ describe('the admin import page', () => {
 			makeEvent({ user: admin, form: uploadForm(files), url: '/admin/import' })
 		);
 		const data = failure(result, 400);
-		expect(data.error).toBe('发现 5 个问题，未写入任何数据。请修正后重新上传。');
+		expect(data.message.failed).toBe('发现 5 个问题，未写入任何数据。请修正后重新上传。');
 		const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) =>
 			a.file.localeCompare(b.file) || a.line - b.line;
-		expect([...data.problems].sort(byPlace)).toEqual([
+		expect([...data.message.problems].sort(byPlace)).toEqual([
 			{ file: 'areas.csv', line: 3, code: '640205', reason: '代码与上级代码 6401 不对应。' },
 			{ file: 'cities.csv', line: 3, code: '6402', reason: '名称为空。' },
 			{ file: 'cities.csv', line: 4, code: '6403', reason: '列数与表头不一致。' },
 			{ file: 'more-streets.csv', line: 2, code: '640105001', reason: '上级区划 640105 不存在。' },
 			{ file: 'towns.csv', line: 1, code: '', reason: '无法识别表头，应为 code,name 及上级代码列。' }
 		]);
-		expect(data.more).toBe(0);
+		expect(data.message.more).toBe(0);
 		expect(await countRows(db, 'regions')).toBe(regionsBefore);
 		expect(await countRows(db, 'audit_log')).toBe(auditBefore);
 	});
@@ -220,7 +225,7 @@ describe('the admin import page', () => {
 			await callAction(actions.default, makeEvent({ user: admin, form: uploadForm(files) })),
 			400
 		);
-		expect(data.problems).toEqual([
+		expect(data.message.problems).toEqual([
 			{ file: 'cities.csv', line: 3, code: '640', reason: '代码格式错误（位数与层级不符或含非数字）。' },
 			{
 				file: 'villages.csv',
@@ -235,7 +240,7 @@ describe('the admin import page', () => {
 		const form = new FormData();
 		form.append('files', new File([], ''));
 		const data = failure(await callAction(actions.default, makeEvent({ user: admin, form })), 400);
-		expect(data.error).toBe('请选择至少一个 CSV 文件。');
+		expect(data.errors.files?._errors).toEqual(['请选择至少一个 CSV 文件。']);
 	});
 
 	it('imports a good upload and says how many regions were added and renamed', async () => {
@@ -245,7 +250,9 @@ describe('the admin import page', () => {
 		];
 		const auditBefore = await auditRows(db, { action: 'regions.import' });
 		const result = await callAction(actions.default, makeEvent({ user: admin, form: uploadForm(files) }));
-		expect(result).toEqual({ done: '导入完成：新增 2 个区划，更新名称 0 个。' });
+		expect((result as { form: { message: unknown } }).form.message).toEqual({
+			done: '导入完成：新增 2 个区划，更新名称 0 个。'
+		});
 		expect(await regionNames()).toMatchObject({ '640105': '西夏区', '640105001': '朔方路街道' });
 		const after = await auditRows(db, { action: 'regions.import' });
 		expect(after).toHaveLength(auditBefore.length + 1);
@@ -261,7 +268,9 @@ describe('the admin import page', () => {
 		);
 		expect(isHttpError(e, 404)).toBe(true);
 		expect(await countRows(db, 'regions')).toBe(regionsBefore);
-		expect(await callLoad(load, makeEvent({ user: admin }))).toEqual({});
+		expect(await callLoad(load, makeEvent({ user: admin }))).toEqual({
+			form: expect.objectContaining({ data: { files: [] } })
+		});
 	});
 
 	it('sends a signed-out visitor to sign in', async () => {

@@ -12,7 +12,8 @@ import {
 	REGION_MAX_NAME
 } from '../../src/lib/server/imports/guarded-reader';
 import { importDivisions } from '../../src/lib/server/regions/division-import';
-import { importCatalogue, listSignboardCategories } from '../../src/lib/server/registers/catalogues.service';
+import { importCatalogue } from '../../src/lib/server/registers/catalogue-import.service';
+import { listSignboardCategories } from '../../src/lib/server/registers/catalogues.service';
 import { actions as importActions } from '../../src/routes/(app)/admin/import/+page.server';
 import * as loginPage from '../../src/routes/login/+page.server';
 import { freshDatabase } from '../helpers/db';
@@ -116,10 +117,14 @@ describe('a workbook shaped to exhaust the server', () => {
 		for (let i = 0; i + 4 <= bytes.byteLength; i++) {
 			if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 100, true);
 		}
-		const outcome = await importCatalogue(db, 'signboard', { name: 'bomb.xlsx', bytes }, admin.id);
-		expect(outcome.problems).toEqual([
-			{ line: 0, reason: 'part_too_big', detail: String(CATALOGUE_LIMITS.maxPartBytes) }
-		]);
+		// A problem with the whole file refuses the file, naming the cap.
+		await expect(
+			importCatalogue(db, 'signboard', { name: 'bomb.xlsx', bytes }, admin.id)
+		).rejects.toMatchObject({
+			problems: {
+				file: { code: 'catalogue_file_part_too_big', params: { mb: CATALOGUE_LIMITS.maxPartBytes / MB } }
+			}
+		});
 	});
 });
 
@@ -195,11 +200,12 @@ describe('a region CSV that is not clean text', () => {
 			makeEvent({ user: admin, form: form(name, bytes), url: '/admin/import' })
 		);
 		const f = result as ActionFailure<{
-			error: string;
-			problems: { file: string; line: number; code: string; reason: string }[];
+			form: {
+				message: { failed: string; problems: { file: string; line: number; code: string; reason: string }[] };
+			};
 		}>;
 		expect(f.status).toBe(400);
-		return f.data.problems;
+		return f.data.form.message.problems;
 	}
 
 	it('refuses invalid UTF-8 naming the line of the first bad byte, and renames nothing', async () => {

@@ -7,7 +7,7 @@ import { deflateSync } from 'node:zlib';
 import type { ActionFailure } from '@sveltejs/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { photoProblemMessage } from '../../src/lib/text/photos';
+import { refusalMessage } from '../../src/lib/text/refusals';
 import type { Db } from '../../src/lib/server/db';
 import { savePhoto } from '../../src/lib/server/registers/photos.service';
 import { addSignboard } from '../../src/lib/server/registers/signboards.service';
@@ -16,7 +16,7 @@ import { freshDatabase } from '../helpers/db';
 import { callAction, makeEvent, useLocale } from '../helpers/event';
 import { newPoint, newRegionTree, newUser, type PointRef } from '../helpers/factories';
 import { PNG_SIGNATURE, pngChunk, riff, riffChunk } from '../helpers/images';
-import { newSignboardCategory, registerSnapshot } from '../helpers/registers';
+import { newSignboardCategory, refusalOf, registerSnapshot } from '../helpers/registers';
 
 let db: Db;
 let close: () => Promise<void>;
@@ -91,9 +91,8 @@ describe('savePhoto and declared dimensions', () => {
 	it('refuses a 100000×100000 PNG header and stores nothing', async () => {
 		const bomb = pngDeclaring(100_000, 100_000);
 		expect(bomb.length).toBeLessThan(100);
-		expect(await save(file(bomb, 'bomb.png', 'image/png'))).toEqual({
-			ok: false,
-			problem: 'too_many_pixels'
+		expect(await refusalOf(save(file(bomb, 'bomb.png', 'image/png')))).toEqual({
+			photo: 'photo_too_many_pixels'
 		});
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
@@ -105,31 +104,30 @@ describe('savePhoto and declared dimensions', () => {
 			file(webpDeclaring(100_000, 100_000), 'bomb.webp', 'image/webp'),
 			file(pngDeclaring(30_000, 10), 'strip.png', 'image/png')
 		])
-			expect(await save(f)).toEqual({ ok: false, problem: 'too_many_pixels' });
+			expect(await refusalOf(save(f))).toEqual({ photo: 'photo_too_many_pixels' });
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
 	});
 
 	it('refuses a picture declaring zero pixels as not an image', async () => {
-		expect(await save(file(pngDeclaring(0, 0), 'empty.png', 'image/png'))).toEqual({
-			ok: false,
-			problem: 'not_image'
+		expect(await refusalOf(save(file(pngDeclaring(0, 0), 'empty.png', 'image/png')))).toEqual({
+			photo: 'photo_not_image'
 		});
 		expect(storedFiles()).toEqual([]);
 	});
 
 	it('still takes an ordinary photo size', async () => {
-		const result = await save(file(pngDeclaring(4032, 3024), 'phone.png', 'image/png'));
-		expect(result.ok).toBe(true);
+		const photoId = await save(file(pngDeclaring(4032, 3024), 'phone.png', 'image/png'));
+		expect(photoId).toBeGreaterThan(0);
 		expect(storedFiles()).toHaveLength(1);
 	});
 
 	it('explains the refusal in Chinese and in English', () => {
-		expect(photoProblemMessage('too_many_pixels')).toBe(
+		expect(refusalMessage({ code: 'photo_too_many_pixels' })).toBe(
 			'图片尺寸过大：每边不能超过 20000 像素，总计不能超过 40 百万像素。请缩小后再上传。'
 		);
 		useLocale('en');
-		expect(photoProblemMessage('too_many_pixels')).toBe(
+		expect(refusalMessage({ code: 'photo_too_many_pixels' })).toBe(
 			'The picture is too large: at most 20000 pixels a side and 40 megapixels in all. Please make it smaller and upload it again.'
 		);
 	});
@@ -156,11 +154,11 @@ describe('removing a plate with such a photo', () => {
 			form
 		});
 		const r = (await callAction(registersPage.actions.removePlate, event)) as ActionFailure<{
-			errors: Record<string, string>;
+			form: { errors: Record<string, string[] | undefined> };
 		}>;
 		expect(r.status).toBe(400);
-		expect(r.data.errors.photo).toBe(photoProblemMessage('too_many_pixels'));
-		expect(r.data.errors.photo).toContain('20000');
+		expect(r.data.form.errors.photo?.[0]).toBe(refusalMessage({ code: 'photo_too_many_pixels' }));
+		expect(r.data.form.errors.photo?.[0]).toContain('20000');
 		expect(await registerSnapshot(db)).toEqual(before);
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { photoProblemMessage } from '../../src/lib/text/photos';
+import { refusalMessage } from '../../src/lib/text/refusals';
 import type { Db } from '../../src/lib/server/db';
 import {
 	deletePhoto,
@@ -19,6 +19,7 @@ import { freshDatabase } from '../helpers/db';
 import { makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { newPoint, newRegionTree, newUser, type PointRef } from '../helpers/factories';
 import { jpegWithExif, pngWithText, webpWithExif } from '../helpers/images';
+import { refusalOf } from '../helpers/registers';
 
 let db: Db;
 let close: () => Promise<void>;
@@ -60,16 +61,14 @@ const upload = (bytes: Uint8Array, name: string, type: string) =>
 const has = (bytes: Uint8Array, s: string) => Buffer.from(bytes).includes(Buffer.from(s, 'latin1'));
 
 async function saved(file: File, pointId = points.own.id): Promise<number> {
-	const result = await savePhoto(db, { pointId, userId: users.staff.id, file });
-	if (!result.ok) throw new Error(`photo refused: ${result.problem}`);
-	return result.photoId;
+	return savePhoto(db, { pointId, userId: users.staff.id, file });
 }
 
 describe('savePhoto', () => {
 	it('refuses a text file named x.jpg sent as image/jpeg, and writes nothing', async () => {
 		const file = upload(Buffer.from('GPS 38.48N, just some text'), 'x.jpg', 'image/jpeg');
-		const result = await savePhoto(db, { pointId: points.own.id, userId: users.staff.id, file });
-		expect(result).toEqual({ ok: false, problem: 'not_image' });
+		const result = await refusalOf(savePhoto(db, { pointId: points.own.id, userId: users.staff.id, file }));
+		expect(result).toEqual({ photo: 'photo_not_image' });
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
 	});
@@ -77,12 +76,14 @@ describe('savePhoto', () => {
 	it('refuses a JPEG of 5 MB and one byte as too large, and writes nothing', async () => {
 		const big = Buffer.alloc(MAX_PHOTO_BYTES + 1);
 		jpegWithExif().copy(big);
-		const result = await savePhoto(db, {
-			pointId: points.own.id,
-			userId: users.staff.id,
-			file: upload(big, 'big.jpg', 'image/jpeg')
-		});
-		expect(result).toEqual({ ok: false, problem: 'too_large' });
+		const result = await refusalOf(
+			savePhoto(db, {
+				pointId: points.own.id,
+				userId: users.staff.id,
+				file: upload(big, 'big.jpg', 'image/jpeg')
+			})
+		);
+		expect(result).toEqual({ photo: 'photo_too_large' });
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
 	});
@@ -96,23 +97,27 @@ describe('savePhoto', () => {
 	});
 
 	it('refuses an empty file', async () => {
-		const result = await savePhoto(db, {
-			pointId: points.own.id,
-			userId: users.staff.id,
-			file: upload(new Uint8Array(), 'blank.png', 'image/png')
-		});
-		expect(result).toEqual({ ok: false, problem: 'empty' });
+		const result = await refusalOf(
+			savePhoto(db, {
+				pointId: points.own.id,
+				userId: users.staff.id,
+				file: upload(new Uint8Array(), 'blank.png', 'image/png')
+			})
+		);
+		expect(result).toEqual({ photo: 'photo_empty' });
 		expect(storedFiles()).toEqual([]);
 	});
 
 	it('refuses a file with an image magic number but a broken structure', async () => {
 		const broken = pngWithText().subarray(0, 40);
-		const result = await savePhoto(db, {
-			pointId: points.own.id,
-			userId: users.staff.id,
-			file: upload(broken, 'broken.png', 'image/png')
-		});
-		expect(result).toEqual({ ok: false, problem: 'not_image' });
+		const result = await refusalOf(
+			savePhoto(db, {
+				pointId: points.own.id,
+				userId: users.staff.id,
+				file: upload(broken, 'broken.png', 'image/png')
+			})
+		);
+		expect(result).toEqual({ photo: 'photo_not_image' });
 		expect(storedFiles()).toEqual([]);
 	});
 
@@ -163,15 +168,13 @@ describe('savePhoto', () => {
 	});
 
 	it('runs inside a caller’s transaction', async () => {
-		const photoId = await db.transaction().execute(async (trx) => {
-			const result = await savePhoto(trx, {
+		const photoId = await db.transaction().execute((trx) =>
+			savePhoto(trx, {
 				pointId: points.own.id,
 				userId: users.staff.id,
 				file: upload(pngWithText(), 'x.png', 'image/png')
-			});
-			if (!result.ok) throw new Error(result.problem);
-			return result.photoId;
-		});
+			})
+		);
 		expect(await findPhoto(db, photoId)).toBeDefined();
 	});
 });
@@ -187,15 +190,17 @@ describe('deletePhoto', () => {
 	});
 });
 
-describe('photoProblemMessage', () => {
+describe('the photo refusals', () => {
 	it('explains each refusal in Chinese and in English', () => {
 		useLocale('zh');
-		expect(photoProblemMessage('not_image')).toBe('只能上传 JPEG、PNG 或 WebP 图片。');
-		expect(photoProblemMessage('too_large')).toBe('图片不能超过 5 MB。');
-		expect(photoProblemMessage('empty')).toContain('空');
+		expect(refusalMessage({ code: 'photo_not_image' })).toBe('只能上传 JPEG、PNG 或 WebP 图片。');
+		expect(refusalMessage({ code: 'photo_too_large' })).toBe('图片不能超过 5 MB。');
+		expect(refusalMessage({ code: 'photo_empty' })).toContain('空');
 		useLocale('en');
-		expect(photoProblemMessage('not_image')).toBe('Only JPEG, PNG or WebP pictures can be uploaded.');
-		expect(photoProblemMessage('too_large')).toBe('A photo can be at most 5 MB.');
+		expect(refusalMessage({ code: 'photo_not_image' })).toBe(
+			'Only JPEG, PNG or WebP pictures can be uploaded.'
+		);
+		expect(refusalMessage({ code: 'photo_too_large' })).toBe('A photo can be at most 5 MB.');
 		useLocale('zh');
 	});
 });

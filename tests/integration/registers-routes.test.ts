@@ -1,20 +1,15 @@
 // The register pages through their real load functions and form actions: the point's own staff
 // keep the registers, readers above see them, everyone else gets a 404, and the cross-point list
 // filters within the reader's subtree.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import { addSecondment } from '../../src/lib/server/registers/secondments.service';
 import { addSignboard } from '../../src/lib/server/registers/signboards.service';
 import { recordCertificateCount } from '../../src/lib/server/registers/certificates.service';
 import * as registersPage from '../../src/routes/(app)/points/[id=id]/registers/+page.server';
 import * as timelinePage from '../../src/routes/(app)/points/[id=id]/registers/timeline/+page.server';
 import * as listPage from '../../src/routes/(app)/registers/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import {
 	auditRows,
@@ -26,51 +21,42 @@ import {
 } from '../helpers/factories';
 import { jpegWithExif } from '../helpers/images';
 import { newCertificateItem, newSignboardCategory, registerSnapshot } from '../helpers/registers';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let photoDir: string;
-let previousPhotoDir: string | undefined;
-const points = {} as Record<'own' | 'neighbour' | 'otherCounty', PointRef>;
-const u = {} as Record<
-	'staff' | 'neighbourStaff' | 'reviewer' | 'farReviewer' | 'analyst' | 'admin',
-	PublicUser
->;
+// Each test gets its own database and photo folder, and replays whatever history it reads.
+const scenario = useScenario(
+	{
+		points: { own: 'village', neighbour: 'community', otherCounty: 'otherVillage' },
+		users: {
+			staff: ['staff', 'village'],
+			neighbourStaff: ['staff', 'community'],
+			reviewer: ['reviewer', 'county'],
+			farReviewer: ['reviewer', 'otherCounty'],
+			analyst: ['analyst', 'city'],
+			admin: 'admin'
+		},
+		tempDirs: { PHOTO_DIR: 'jfgc-register-photos-' }
+	},
+	{ fresh: 'each' }
+);
+const { tree, points, users: u } = scenario;
 const cat = {} as Record<'kept' | 'cancelled', number>;
 const item = {} as Record<'retained' | 'cancelled', number>;
-
-beforeAll(async () => {
-	previousPhotoDir = process.env.PHOTO_DIR;
-	photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-register-photos-'));
-	process.env.PHOTO_DIR = photoDir;
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	points.own = await newPoint(db, tree.village);
-	points.neighbour = await newPoint(db, tree.community, 'community');
-	points.otherCounty = await newPoint(db, tree.otherVillage);
-	u.staff = await newUser(db, 'staff', tree.village);
-	u.neighbourStaff = await newUser(db, 'staff', tree.community);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-	u.analyst = await newUser(db, 'analyst', tree.city);
-	u.admin = await newUser(db, 'admin');
-	cat.kept = await newSignboardCategory(db, { name: '党群服务中心', status: 'kept', placement: 'exterior' });
-	cat.cancelled = await newSignboardCategory(db, {
+beforeEach(async () => {
+	cat.kept = await newSignboardCategory(scenario.db, {
+		name: '党群服务中心',
+		status: 'kept',
+		placement: 'exterior'
+	});
+	cat.cancelled = await newSignboardCategory(scenario.db, {
 		name: '创建工作领导小组',
 		status: 'cancelled',
 		placement: 'interior'
 	});
-	item.retained = await newCertificateItem(db, { name: '低保申请证明', status: 'retained' });
-	item.cancelled = await newCertificateItem(db, { name: '无犯罪记录证明', status: 'cancelled' });
-});
-afterAll(async () => {
-	await close();
-	fs.rmSync(photoDir, { recursive: true, force: true });
-	if (previousPhotoDir === undefined) delete process.env.PHOTO_DIR;
-	else process.env.PHOTO_DIR = previousPhotoDir;
+	item.retained = await newCertificateItem(scenario.db, { name: '低保申请证明', status: 'retained' });
+	item.cancelled = await newCertificateItem(scenario.db, { name: '无犯罪记录证明', status: 'cancelled' });
 });
 
 const pageEvent = (user: PublicUser, point: PointRef, query = '', form?: FormData | Record<string, string>) =>
@@ -91,16 +77,110 @@ async function redirected(run: () => unknown): Promise<string> {
 	return e.location;
 }
 
+/** A refused form: which form it was (and the row, in its data), what was sent, the messages. */
 type Failure = ActionFailure<{
-	action: string;
-	target: number | null;
-	values: Record<string, string>;
-	errors: Record<string, string>;
+	form: {
+		id: string;
+		valid: boolean;
+		data: Record<string, unknown>;
+		errors: Record<string, string[] | undefined>;
+	};
 }>;
 const failed = (r: unknown) => r as Failure;
 
 async function platesOf(pointId: number) {
-	return db.selectFrom('signboards').selectAll().where('point_id', '=', pointId).orderBy('id').execute();
+	return scenario.db
+		.selectFrom('signboards')
+		.selectAll()
+		.where('point_id', '=', pointId)
+		.orderBy('id')
+		.execute();
+}
+
+// The staff member's register forms, as the tests below send them.
+const addCancelledPlate = () =>
+	act('addPlate', u.staff, {
+		text: '创建工作领导小组办公室',
+		categoryId: String(cat.cancelled),
+		placement: '',
+		department: '县文明办',
+		hungOn: '2026-01-05'
+	});
+function removalWithPhoto(plateId: number): FormData {
+	const form = new FormData();
+	form.set('id', String(plateId));
+	form.set('removedOn', '2026-03-01');
+	form.set('note', '已按要求摘除');
+	form.set('photo', new File([new Uint8Array(jpegWithExif())], 'IMG_0001.jpg', { type: 'image/jpeg' }));
+	return form;
+}
+const addKeptPlate = () =>
+	addSignboard(scenario.db, u.staff.id, points.own.id, {
+		text: '党群服务中心',
+		categoryId: cat.kept,
+		placement: null,
+		department: null,
+		hungOn: '2026-01-01'
+	});
+function removalWithoutPhoto(plateId: number): FormData {
+	const form = new FormData();
+	form.set('id', String(plateId));
+	form.set('removedOn', '2026-03-02');
+	form.set('photo', new File([], '', { type: 'application/octet-stream' }));
+	return form;
+}
+const rehang = (plateId: number) =>
+	act('rehangPlate', u.staff, { id: String(plateId), hungOn: '2026-04-01', note: '检查后又挂上' });
+const stopCancelledItem = () =>
+	act('setCertificate', u.staff, { itemId: String(item.cancelled), status: 'stopped', since: '2026-02-01' });
+const countCancelledItem = () =>
+	act('countCertificate', u.staff, {
+		itemId: String(item.cancelled),
+		periodKind: 'quarter',
+		period: '2026-Q1',
+		issued: '2'
+	});
+const secondment = {
+	personName: '李娜',
+	post: '文书',
+	borrowingUnit: '县住建局',
+	startDate: '2026-03-01',
+	expectedEnd: '2026-04-30'
+};
+const approved = { ...secondment, approved: 'on', approvalRef: '兴庆借〔2026〕3号' };
+const returned = (id: number) =>
+	act('returnSecondment', u.staff, { id: String(id), returnDate: '2026-05-10' });
+const addNeighbourPlate = () =>
+	addSignboard(scenario.db, u.neighbourStaff.id, points.neighbour.id, {
+		text: '邻村的牌子',
+		categoryId: cat.kept,
+		placement: null,
+		department: null,
+		hungOn: '2026-01-01'
+	});
+
+/**
+ * The own point's registers as the staff member's tests below leave them, replayed through the
+ * same forms: the cancelled-category plate added and removed with a photo, the kept one removed
+ * and hung again, the cancelled certificate stopped and counted, a secondment approved and returned.
+ */
+async function keptRegisters(): Promise<void> {
+	await redirected(addCancelledPlate);
+	const [cancelled] = await platesOf(points.own.id);
+	await redirected(() => act('removePlate', u.staff, removalWithPhoto(cancelled.id)));
+	const kept = await addKeptPlate();
+	await redirected(() => act('removePlate', u.staff, removalWithoutPhoto(kept.id)));
+	await redirected(() => rehang(kept.id));
+	await redirected(stopCancelledItem);
+	await redirected(countCancelledItem);
+	await redirected(() => act('addSecondment', u.staff, secondment));
+	const { id } = await scenario.db
+		.selectFrom('secondments')
+		.select('id')
+		.where('point_id', '=', points.own.id)
+		.executeTakeFirstOrThrow();
+	await redirected(() => act('editSecondment', u.staff, { id: String(id), ...approved }));
+	await redirected(() => returned(id));
 }
 
 describe("the point's registers page", () => {
@@ -113,19 +193,11 @@ describe("the point's registers page", () => {
 	});
 
 	it('adds a plate through the form and returns to the tab, with an audit row', async () => {
-		const location = await redirected(() =>
-			act('addPlate', u.staff, {
-				text: '创建工作领导小组办公室',
-				categoryId: String(cat.cancelled),
-				placement: '',
-				department: '县文明办',
-				hungOn: '2026-01-05'
-			})
-		);
+		const location = await redirected(addCancelledPlate);
 		expect(location).toBe(`/points/${points.own.id}/registers?tab=signboards&done=addPlate`);
 		const [plate] = await platesOf(points.own.id);
 		expect(plate).toMatchObject({ text: '创建工作领导小组办公室', placement: 'interior', state: 'hung' });
-		expect(await auditRows(db, { action: 'signboard.add', entityId: plate.id })).toHaveLength(1);
+		expect(await auditRows(scenario.db, { action: 'signboard.add', entityId: plate.id })).toHaveLength(1);
 		const data = await callLoad(registersPage.load, pageEvent(u.staff, points.own, '?done=addPlate'));
 		expect(data.done).toBe(true);
 		expect(data.counts).toMatchObject({ hung: 1, interior: 1, rebound: 1 });
@@ -133,7 +205,7 @@ describe("the point's registers page", () => {
 	});
 
 	it('sends a refused plate back with messages in Chinese and the values typed, writing nothing', async () => {
-		const before = await registerSnapshot(db);
+		const before = await registerSnapshot(scenario.db);
 		const r = failed(
 			await act('addPlate', u.staff, {
 				text: '',
@@ -143,33 +215,29 @@ describe("the point's registers page", () => {
 			})
 		);
 		expect(r.status).toBe(400);
-		expect(r.data.action).toBe('addPlate');
-		expect(r.data.errors.text).toBe('此项必填。');
-		expect(r.data.errors.categoryId).toBe('请选择一项。');
-		expect(r.data.values.department).toBe('县民政局');
+		expect(r.data.form.id).toBe('addPlate');
+		expect(r.data.form.errors.text?.[0]).toBe('此项必填。');
+		expect(r.data.form.errors.categoryId?.[0]).toBe('请选择一项。');
+		expect(r.data.form.data.department).toBe('县民政局');
 		const future = failed(
 			await act('addPlate', u.staff, { text: '某牌子', categoryId: String(cat.kept), hungOn: '2099-01-01' })
 		);
-		expect(future.data.errors.hungOn).toBe('日期不能晚于今天。');
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(future.data.form.errors.hungOn?.[0]).toBe('日期不能晚于今天。');
+		expect(await registerSnapshot(scenario.db)).toEqual(before);
 	});
 
 	it('removes a plate with an evidence photo that the page then shows', async () => {
+		await redirected(addCancelledPlate);
 		const [plate] = await platesOf(points.own.id);
-		const form = new FormData();
-		form.set('id', String(plate.id));
-		form.set('removedOn', '2026-03-01');
-		form.set('note', '已按要求摘除');
-		form.set('photo', new File([new Uint8Array(jpegWithExif())], 'IMG_0001.jpg', { type: 'image/jpeg' }));
-		await redirected(() => act('removePlate', u.staff, form));
-		const event = await db
+		await redirected(() => act('removePlate', u.staff, removalWithPhoto(plate.id)));
+		const event = await scenario.db
 			.selectFrom('signboard_events')
 			.selectAll()
 			.where('signboard_id', '=', plate.id)
 			.where('kind', '=', 'removed')
 			.executeTakeFirstOrThrow();
 		expect(event.photo_id).not.toBeNull();
-		const photo = await db
+		const photo = await scenario.db
 			.selectFrom('photos')
 			.selectAll()
 			.where('id', '=', event.photo_id!)
@@ -181,36 +249,39 @@ describe("the point's registers page", () => {
 	});
 
 	it('refuses a removal whose photo is not an image, writing nothing', async () => {
-		await addSignboard(db, u.staff.id, points.own.id, {
-			text: '党群服务中心',
-			categoryId: cat.kept,
-			placement: null,
-			department: null,
-			hungOn: '2026-01-01'
-		});
+		await addKeptPlate();
 		const plate = (await platesOf(points.own.id)).at(-1)!;
-		const before = await registerSnapshot(db);
+		const before = await registerSnapshot(scenario.db);
 		const form = new FormData();
 		form.set('id', String(plate.id));
 		form.set('removedOn', '2026-03-01');
 		form.set('photo', new File(['not a picture'], 'notes.txt', { type: 'text/plain' }));
 		const r = failed(await act('removePlate', u.staff, form));
 		expect(r.status).toBe(400);
-		expect(r.data.target).toBe(plate.id);
-		expect(r.data.errors.photo).toBeTruthy();
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(r.data.form.id).toBe('removePlate');
+		expect(r.data.form.data.id).toBe(plate.id);
+		expect(r.data.form.errors.photo?.[0]).toBeTruthy();
+		expect(await registerSnapshot(scenario.db)).toEqual(before);
+	});
+
+	it('puts a refused removal date next to the date field, keeping the note typed', async () => {
+		await addKeptPlate();
+		const plate = (await platesOf(points.own.id)).at(-1)!;
+		const before = await registerSnapshot(scenario.db);
+		const r = failed(
+			await act('removePlate', u.staff, { id: String(plate.id), removedOn: '2099-01-01', note: '已摘除' })
+		);
+		expect(r.status).toBe(400);
+		expect(r.data.form.errors.removedOn?.[0]).toBe('日期不能晚于今天。');
+		expect(r.data.form.data).toMatchObject({ id: plate.id, removedOn: '2099-01-01', note: '已摘除' });
+		expect(await registerSnapshot(scenario.db)).toEqual(before);
 	});
 
 	it('takes a removal without a photo when the file input is left empty', async () => {
+		await addKeptPlate();
 		const plate = (await platesOf(points.own.id)).at(-1)!;
-		const form = new FormData();
-		form.set('id', String(plate.id));
-		form.set('removedOn', '2026-03-02');
-		form.set('photo', new File([], '', { type: 'application/octet-stream' }));
-		await redirected(() => act('removePlate', u.staff, form));
-		await redirected(() =>
-			act('rehangPlate', u.staff, { id: String(plate.id), hungOn: '2026-04-01', note: '检查后又挂上' })
-		);
+		await redirected(() => act('removePlate', u.staff, removalWithoutPhoto(plate.id)));
+		await redirected(() => rehang(plate.id));
 		const data = await callLoad(registersPage.load, pageEvent(u.staff, points.own));
 		const board = data.signboards.find((b) => b.id === plate.id)!;
 		// A kept-category plate hung again is simply up again, not a rebound.
@@ -219,21 +290,8 @@ describe("the point's registers page", () => {
 	});
 
 	it('records certificate status and counts, and flags issuing a cancelled item', async () => {
-		await redirected(() =>
-			act('setCertificate', u.staff, {
-				itemId: String(item.cancelled),
-				status: 'stopped',
-				since: '2026-02-01'
-			})
-		);
-		await redirected(() =>
-			act('countCertificate', u.staff, {
-				itemId: String(item.cancelled),
-				periodKind: 'quarter',
-				period: '2026-Q1',
-				issued: '2'
-			})
-		);
+		await redirected(stopCancelledItem);
+		await redirected(countCancelledItem);
 		const bad = failed(
 			await act('countCertificate', u.staff, {
 				itemId: String(item.retained),
@@ -242,8 +300,8 @@ describe("the point's registers page", () => {
 				issued: 'x'
 			})
 		);
-		expect(bad.data.target).toBe(item.retained);
-		expect(bad.data.errors.issued).toBe('请填 0 或正整数。');
+		expect(bad.data.form.data.itemId).toBe(item.retained);
+		expect(bad.data.form.errors.issued?.[0]).toBe('请填 0 或正整数。');
 		const badPeriod = failed(
 			await act('countCertificate', u.staff, {
 				itemId: String(item.retained),
@@ -252,7 +310,7 @@ describe("the point's registers page", () => {
 				issued: '1'
 			})
 		);
-		expect(badPeriod.data.errors.period).toBe('期间格式不对：季度如 2026-Q1，月度如 2026-03。');
+		expect(badPeriod.data.form.errors.period?.[0]).toBe('期间格式不对：季度如 2026-Q1，月度如 2026-03。');
 		const data = await callLoad(registersPage.load, pageEvent(u.staff, points.own, '?tab=certificates'));
 		expect(data.tab).toBe('certificates');
 		expect(data.certificates.find((c) => c.itemId === item.cancelled)).toMatchObject({
@@ -272,18 +330,10 @@ describe("the point's registers page", () => {
 				approvalRef: ''
 			})
 		);
-		expect(refused.data.errors.approvalRef).toBe('经过审批的，请填写审批文号。');
-		expect(refused.data.values.personName).toBe('李娜');
-		await redirected(() =>
-			act('addSecondment', u.staff, {
-				personName: '李娜',
-				post: '文书',
-				borrowingUnit: '县住建局',
-				startDate: '2026-03-01',
-				expectedEnd: '2026-04-30'
-			})
-		);
-		const s = await db
+		expect(refused.data.form.errors.approvalRef?.[0]).toBe('经过审批的，请填写审批文号。');
+		expect(refused.data.form.data.personName).toBe('李娜');
+		await redirected(() => act('addSecondment', u.staff, secondment));
+		const s = await scenario.db
 			.selectFrom('secondments')
 			.selectAll()
 			.where('point_id', '=', points.own.id)
@@ -295,29 +345,17 @@ describe("the point's registers page", () => {
 		);
 		expect(data.editing?.id).toBe(s.id);
 		expect(data.counts).toMatchObject({ active: 1, unapproved: 1, overdue: 1 });
-		await redirected(() =>
-			act('editSecondment', u.staff, {
-				id: String(s.id),
-				personName: '李娜',
-				post: '文书',
-				borrowingUnit: '县住建局',
-				startDate: '2026-03-01',
-				expectedEnd: '2026-04-30',
-				approved: 'on',
-				approvalRef: '兴庆借〔2026〕3号'
-			})
-		);
-		await redirected(() => act('returnSecondment', u.staff, { id: String(s.id), returnDate: '2026-05-10' }));
+		await redirected(() => act('editSecondment', u.staff, { id: String(s.id), ...approved }));
+		await redirected(() => returned(s.id));
 		data = await callLoad(registersPage.load, pageEvent(u.staff, points.own, '?tab=secondments'));
 		expect(data.secondments[0]).toMatchObject({ state: 'returned', approved: true, violation: false });
-		expect((await auditRows(db, { entityType: 'secondment', entityId: s.id })).map((a) => a.action)).toEqual([
-			'secondment.add',
-			'secondment.update',
-			'secondment.return'
-		]);
+		expect(
+			(await auditRows(scenario.db, { entityType: 'secondment', entityId: s.id })).map((a) => a.action)
+		).toEqual(['secondment.add', 'secondment.update', 'secondment.return']);
 	});
 
 	it('shows the timeline to the staff member, newest first', async () => {
+		await keptRegisters();
 		const data = await callLoad(
 			timelinePage.load,
 			makeEvent({
@@ -349,7 +387,8 @@ describe('who may see and change a point’s registers', () => {
 	];
 
 	it('gives staff of another point a 404 on the page, the timeline and every action, writing nothing', async () => {
-		const before = await registerSnapshot(db);
+		await keptRegisters();
+		const before = await registerSnapshot(scenario.db);
 		expect(
 			isHttpError(
 				await thrownBy(() => callLoad(registersPage.load, pageEvent(u.neighbourStaff, points.own))),
@@ -369,11 +408,12 @@ describe('who may see and change a point’s registers', () => {
 		).toBe(true);
 		for (const [name, form] of every)
 			expect(isHttpError(await thrownBy(() => act(name, u.neighbourStaff, form)), 404), name).toBe(true);
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(await registerSnapshot(scenario.db)).toEqual(before);
 	});
 
 	it('lets reviewers, analysts and admins above the point read it, but not change it', async () => {
-		const before = await registerSnapshot(db);
+		await keptRegisters();
+		const before = await registerSnapshot(scenario.db);
 		for (const reader of [u.reviewer, u.analyst, u.admin]) {
 			const data = await callLoad(registersPage.load, pageEvent(reader, points.own));
 			expect(data.canEdit).toBe(false);
@@ -384,7 +424,7 @@ describe('who may see and change a point’s registers', () => {
 					`${reader.role} ${name}`
 				).toBe(true);
 		}
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(await registerSnapshot(scenario.db)).toEqual(before);
 	});
 
 	it('gives a reviewer of another county a 404', async () => {
@@ -397,13 +437,7 @@ describe('who may see and change a point’s registers', () => {
 	});
 
 	it("answers a plate of another point as not found, even for the point's own staff", async () => {
-		const { id } = (await addSignboard(db, u.neighbourStaff.id, points.neighbour.id, {
-			text: '邻村的牌子',
-			categoryId: cat.kept,
-			placement: null,
-			department: null,
-			hungOn: '2026-01-01'
-		})) as { ok: true; id: number };
+		const { id } = await addNeighbourPlate();
 		expect(
 			isHttpError(
 				await thrownBy(() => act('removePlate', u.staff, { id: String(id), removedOn: '2026-05-01' })),
@@ -417,16 +451,19 @@ describe('the registers across a subtree', () => {
 	const list = (user: PublicUser, query: string) =>
 		callLoad(listPage.load, makeEvent({ user, url: `/registers?${query}` }));
 
-	beforeAll(async () => {
+	beforeEach(async () => {
+		// What the tests above leave: the own point's registers and the neighbour's plate.
+		await keptRegisters();
+		await addNeighbourPlate();
 		// The other county's point: a cancelled plate still up, an unapproved secondment, a violation.
-		await addSignboard(db, null, points.otherCounty.id, {
+		await addSignboard(scenario.db, null, points.otherCounty.id, {
 			text: '远处的取消牌子',
 			categoryId: cat.cancelled,
 			placement: null,
 			department: null,
 			hungOn: '2026-02-01'
 		});
-		await addSecondment(db, null, points.otherCounty.id, {
+		await addSecondment(scenario.db, null, points.otherCounty.id, {
 			personName: '远处的人',
 			post: null,
 			borrowingUnit: '区委办',
@@ -435,7 +472,7 @@ describe('the registers across a subtree', () => {
 			approved: false,
 			approvalRef: null
 		});
-		await recordCertificateCount(db, null, points.otherCounty.id, {
+		await recordCertificateCount(scenario.db, null, points.otherCounty.id, {
 			itemId: item.cancelled,
 			periodKind: 'month',
 			period: '2026-02',
@@ -502,7 +539,7 @@ describe('the registers across a subtree', () => {
 
 	it('pages 50 rows at a time', async () => {
 		for (let i = 0; i < 55; i++)
-			await addSignboard(db, null, points.neighbour.id, {
+			await addSignboard(scenario.db, null, points.neighbour.id, {
 				text: `批量牌子${i}`,
 				categoryId: cat.kept,
 				placement: null,
@@ -524,7 +561,6 @@ describe('hanging a removed plate again: a rebound only for a cancelled category
 	let other: RegionTree;
 	const at = {} as Record<'kept' | 'cancelled', { point: PointRef; staff: PublicUser }>;
 	let reader: PublicUser;
-	const seen = {} as Record<'kept' | 'cancelled', Awaited<ReturnType<typeof hungAgain>>>;
 
 	/** Adds, removes and hangs again one plate of the category through the page's own forms. */
 	async function hungAgain(status: 'kept' | 'cancelled') {
@@ -566,18 +602,21 @@ describe('hanging a removed plate again: a rebound only for a cancelled category
 		};
 	}
 
-	beforeAll(async () => {
-		other = await newRegionTree(db, '65');
+	beforeEach(async () => {
+		other = await newRegionTree(scenario.db, '65');
 		for (const [status, region] of [
 			['kept', other.village],
 			['cancelled', other.otherVillage]
 		] as const)
-			at[status] = { point: await newPoint(db, region), staff: await newUser(db, 'staff', region) };
-		reader = await newUser(db, 'analyst', other.city);
+			at[status] = {
+				point: await newPoint(scenario.db, region),
+				staff: await newUser(scenario.db, 'staff', region)
+			};
+		reader = await newUser(scenario.db, 'analyst', other.city);
 	});
 
 	it('shows a kept-category plate hung again as hung again: no rebound on the card, count, timeline or list', async () => {
-		const r = (seen.kept = await hungAgain('kept'));
+		const r = await hungAgain('kept');
 		expect(r.page.signboards[0]).toMatchObject({ state: 'hung', displayState: 'rehung', rebound: false });
 		expect(r.page.counts).toMatchObject({ hung: 1, rebound: 0 });
 		expect(r.timeline.entries.map((e) => [e.kind, e.flag])).toEqual([
@@ -590,7 +629,7 @@ describe('hanging a removed plate again: a rebound only for a cancelled category
 	});
 
 	it('shows a cancelled-category plate hung again as a rebound on the card, count, timeline and list', async () => {
-		const r = (seen.cancelled = await hungAgain('cancelled'));
+		const r = await hungAgain('cancelled');
 		expect(r.page.signboards[0]).toMatchObject({ state: 'hung', displayState: 'rebound', rebound: true });
 		expect(r.page.counts).toMatchObject({ hung: 1, rebound: 1 });
 		expect(r.timeline.entries.map((e) => [e.kind, e.flag])).toEqual([
@@ -602,7 +641,8 @@ describe('hanging a removed plate again: a rebound only for a cancelled category
 		expect(r.rebounds.result.rows.map((row) => ('text' in row ? row.text : ''))).toEqual(['cancelled的牌子']);
 	});
 
-	it('tells the staff member, before they hang it again, whether that would be a rebound', () => {
+	it('tells the staff member, before they hang it again, whether that would be a rebound', async () => {
+		const seen = { kept: await hungAgain('kept'), cancelled: await hungAgain('cancelled') };
 		expect(seen.kept.down).toMatchObject({ state: 'removed', rehangRebounds: false });
 		expect(seen.cancelled.down).toMatchObject({ state: 'removed', rehangRebounds: true });
 	});

@@ -8,7 +8,7 @@ import {
 	recordCertificateCount,
 	setCertificateStatus
 } from '../../src/lib/server/registers/certificates.service';
-import { RegisterNotFound } from '../../src/lib/server/registers/register-result';
+import { Refusal } from '../../src/lib/server/refusal';
 import {
 	pointTimeline,
 	registerFigures,
@@ -29,7 +29,7 @@ import {
 } from '../../src/lib/server/registers/signboards.service';
 import { freshDatabase } from '../helpers/db';
 import { auditRows, newPoint, newRegion, newRegionTree, newUser, type PointRef } from '../helpers/factories';
-import { newCertificateItem, newSignboardCategory, registerSnapshot } from '../helpers/registers';
+import { newCertificateItem, newSignboardCategory, refusalOf, registerSnapshot } from '../helpers/registers';
 
 const TODAY = '2026-06-15';
 
@@ -72,7 +72,6 @@ const plate = (over: Partial<Parameters<typeof addSignboard>[3]> = {}) => ({
 
 async function added(pointId: number, over: Partial<Parameters<typeof addSignboard>[3]> = {}) {
 	const r = await addSignboard(db, staffId, pointId, plate(over), TODAY);
-	if (!r.ok) throw new Error(JSON.stringify(r.errors));
 	return r.id;
 }
 
@@ -108,8 +107,8 @@ describe('signboards', () => {
 	])('refuses %s and writes nothing', async (_what, over, field, problem) => {
 		const fixed = 'categoryId' in over && over.categoryId === -1 ? { categoryId: cat.retired } : over;
 		const before = await registerSnapshot(db);
-		const r = await addSignboard(db, staffId, point.id, plate(fixed), TODAY);
-		expect(r).toEqual({ ok: false, errors: { [field]: problem } });
+		const r = await refusalOf(addSignboard(db, staffId, point.id, plate(fixed), TODAY));
+		expect(r).toEqual({ [field]: problem });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
@@ -117,15 +116,11 @@ describe('signboards', () => {
 		const id = await added(point.id, { categoryId: cat.kept, hungOn: '2026-01-05' });
 		expect(
 			await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-02-01', note: '按清单摘除' }, TODAY)
-		).toEqual({
-			ok: true
-		});
+		).toBeUndefined();
 		let board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({ state: 'removed', displayState: 'removed', rebound: false });
 
-		expect(await rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY)).toEqual({
-			ok: true
-		});
+		expect(await rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY)).toBeUndefined();
 		board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({ state: 'hung', displayState: 'rehung', rebound: false });
 		expect(board.events.map((e) => e.kind)).toEqual(['hung', 'removed', 'rehung']);
@@ -148,18 +143,15 @@ describe('signboards', () => {
 	it('refuses an event dated before the previous one, in the future, or in the wrong state, writing nothing', async () => {
 		const id = await added(point.id, { hungOn: '2026-03-10' });
 		const before = await registerSnapshot(db);
-		expect(await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-09' }, TODAY)).toEqual({
-			ok: false,
-			errors: { onDate: 'date_before_previous' }
-		});
-		expect(await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-07-01' }, TODAY)).toEqual({
-			ok: false,
-			errors: { onDate: 'date_future' }
-		});
-		expect(await rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY)).toEqual({
-			ok: false,
-			errors: { onDate: 'wrong_state' }
-		});
+		expect(
+			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-09' }, TODAY))
+		).toEqual({ removedOn: 'date_before_previous' });
+		expect(
+			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-07-01' }, TODAY))
+		).toEqual({ removedOn: 'date_future' });
+		expect(
+			await refusalOf(rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY))
+		).toEqual({ hungOn: 'plate_wrong_state' });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
@@ -168,23 +160,24 @@ describe('signboards', () => {
 		let called = false;
 		const photo = async () => {
 			called = true;
-			return { ok: true as const, photoId: 1 };
+			return 1;
 		};
-		const r = await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01', photo }, TODAY);
-		expect(r.ok).toBe(false);
+		const r = await refusalOf(
+			removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01', photo }, TODAY)
+		);
+		expect(r).toEqual({ removedOn: 'date_before_previous' });
 		expect(called).toBe(false);
 	});
 
 	it('refuses the removal when the photo is refused, and writes no event', async () => {
 		const id = await added(point.id, { hungOn: '2026-03-10' });
 		const before = await registerSnapshot(db);
-		const photo = async () => ({ ok: false as const, problem: 'not_image' as const });
+		const photo = async (): Promise<number> => {
+			throw new Refusal({ photo: { code: 'photo_not_image' } });
+		};
 		expect(
-			await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-11', photo }, TODAY)
-		).toEqual({
-			ok: false,
-			errors: { photo: 'photo_not_image' }
-		});
+			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-11', photo }, TODAY))
+		).toEqual({ photo: 'photo_not_image' });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
@@ -192,7 +185,7 @@ describe('signboards', () => {
 		const id = await added(other.id);
 		await expect(
 			removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01' }, TODAY)
-		).rejects.toBeInstanceOf(RegisterNotFound);
+		).rejects.toMatchObject({ status: 404, problems: { '': { code: 'not_found' } } });
 	});
 });
 
@@ -206,7 +199,7 @@ describe('certificate items', () => {
 				{ itemId: item.retained, status: 'issuing', since: '2025-01-01' },
 				TODAY
 			)
-		).toEqual({ ok: true });
+		).toBeUndefined();
 		expect(
 			await setCertificateStatus(
 				db,
@@ -215,7 +208,7 @@ describe('certificate items', () => {
 				{ itemId: item.cancelled, status: 'stopped', since: '2026-02-01' },
 				TODAY
 			)
-		).toEqual({ ok: true });
+		).toBeUndefined();
 		// The same status again changes nothing and leaves no second audit row.
 		await setCertificateStatus(
 			db,
@@ -251,7 +244,7 @@ describe('certificate items', () => {
 				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q1', issued: 12 },
 				TODAY
 			)
-		).toEqual({ ok: true, violation: false });
+		).toEqual({ violation: false });
 		expect(
 			await recordCertificateCount(
 				db,
@@ -260,7 +253,7 @@ describe('certificate items', () => {
 				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q1', issued: 14 },
 				TODAY
 			)
-		).toEqual({ ok: true, violation: false });
+		).toEqual({ violation: false });
 		expect(
 			await recordCertificateCount(
 				db,
@@ -269,7 +262,7 @@ describe('certificate items', () => {
 				{ itemId: item.cancelled, periodKind: 'month', period: '2026-02', issued: 2 },
 				TODAY
 			)
-		).toEqual({ ok: true, violation: true });
+		).toEqual({ violation: true });
 		const rows = await db
 			.selectFrom('certificate_counts')
 			.selectAll()
@@ -287,44 +280,50 @@ describe('certificate items', () => {
 	});
 
 	it.each([
-		['a bad period', { period: '2026-Q5' }, 'period', 'bad_period'],
+		['a bad period', { period: '2026-Q5' }, 'period', 'count_bad_period'],
 		['a period not yet begun', { period: '2026-Q3' }, 'period', 'date_future'],
-		['a negative count', { issued: -1 }, 'issued', 'not_whole_number'],
-		['a fractional count', { issued: 1.5 }, 'issued', 'not_whole_number'],
+		['a negative count', { issued: -1 }, 'issued', 'count_not_whole_number'],
+		['a fractional count', { issued: 1.5 }, 'issued', 'count_not_whole_number'],
 		['an unknown item', { itemId: 99999 }, 'itemId', 'unknown_item']
 	])('refuses %s and writes nothing', async (_what, over, field, problem) => {
 		const before = await registerSnapshot(db);
-		const r = await recordCertificateCount(
-			db,
-			staffId,
-			point.id,
-			{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q2', issued: 1, ...over },
-			TODAY
+		const r = await refusalOf(
+			recordCertificateCount(
+				db,
+				staffId,
+				point.id,
+				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q2', issued: 1, ...over },
+				TODAY
+			)
 		);
-		expect(r).toEqual({ ok: false, errors: { [field]: problem } });
+		expect(r).toEqual({ [field]: problem });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
 	it('refuses a future since date or a retired item for the status', async () => {
 		const before = await registerSnapshot(db);
 		expect(
-			await setCertificateStatus(
-				db,
-				staffId,
-				point.id,
-				{ itemId: item.retained, status: 'stopped', since: '2026-06-16' },
-				TODAY
+			await refusalOf(
+				setCertificateStatus(
+					db,
+					staffId,
+					point.id,
+					{ itemId: item.retained, status: 'stopped', since: '2026-06-16' },
+					TODAY
+				)
 			)
-		).toEqual({ ok: false, errors: { since: 'date_future' } });
+		).toEqual({ since: 'date_future' });
 		expect(
-			await setCertificateStatus(
-				db,
-				staffId,
-				point.id,
-				{ itemId: item.retired, status: 'stopped', since: '2026-06-01' },
-				TODAY
+			await refusalOf(
+				setCertificateStatus(
+					db,
+					staffId,
+					point.id,
+					{ itemId: item.retired, status: 'stopped', since: '2026-06-01' },
+					TODAY
+				)
 			)
-		).toEqual({ ok: false, errors: { itemId: 'unknown_item' } });
+		).toEqual({ itemId: 'unknown_item' });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 });
@@ -350,7 +349,6 @@ describe('secondments', () => {
 			person({ personName: '王强', approved: false, approvalRef: '无' }),
 			TODAY
 		);
-		if (!ok.ok || !bad.ok) throw new Error('refused');
 		const list = await listSecondments(db, point.id, TODAY);
 		expect(list.find((s) => s.id === ok.id)).toMatchObject({
 			state: 'active',
@@ -374,7 +372,6 @@ describe('secondments', () => {
 			person({ personName: '赵敏', expectedEnd: '2026-05-31' }),
 			TODAY
 		);
-		if (!r.ok) throw new Error('refused');
 		const s = (await listSecondments(db, point.id, TODAY)).find((x) => x.id === r.id)!;
 		expect(s).toMatchObject({ overdue: true, violation: true, unapproved: false });
 	});
@@ -383,13 +380,12 @@ describe('secondments', () => {
 		['a blank name', { personName: ' ' }, 'personName', 'required'],
 		['a blank borrowing unit', { borrowingUnit: '' }, 'borrowingUnit', 'required'],
 		['a future start', { startDate: '2026-07-01' }, 'startDate', 'date_future'],
-		['an end before the start', { expectedEnd: '2026-02-01' }, 'expectedEnd', 'end_before_start'],
+		['an end before the start', { expectedEnd: '2026-02-01' }, 'expectedEnd', 'secondment_end_before_start'],
 		['an approval without its reference', { approvalRef: ' ' }, 'approvalRef', 'approval_ref_required']
 	])('refuses %s and writes nothing', async (_what, over, field, problem) => {
 		const before = await registerSnapshot(db);
-		const r = await addSecondment(db, staffId, point.id, person(over), TODAY);
-		expect(r.ok).toBe(false);
-		if (!r.ok) expect(r.errors[field]).toBe(problem);
+		const r = await refusalOf(addSecondment(db, staffId, point.id, person(over), TODAY));
+		expect(r[field]).toBe(problem);
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
@@ -401,7 +397,6 @@ describe('secondments', () => {
 			person({ personName: '孙丽', approved: false, approvalRef: null }),
 			TODAY
 		);
-		if (!r.ok) throw new Error('refused');
 		expect(
 			await updateSecondment(
 				db,
@@ -411,7 +406,7 @@ describe('secondments', () => {
 				person({ personName: '孙丽', approvalRef: '补办〔2026〕1号' }),
 				TODAY
 			)
-		).toEqual({ ok: true });
+		).toBeUndefined();
 		const audit = await auditRows(db, { action: 'secondment.update', entityId: r.id });
 		expect(audit).toHaveLength(1);
 		expect(JSON.parse(audit[0].changes!)).toEqual({
@@ -422,30 +417,26 @@ describe('secondments', () => {
 
 	it('records the return once, not before the start nor in the future', async () => {
 		const r = await addSecondment(db, staffId, point.id, person({ personName: '周杰' }), TODAY);
-		if (!r.ok) throw new Error('refused');
 		const before = await registerSnapshot(db);
 		expect(
-			await recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-02-28' }, TODAY)
-		).toEqual({
-			ok: false,
-			errors: { returnDate: 'return_before_start' }
-		});
+			await refusalOf(
+				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-02-28' }, TODAY)
+			)
+		).toEqual({ returnDate: 'return_before_start' });
 		expect(
-			await recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-16' }, TODAY)
-		).toEqual({
-			ok: false,
-			errors: { returnDate: 'date_future' }
-		});
+			await refusalOf(
+				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-16' }, TODAY)
+			)
+		).toEqual({ returnDate: 'date_future' });
 		expect(await registerSnapshot(db)).toEqual(before);
 		expect(
 			await recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
-		).toEqual({ ok: true });
+		).toBeUndefined();
 		expect(
-			await recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-02' }, TODAY)
-		).toEqual({
-			ok: false,
-			errors: { returnDate: 'already_returned' }
-		});
+			await refusalOf(
+				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-02' }, TODAY)
+			)
+		).toEqual({ returnDate: 'already_returned' });
 		const s = (await listSecondments(db, point.id, TODAY)).find((x) => x.id === r.id)!;
 		expect(s).toMatchObject({ state: 'returned', returnDate: '2026-06-01', violation: false });
 		expect(await auditRows(db, { action: 'secondment.return', entityId: r.id })).toHaveLength(1);
@@ -453,10 +444,9 @@ describe('secondments', () => {
 
 	it("treats another point's case as not found", async () => {
 		const r = await addSecondment(db, staffId, other.id, person(), TODAY);
-		if (!r.ok) throw new Error('refused');
 		await expect(
 			recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
-		).rejects.toBeInstanceOf(RegisterNotFound);
+		).rejects.toMatchObject({ status: 404, problems: { '': { code: 'not_found' } } });
 	});
 });
 
@@ -511,8 +501,7 @@ describe('the figures a checklist round reads', () => {
 			{ ...base, personName: '乙', startDate: '2026-02-01', approved: true, approvalRef: 'X1' },
 			TODAY
 		);
-		if (back.ok)
-			await recordSecondmentReturn(db, staffId, fresh.id, back.id, { returnDate: '2026-04-15' }, TODAY);
+		await recordSecondmentReturn(db, staffId, fresh.id, back.id, { returnDate: '2026-04-15' }, TODAY);
 	});
 
 	it('reads the first quarter as it stood on its last day', async () => {

@@ -2,13 +2,10 @@
 // shared queue, a repeat request gets the pending report rather than a new one, old files are
 // deleted after the retention period the admin sets, and that setting is validated and audited.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import {
 	expireReports,
 	getReportSettings,
@@ -20,25 +17,21 @@ import * as settingsPage from '../../src/routes/(app)/admin/reports-settings/+pa
 import * as listPage from '../../src/routes/(app)/reports/+page.server';
 import * as reportPage from '../../src/routes/(app)/reports/[id=id]/+page.server';
 import * as fileApi from '../../src/routes/(app)/reports/[id=id]/files/[kind]/+server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import {
-	auditRows,
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type RegionTree
-} from '../helpers/factories';
+import { auditRows } from '../helpers/factories';
+import { meetingsDefinition, QUARTERS_2025, useScenario } from '../helpers/scenario';
 
 // The worker waits at the first document until a test opens the gate, so requests made meanwhile
-// stay pending however fast generation would be.
+// stay pending however fast generation would be. Each test starts with the gate shut.
 const gate = vi.hoisted(() => {
-	let open: () => void = () => {};
-	const state = { wait: Promise.resolve() as Promise<void>, open: () => open() };
-	state.wait = new Promise<void>((resolve) => (open = resolve));
+	const state = {
+		wait: Promise.resolve() as Promise<void>,
+		open: () => {},
+		shut: () => {
+			state.wait = new Promise<void>((resolve) => (state.open = resolve));
+		}
+	};
+	state.shut();
 	return state;
 });
 vi.mock('../../src/lib/server/reports/report-docx', async (original) => {
@@ -54,53 +47,29 @@ vi.mock('../../src/lib/server/reports/report-docx', async (original) => {
 
 useLocale('zh');
 
-const definition: ChecklistDefinition = {
-	sections: [
-		{
-			key: 'meetings',
-			title: '会议',
-			items: [
-				{ key: 'meetings_attended', kind: 'count', label: '参加上级会议几次？', required: true, max: 1000 }
-			]
+// Each test gets its own database and report folder; the gate opens before either closes.
+const s = useScenario(
+	{
+		points: { point: 'village' },
+		users: {
+			flooder: ['analyst', 'city'],
+			colleague: ['analyst', 'city'],
+			reviewer: ['reviewer', 'county'],
+			admin: 'admin'
+		},
+		definition: meetingsDefinition([], { omit: ['data_requests'] }),
+		quarters: QUARTERS_2025.slice(1),
+		answers: (_point, i) => ({ meetings_attended: 3 + i }),
+		tempDirs: { REPORT_DIR: 'jfgc-quotas-' },
+		beforeClose: async (db) => {
+			gate.open();
+			await kickReports(db);
 		}
-	]
-};
-
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let reportDir: string;
-let previousReportDir: string | undefined;
-const u = {} as Record<'flooder' | 'colleague' | 'reviewer' | 'admin', PublicUser>;
-
-beforeAll(async () => {
-	previousReportDir = process.env.REPORT_DIR;
-	reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-quotas-'));
-	process.env.REPORT_DIR = reportDir;
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	const point = await newPoint(db, tree.village);
-	u.flooder = await newUser(db, 'analyst', tree.city);
-	u.colleague = await newUser(db, 'analyst', tree.city);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.admin = await newUser(db, 'admin');
-	const { versionId } = await newTemplate(db, definition);
-	for (const [i, q] of [
-		{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
-		{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
-	].entries()) {
-		const round = await newRound(db, versionId, { name: `${q.period}轮次`, periodKind: 'quarter', ...q });
-		await newSubmission(db, round, point.id, { meetings_attended: 3 + i });
-	}
-});
-afterAll(async () => {
-	gate.open();
-	await kickReports(db);
-	await close();
-	fs.rmSync(reportDir, { recursive: true, force: true });
-	if (previousReportDir === undefined) delete process.env.REPORT_DIR;
-	else process.env.REPORT_DIR = previousReportDir;
-});
+	},
+	{ fresh: 'each' }
+);
+const { tree, users: u } = s;
+beforeEach(() => gate.shut());
 
 type FormFailure = ActionFailure<{
 	form: { message?: string; errors: Record<string, string[] | undefined> };
@@ -134,7 +103,7 @@ const download = async (user: PublicUser, id: number, kind = 'docx') =>
 	(await fileApi.GET(
 		makeEvent({ user, params: { id: String(id), kind }, url: `/reports/${id}/files/${kind}` }) as never
 	)) as Response;
-const reportRows = () => db.selectFrom('reports').selectAll().orderBy('id').execute();
+const reportRows = () => s.db.selectFrom('reports').selectAll().orderBy('id').execute();
 
 /** The report a request redirected to, and whether it was an existing one. */
 async function redirectedTo(run: () => unknown): Promise<{ id: number; repeated: boolean }> {
@@ -146,20 +115,33 @@ async function redirectedTo(run: () => unknown): Promise<{ id: number; repeated:
 	return { id: Number(match[1]), repeated: !!match[2] };
 }
 
-const flooded: number[] = [];
+/** The flooder's three pending reports, one per issuer. */
+async function flood(): Promise<number[]> {
+	const flooded: number[] = [];
+	for (const issuer of ['减负办一', '减负办二', '减负办三']) {
+		const { id, repeated } = await redirectedTo(() => ask(u.flooder, { issuer }));
+		expect(repeated).toBe(false);
+		flooded.push(id);
+	}
+	return flooded;
+}
+
+/** Those three, written: the gate open and the worker done. */
+async function finished(): Promise<number[]> {
+	const flooded = await flood();
+	gate.open();
+	await kickReports(s.db);
+	return flooded;
+}
 
 describe('the pending limits', () => {
 	it('refuse a reader’s 4th pending report by the form with a 429, queuing nothing', async () => {
 		const before = await listLoad(u.flooder);
 		expect(before.limits).toMatchObject({ perUser: 3, perRegion: 10, retentionDays: 30, mine: 0 });
-		for (const issuer of ['减负办一', '减负办二', '减负办三']) {
-			const { id, repeated } = await redirectedTo(() => ask(u.flooder, { issuer }));
-			expect(repeated).toBe(false);
-			flooded.push(id);
-		}
+		const flooded = await flood();
 		const refused = (await ask(u.flooder, { issuer: '减负办四' })) as FormFailure;
 		expect(refused.status).toBe(429);
-		expect(refused.data.form.message).toBe(
+		expect(refused.data.form.errors._errors?.[0]).toBe(
 			'您已有 3 份报告在排队或生成中，已达上限。请等其中一份完成后再提交。'
 		);
 		// Another quarter, another language: still refused.
@@ -167,12 +149,13 @@ describe('the pending limits', () => {
 		const rows = await reportRows();
 		expect(rows.map((r) => r.id)).toEqual(flooded);
 		expect(rows.every((r) => r.status === 'queued' || r.status === 'running')).toBe(true);
-		expect((await auditRows(db, { action: 'report.create' })).length).toBe(3);
+		expect((await auditRows(s.db, { action: 'report.create' })).length).toBe(3);
 		const after = await listLoad(u.flooder);
 		expect(after.limits).toMatchObject({ mine: 3, byRegion: { [tree.city]: 3, [tree.county]: 0 } });
 	});
 
 	it('answer a repeat of a pending report with that report, whoever asks, even at the limit', async () => {
+		const flooded = await flood();
 		const again = await redirectedTo(() => ask(u.flooder, { issuer: '减负办二' }));
 		expect(again).toEqual({ id: flooded[1], repeated: true });
 		const colleague = await redirectedTo(() => ask(u.colleague, { issuer: '减负办一' }));
@@ -194,6 +177,9 @@ describe('the pending limits', () => {
 	});
 
 	it('cap a region’s pending reports, whoever asks', async () => {
+		// The flooder's three and the colleague's English one are pending.
+		await flood();
+		await redirectedTo(() => ask(u.colleague, { issuer: '减负办一', locale: 'en' }));
 		await callAction(
 			settingsPage.actions.save,
 			makeEvent({
@@ -205,33 +191,36 @@ describe('the pending limits', () => {
 		await redirectedTo(() => ask(u.colleague, { issuer: '另一单位' }));
 		const refused = (await ask(u.colleague, { issuer: '第三个单位' })) as FormFailure;
 		expect(refused.status).toBe(429);
-		expect(refused.data.form.message).toBe('该地区已有 5 份报告在排队或生成中，已达上限。请稍后再试。');
+		expect(refused.data.form.errors._errors?.[0]).toBe(
+			'该地区已有 5 份报告在排队或生成中，已达上限。请稍后再试。'
+		);
 		// Another region still has room.
 		await redirectedTo(() => ask(u.reviewer, { regionCode: tree.county }));
 		expect((await reportRows()).length).toBe(6);
 	});
 
 	it('free up as reports finish', async () => {
+		await flood();
 		gate.open();
-		await kickReports(db);
+		await kickReports(s.db);
 		expect((await reportRows()).every((r) => r.status === 'done')).toBe(true);
 		expect((await listLoad(u.flooder)).limits.mine).toBe(0);
 		await redirectedTo(() => ask(u.flooder, { issuer: '减负办四' }));
-		await kickReports(db);
+		await kickReports(s.db);
 	});
 });
 
 describe('retention', () => {
 	const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 	const age = (id: number, days: number) =>
-		db
+		s.db
 			.updateTable('reports')
 			.set({ finished_at: daysAgo(days) })
 			.where('id', '=', id)
 			.execute();
 	const statusOf = async (id: number) =>
 		(
-			await db
+			await s.db
 				.selectFrom('reports')
 				.select(['status', 'files'])
 				.where('id', '=', id)
@@ -239,12 +228,12 @@ describe('retention', () => {
 		).status;
 
 	it('at start-up, deletes files older than the retention period; their downloads answer 410', async () => {
-		const [old, recent] = flooded;
+		const [old, recent] = await finished();
 		await age(old, 31);
 		await age(recent, 29);
 		expect((await download(u.flooder, old)).status).toBe(200);
-		await resumeReports(db);
-		expect(fs.existsSync(path.join(reportDir, String(old)))).toBe(false);
+		await resumeReports(s.db);
+		expect(fs.existsSync(path.join(s.dirs.REPORT_DIR, String(old)))).toBe(false);
 		expect(await statusOf(old)).toBe('expired');
 		for (const kind of ['docx', 'xlsx', 'csv']) {
 			const gone = await thrownBy(() => download(u.flooder, old, kind));
@@ -262,12 +251,12 @@ describe('retention', () => {
 	});
 
 	it('runs again after each finished report', async () => {
-		const [, recent] = flooded;
+		const [, recent] = await finished();
 		await age(recent, 45);
 		await redirectedTo(() => ask(u.flooder, { quarter: '2025-Q2' }));
-		await kickReports(db);
+		await kickReports(s.db);
 		expect(await statusOf(recent)).toBe('expired');
-		expect(fs.existsSync(path.join(reportDir, String(recent)))).toBe(false);
+		expect(fs.existsSync(path.join(s.dirs.REPORT_DIR, String(recent)))).toBe(false);
 	});
 });
 
@@ -277,6 +266,8 @@ describe('the report settings page', () => {
 	const save = (form: Record<string, string>) =>
 		callAction(settingsPage.actions.save, settingsEvent(u.admin, form));
 	const good = { perUser: '3', perRegion: '5', retentionDays: '30' };
+	// The region cap lowered to 5, as an admin would have set it.
+	beforeEach(() => save(good));
 
 	it('is for admins only', async () => {
 		expect(isHttpError(await thrownBy(() => settingsPage.load(settingsEvent(u.flooder) as never)), 404)).toBe(
@@ -293,7 +284,7 @@ describe('the report settings page', () => {
 	});
 
 	it('refuses a bad number beside its field, changing nothing', async () => {
-		const audited = (await auditRows(db, { action: 'report_settings.update' })).length;
+		const audited = (await auditRows(s.db, { action: 'report_settings.update' })).length;
 		for (const [field, value] of [
 			['retentionDays', '0'],
 			['retentionDays', 'abc'],
@@ -306,14 +297,15 @@ describe('the report settings page', () => {
 			expect(bad.status, `${field}=${value}`).toBe(400);
 			expect(bad.data.form.errors[field]?.[0], `${field}=${value}`).toMatch(/^请输入 1 到 \d+ 之间的整数。$/);
 		}
-		expect(await getReportSettings(db)).toEqual({ perUser: 3, perRegion: 5, retentionDays: 30 });
-		expect((await auditRows(db, { action: 'report_settings.update' })).length).toBe(audited);
+		expect(await getReportSettings(s.db)).toEqual({ perUser: 3, perRegion: 5, retentionDays: 30 });
+		expect((await auditRows(s.db, { action: 'report_settings.update' })).length).toBe(audited);
 	});
 
 	it('saves and audits a shorter retention, which applies at once', async () => {
+		await finished();
 		const done = (await reportRows()).filter((r) => r.status === 'done');
 		expect(done.length).toBeGreaterThan(0);
-		await db
+		await s.db
 			.updateTable('reports')
 			.set({ finished_at: new Date(Date.now() - 10 * 86_400_000).toISOString() })
 			.where('id', '=', done[0].id)
@@ -322,8 +314,8 @@ describe('the report settings page', () => {
 			form: { valid: boolean; message?: string };
 		};
 		expect(result.form).toMatchObject({ valid: true, message: '设置已保存。' });
-		expect(await getReportSettings(db)).toEqual({ perUser: 2, perRegion: 5, retentionDays: 7 });
-		const rows = await auditRows(db, { action: 'report_settings.update' });
+		expect(await getReportSettings(s.db)).toEqual({ perUser: 2, perRegion: 5, retentionDays: 7 });
+		const rows = await auditRows(s.db, { action: 'report_settings.update' });
 		const last = rows.at(-1)!;
 		expect(last).toMatchObject({ user_id: u.admin.id, entity_type: 'report_settings' });
 		expect(JSON.parse(last.changes!)).toEqual({ perUser: [3, 2], retentionDays: [30, 7] });
@@ -331,10 +323,15 @@ describe('the report settings page', () => {
 			'report_settings.update'
 		);
 		expect(
-			(await db.selectFrom('reports').select('status').where('id', '=', done[0].id).executeTakeFirstOrThrow())
-				.status
+			(
+				await s.db
+					.selectFrom('reports')
+					.select('status')
+					.where('id', '=', done[0].id)
+					.executeTakeFirstOrThrow()
+			).status
 		).toBe('expired');
 		expect((await listLoad(u.flooder)).limits).toMatchObject({ perUser: 2, retentionDays: 7 });
-		expect(await expireReports(db)).toBe(0);
+		expect(await expireReports(s.db)).toBe(0);
 	});
 });

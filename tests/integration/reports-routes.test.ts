@@ -2,14 +2,10 @@
 // handlers: readers ask for a report within their scope, the worker writes the files, the status
 // and file endpoints serve them, and anyone outside the report's region gets a 404.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import { describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import { closeRound } from '../../src/lib/server/checklists/rounds.service';
-import type { Db } from '../../src/lib/server/db';
 import {
 	kickReports,
 	requestReport,
@@ -20,87 +16,43 @@ import * as reportPage from '../../src/routes/(app)/reports/[id=id]/+page.server
 import * as fileApi from '../../src/routes/(app)/reports/[id=id]/files/[kind]/+server';
 import * as statusApi from '../../src/routes/(app)/reports/[id=id]/status/+server';
 import * as printPage from '../../src/routes/(app)/reports/print/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import { newUser } from '../helpers/factories';
 import {
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree
-} from '../helpers/factories';
+	meetingsDefinition,
+	QUARTERS_2025,
+	STANDARD_POINTS,
+	STANDARD_USERS,
+	useScenario
+} from '../helpers/scenario';
 
 useLocale('zh');
 
-const definition: ChecklistDefinition = {
-	sections: [
-		{
-			key: 'meetings',
-			title: '会议',
-			items: [
-				{ key: 'meetings_attended', kind: 'count', label: '参加上级会议几次？', required: true, max: 1000 },
-				{ key: 'data_requests', kind: 'count', label: '填表报数几次？', required: true, max: 1000 },
-				{ key: 'heaviest_burden', kind: 'long_text', label: '本期最重的新负担是什么？', required: false }
-			]
-		}
-	]
-};
 const BURDEN = '=1+1 县里又要<b>"迎检"</b>材料 🙂';
-const quarters = [
-	{ period: '2025-Q1', opensOn: '2025-01-01', dueOn: '2025-04-10' },
-	{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
-	{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
-];
+const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let reportDir: string;
-let previousReportDir: string | undefined;
-const points = {} as Record<'own' | 'neighbour' | 'far', PointRef>;
-const u = {} as Record<'analyst' | 'reviewer' | 'farReviewer' | 'staff' | 'admin', PublicUser>;
-
-beforeAll(async () => {
-	previousReportDir = process.env.REPORT_DIR;
-	reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-reports-'));
-	process.env.REPORT_DIR = reportDir;
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	points.own = await newPoint(db, tree.village);
-	points.neighbour = await newPoint(db, tree.community, 'community');
-	points.far = await newPoint(db, tree.otherVillage);
-	u.analyst = await newUser(db, 'analyst', tree.city);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-	u.staff = await newUser(db, 'staff', tree.village);
-	u.admin = await newUser(db, 'admin');
-	const { versionId } = await newTemplate(db, definition);
-	const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
-	const rounds: number[] = [];
-	for (const [i, q] of quarters.entries()) {
-		const round = await newRound(db, versionId, { name: `${q.period}轮次`, periodKind: 'quarter', ...q });
-		rounds.push(round);
-		for (const key of ['own', 'neighbour', 'far'] as const)
-			await newSubmission(db, round, points[key].id, {
-				meetings_attended: meetings[key][i],
-				data_requests: 2,
-				// Text that must not break the HTML, the document or the workbook.
-				...(key === 'own' && i === 2 ? { heaviest_burden: BURDEN } : {})
-			});
-	}
-	await closeRound(db, null, rounds[0]);
-	await closeRound(db, null, rounds[1]);
-});
-afterAll(async () => {
-	await kickReports(db);
-	await close();
-	fs.rmSync(reportDir, { recursive: true, force: true });
-	if (previousReportDir === undefined) delete process.env.REPORT_DIR;
-	else process.env.REPORT_DIR = previousReportDir;
-});
+// Each test gets its own database (and report folder), so none depends on another's reports.
+const s = useScenario(
+	{
+		points: STANDARD_POINTS,
+		users: STANDARD_USERS,
+		definition: meetingsDefinition([
+			{ key: 'heaviest_burden', kind: 'long_text', label: '本期最重的新负担是什么？', required: false }
+		]),
+		quarters: QUARTERS_2025,
+		answers: (point, i) => ({
+			meetings_attended: meetings[point][i],
+			data_requests: 2,
+			// Text that must not break the HTML, the document or the workbook.
+			...(point === 'own' && i === 2 ? { heaviest_burden: BURDEN } : {})
+		}),
+		closeRounds: [0, 1],
+		tempDirs: { REPORT_DIR: 'jfgc-reports-' },
+		beforeClose: kickReports
+	},
+	{ fresh: 'each' }
+);
+const { tree, users: u } = s;
 
 const is404 = (e: unknown) => isHttpError(e, 404);
 interface ListData {
@@ -181,7 +133,7 @@ describe('the report form', () => {
 			expect(result.status, JSON.stringify(form)).toBe(400);
 			expect(result.data.form.errors[field]?.length, field).toBeGreaterThan(0);
 		}
-		const { n } = await db
+		const { n } = await s.db
 			.selectFrom('reports')
 			.select((eb) => eb.fn.countAll<number>().as('n'))
 			.executeTakeFirstOrThrow();
@@ -189,18 +141,38 @@ describe('the report form', () => {
 	});
 });
 
-describe('a requested report', () => {
-	let id: number;
-	let countyReport: number;
+/** The analyst's report on the city for 2025-Q3, written by the worker. */
+async function cityReport(): Promise<number> {
+	const id = await requested(() =>
+		post(u.analyst, { regionCode: tree.city, quarter: '2025-Q3', issuer: '', locale: 'zh' })
+	);
+	await kickReports(s.db);
+	return id;
+}
 
+/** The reviewer's report on the county for 2025-Q2, in English. */
+const countyRequest = () =>
+	requested(() =>
+		post(u.reviewer, { regionCode: tree.county, quarter: '2025-Q2', issuer: '兴庆区减负办', locale: 'en' })
+	);
+
+/** Both reports, written. */
+async function bothReports(): Promise<{ id: number; countyReport: number }> {
+	const id = await cityReport();
+	const countyReport = await countyRequest();
+	await kickReports(s.db);
+	return { id, countyReport };
+}
+
+describe('a requested report', () => {
 	it('is queued, then written by the worker, and the status endpoint says so', async () => {
-		id = await requested(() =>
+		const id = await requested(() =>
 			post(u.analyst, { regionCode: tree.city, quarter: '2025-Q3', issuer: '', locale: 'zh' })
 		);
 		const queued = await reportLoad(u.analyst, id);
 		expect(queued.report).toMatchObject({ regionCode: tree.city, quarter: '2025-Q3' });
 		expect(['queued', 'running', 'done']).toContain(queued.report.status);
-		await kickReports(db);
+		await kickReports(s.db);
 		const res = await status(u.analyst, id);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('cache-control')).toMatch(/no-store/);
@@ -208,10 +180,11 @@ describe('a requested report', () => {
 		const done = await reportLoad(u.analyst, id);
 		expect(done.report.title).toBe('银川市2025年第3季度基层减负观测情况报告');
 		expect(done.report.files.docx).toBeGreaterThan(0);
-		expect(done.print).toBe(`/reports/print?region=${tree.city}&quarter=2025-Q3&lang=zh`);
+		expect(done.print).toBe(`/reports/print?report=${id}`);
 	});
 
 	it('serves the Word, Excel and CSV files as attachments named after the title', async () => {
+		const id = await cityReport();
 		const title = encodeURIComponent('银川市2025年第3季度基层减负观测情况报告');
 		for (const [kind, mime, magic] of [
 			['docx', /wordprocessingml/, 'PK'],
@@ -235,15 +208,14 @@ describe('a requested report', () => {
 	});
 
 	it('is listed with who made it, for readers whose scope holds its region', async () => {
-		countyReport = await requested(() =>
-			post(u.reviewer, { regionCode: tree.county, quarter: '2025-Q2', issuer: '兴庆区减负办', locale: 'en' })
-		);
+		const id = await cityReport();
+		const countyReport = await countyRequest();
 		const analystList = await listLoad(u.analyst);
 		expect(analystList.reports.map((r) => [r.id, r.createdBy])).toEqual([
 			[countyReport, u.reviewer.name],
 			[id, u.analyst.name]
 		]);
-		expect(analystList.prints[id]).toBe(`/reports/print?region=${tree.city}&quarter=2025-Q3&lang=zh`);
+		expect(analystList.prints[id]).toBe(`/reports/print?report=${id}`);
 		const reviewerList = await listLoad(u.reviewer);
 		expect(reviewerList.reports.map((r) => r.id)).toEqual([countyReport]);
 		expect((await listLoad(u.farReviewer)).reports).toEqual([]);
@@ -251,6 +223,7 @@ describe('a requested report', () => {
 	});
 
 	it('is a 404 for a reviewer of another county and for staff, on the page and every endpoint', async () => {
+		const { id, countyReport } = await bothReports();
 		for (const [user, report] of [
 			[u.farReviewer, countyReport],
 			[u.farReviewer, id],
@@ -267,7 +240,8 @@ describe('a requested report', () => {
 	});
 
 	it('serves no file before the report is done', async () => {
-		await db
+		const { id, countyReport } = await bothReports();
+		await s.db
 			.updateTable('reports')
 			.set({ status: 'running', progress: 40 })
 			.where('id', '=', countyReport)
@@ -277,17 +251,18 @@ describe('a requested report', () => {
 			progress: 40
 		});
 		expect(is404(await thrownBy(() => file(u.reviewer, countyReport, 'docx')))).toBe(true);
-		await db
+		await s.db
 			.updateTable('reports')
 			.set({ status: 'queued', progress: 0 })
 			.where('id', '=', countyReport)
 			.execute();
-		await kickReports(db);
+		await kickReports(s.db);
 		expect((await file(u.reviewer, countyReport, 'docx')).status).toBe(200);
 	});
 
 	it('shows a failed report as failed, without the error text', async () => {
-		await db
+		const { countyReport } = await bothReports();
+		await s.db
 			.updateTable('reports')
 			.set({ status: 'failed', error: 'TypeError: secret stack' })
 			.where('id', '=', countyReport)
@@ -304,7 +279,23 @@ describe('the print view', () => {
 		callLoad(printPage.load, makeEvent({ user, url: `/reports/print?${query}` }));
 
 	it('renders the report for a region in scope, and 404s elsewhere', async () => {
-		const data = await printLoad(u.analyst, `region=${tree.city}&quarter=2025-Q3`);
+		await cityReport();
+		// The earlier address (region and quarter) goes to the newest finished report asked so.
+		const moved = await thrownBy(() => printLoad(u.analyst, `region=${tree.city}&quarter=2025-Q3`));
+		if (!isRedirect(moved)) throw new Error(`expected a redirect, got ${JSON.stringify(moved)}`);
+		const match = /^\/reports\/print\?report=(\d+)$/.exec(moved.location);
+		expect(match).not.toBeNull();
+		const { region_code, quarter, locale } = await s.db
+			.selectFrom('reports')
+			.select(['region_code', 'quarter', 'locale'])
+			.where('id', '=', Number(match![1]))
+			.executeTakeFirstOrThrow();
+		expect({ region_code, quarter, locale }).toEqual({
+			region_code: tree.city,
+			quarter: '2025-Q3',
+			locale: 'zh'
+		});
+		const data = await printLoad(u.analyst, `report=${match![1]}`);
 		expect(data.title).toBe('银川市2025年第3季度基层减负观测情况报告');
 		expect(data.sections.length).toBeGreaterThan(2);
 		expect(JSON.stringify(data)).toContain('县里又要<b>');
@@ -317,6 +308,7 @@ describe('the print view', () => {
 		expect(
 			is404(await thrownBy(() => printLoad(u.farReviewer, `region=${tree.county}&quarter=2025-Q3`)))
 		).toBe(true);
+		expect(is404(await thrownBy(() => printLoad(u.farReviewer, `report=${match![1]}`)))).toBe(true);
 		expect(is404(await thrownBy(() => printLoad(u.staff, `region=${tree.village}&quarter=2025-Q3`)))).toBe(
 			true
 		);
@@ -325,24 +317,22 @@ describe('the print view', () => {
 
 describe('the report worker', () => {
 	it('fails a queued report whose maker can no longer see its region, and writes no files', async () => {
-		const mover = await newUser(db, 'analyst', tree.city);
-		const outcome = await requestReport(db, mover.id, {
+		const mover = await newUser(s.db, 'analyst', tree.city);
+		const { id } = await requestReport(s.db, mover, {
 			regionCode: tree.county,
 			quarter: '2025-Q3',
 			issuer: '',
 			locale: 'zh'
 		});
-		if (!outcome.ok) throw new Error('refused');
-		const { id } = outcome;
 		// Moved to another city before the worker got to it.
-		await db.updateTable('users').set({ region_code: tree.otherCity }).where('id', '=', mover.id).execute();
-		await kickReports(db);
-		const row = await db
+		await s.db.updateTable('users').set({ region_code: tree.otherCity }).where('id', '=', mover.id).execute();
+		await kickReports(s.db);
+		const row = await s.db
 			.selectFrom('reports')
 			.select(['status', 'files'])
 			.where('id', '=', id)
 			.executeTakeFirstOrThrow();
 		expect(row).toEqual({ status: 'failed', files: null });
-		expect(fs.existsSync(path.join(reportDir, String(id)))).toBe(false);
+		expect(fs.existsSync(path.join(s.dirs.REPORT_DIR, String(id)))).toBe(false);
 	});
 });

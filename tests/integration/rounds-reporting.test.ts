@@ -12,16 +12,12 @@ import {
 	rateOf,
 	ratesByRound
 } from '../../src/lib/server/checklists/reporting.queries';
-import {
-	createRound,
-	openRound,
-	RoundInputError,
-	type RoundInput
-} from '../../src/lib/server/checklists/rounds.service';
+import { createRound, openRound, type RoundInput } from '../../src/lib/server/checklists/rounds.service';
 import { returnSubmission, saveAnswers } from '../../src/lib/server/checklists/submissions.service';
 import { saveDraft } from '../../src/lib/server/checklists/templates.service';
 import type { Db } from '../../src/lib/server/db';
 import { setPointActive } from '../../src/lib/server/points/points.service';
+import { Refusal } from '../../src/lib/server/refusal';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as newRoundPage from '../../src/routes/(app)/rounds/new/+page.server';
@@ -140,14 +136,15 @@ describe('opening a round', () => {
 		);
 		expect(is404(e)).toBe(true);
 		// Nor can the service be talked into taking its answers.
-		const outcome = await saveAnswers(db, staff.id, {
+		const outcome = saveAnswers(db, staff.id, {
 			roundId: id,
 			pointId: later.id,
 			expectedVersion: null,
 			raw: { boards: '1' },
 			notes: {}
 		});
-		expect(outcome).toEqual({ ok: false, reason: 'not_target' });
+		// Not a target: refused as not found.
+		await expect(outcome).rejects.toMatchObject({ status: 404, problems: { '': { code: 'not_found' } } });
 		expect(
 			await db.selectFrom('submissions').select('id').where('point_id', '=', later.id).execute()
 		).toEqual([]);
@@ -166,8 +163,11 @@ describe('opening a round', () => {
 		const { versionId: v } = await newTemplate(db, everyKindDefinition, '草稿轮次');
 		const id = await newRound(db, v, { open: false });
 		expect(await listTargets(db, id, null)).toEqual([]);
-		expect(await openRound(db, null, id)).toBe(true);
-		expect(await openRound(db, null, id)).toBe(false);
+		await expect(openRound(db, null, id)).resolves.toBeUndefined();
+		await expect(openRound(db, null, id)).rejects.toMatchObject({
+			status: 409,
+			problems: { '': { code: 'round_wrong_state' } }
+		});
 	});
 });
 
@@ -367,9 +367,9 @@ describe('opening and closing from the round page', () => {
 				params: { id: String(pt.onTimeAccepted), round: String(draftRound) },
 				form: { section: '0', version: '', 'a.boards': '1', 'a.rehung': 'no' }
 			})
-		)) as ActionFailure<{ error: string }>;
+		)) as ActionFailure<{ form: SuperValidated<Record<string, unknown>> }>;
 		expect(result.status).toBe(409);
-		expect(result.data.error).toBe('本轮填报已结束。');
+		expect(result.data.form.errors._errors).toEqual(['本轮填报已结束。']);
 	});
 
 	async function countTargets(roundId: number) {
@@ -397,52 +397,52 @@ describe('creating a round', () => {
 		{
 			what: 'month 2026-13',
 			change: () => ({ periodKind: 'month', period: '2026-13' }),
-			problem: { field: 'period', code: 'bad_period' }
+			problem: { field: 'period', code: 'round_bad_period' }
 		},
 		{
 			what: 'quarter 2026-Q5',
 			change: () => ({ period: '2026-Q5' }),
-			problem: { field: 'period', code: 'bad_period' }
+			problem: { field: 'period', code: 'round_bad_period' }
 		},
 		{
 			what: 'a custom period ending before it starts',
 			change: () => ({ periodKind: 'custom', periodStart: '2026-03-10', periodEnd: '2026-03-01' }),
-			problem: { field: 'periodEnd', code: 'end_before_start' }
+			problem: { field: 'periodEnd', code: 'round_end_before_start' }
 		},
 		{
 			what: 'a custom period on 30 February',
 			change: () => ({ periodKind: 'custom', periodStart: '2026-02-01', periodEnd: '2026-02-30' }),
-			problem: { field: 'period', code: 'bad_period' }
+			problem: { field: 'period', code: 'round_bad_period' }
 		},
 		{
 			what: 'a custom period with no end',
 			change: () => ({ periodKind: 'custom', periodStart: '2026-02-01' }),
-			problem: { field: 'period', code: 'bad_period' }
+			problem: { field: 'period', code: 'round_bad_period' }
 		},
 		{
 			what: 'a due date before the opening date',
 			change: () => ({ opensOn: '2026-04-01', dueOn: '2026-03-31' }),
-			problem: { field: 'dueOn', code: 'due_before_open' }
+			problem: { field: 'dueOn', code: 'round_due_before_open' }
 		},
 		{
 			what: 'a template version that does not exist',
 			change: () => ({ templateVersionId: 99_999 }),
-			problem: { field: 'templateVersionId', code: 'not_published' }
+			problem: { field: 'templateVersionId', code: 'round_not_published' }
 		},
 		{
 			what: 'an unknown target region',
 			change: () => ({ targetRegion: '640199' }),
-			problem: { field: 'targetRegion', code: 'unknown_region' }
+			problem: { field: 'targetRegion', code: 'region_unknown' }
 		},
 		{
 			what: 'a village as the target',
 			change: () => ({ targetRegion: tree.village }),
-			problem: { field: 'targetRegion', code: 'unknown_region' }
+			problem: { field: 'targetRegion', code: 'region_unknown' }
 		},
 		{
 			what: 'a target that is not a code',
 			change: () => ({ targetRegion: '64x1' }),
-			problem: { field: 'targetRegion', code: 'unknown_region' }
+			problem: { field: 'targetRegion', code: 'region_unknown' }
 		}
 	];
 
@@ -450,20 +450,39 @@ describe('creating a round', () => {
 		it(`refuses ${what}, writing nothing`, async () => {
 			const before = { rounds: await countRows(db, 'rounds'), audit: await countRows(db, 'audit_log') };
 			const e = await thrownBy(() => createRound(db, u.admin.id, { ...base(), ...change() }));
-			expect(e).toBeInstanceOf(RoundInputError);
-			expect((e as RoundInputError).problem).toEqual(problem);
+			expect(e).toBeInstanceOf(Refusal);
+			expect((e as Refusal).problems).toEqual({ [problem.field]: { code: problem.code } });
 			expect({ rounds: await countRows(db, 'rounds'), audit: await countRows(db, 'audit_log') }).toEqual(
 				before
 			);
 		});
 	}
 
+	it.each([
+		['opensOn', { opensOn: '2026-02-30' }],
+		['dueOn', { dueOn: '2026-13-01' }]
+	])('refuses an impossible %s and writes nothing', async (field, dates) => {
+		const before = await countRows(db, 'rounds');
+		const attempt = createRound(db, null, {
+			name: '日期有误',
+			periodKind: 'quarter',
+			period: '2026-Q1',
+			opensOn: '2026-01-01',
+			dueOn: '2026-04-10',
+			templateVersionId: versionId,
+			...dates
+		});
+		await expect(attempt).rejects.toBeInstanceOf(Refusal);
+		await expect(attempt).rejects.toMatchObject({ problems: { [field]: { code: 'date_invalid' } } });
+		expect(await countRows(db, 'rounds')).toBe(before);
+	});
+
 	it('refuses a template version that is still a draft, writing nothing', async () => {
 		const draft = await saveDraft(db, u.admin.id, templateId, everyKindDefinition);
 		expect(draft.status).toBe('draft');
 		const before = await countRows(db, 'rounds');
 		const e = await thrownBy(() => createRound(db, u.admin.id, { ...base(), templateVersionId: draft.id }));
-		expect((e as RoundInputError).problem).toEqual({ field: 'templateVersionId', code: 'not_published' });
+		expect((e as Refusal).problems).toEqual({ templateVersionId: { code: 'round_not_published' } });
 		expect(await countRows(db, 'rounds')).toBe(before);
 	});
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signIn } from '../../src/lib/server/auth/sign-in.service';
+import { Refusal } from '../../src/lib/server/refusal';
 import type { Db } from '../../src/lib/server/db';
 import { freshDatabase } from '../helpers/db';
 import { auditRows, newUser, type TestUser } from '../helpers/factories';
@@ -29,13 +30,26 @@ function attempt(username: string, password: string, at: Date, ip = '198.51.100.
 	return signIn(db, { username, password, ip, at });
 }
 
+/** An attempt whose refusal is only a step towards the one under test. */
+const fail = (username: string, password: string, at: Date, ip?: string) =>
+	attempt(username, password, at, ip).catch((e: unknown) => {
+		if (!(e instanceof Refusal)) throw e;
+	});
+
+/** A refused attempt: the form-level problem and the status. */
+const invalid = { status: 400, problems: { '': { code: 'sign_in_invalid' } } };
+const locked = (seconds: number) => ({
+	status: 429,
+	problems: { '': { code: 'sign_in_locked', params: { seconds } } }
+});
+
 async function actions() {
 	return (await auditRows(db)).map((r) => r.action);
 }
 
 describe('signing in', () => {
 	it('lets the right password in and audits the success', async () => {
-		expect(await attempt('alice', alice.password, T0)).toEqual({ ok: true, userId: alice.id });
+		expect(await attempt('alice', alice.password, T0)).toBe(alice.id);
 		const [row] = await auditRows(db);
 		expect(row).toMatchObject({
 			action: 'sign_in.success',
@@ -47,12 +61,12 @@ describe('signing in', () => {
 	});
 
 	it('accepts the username in any case and with spaces around it', async () => {
-		expect(await attempt('  ALICE ', alice.password, T0)).toEqual({ ok: true, userId: alice.id });
+		expect(await attempt('  ALICE ', alice.password, T0)).toBe(alice.id);
 	});
 
 	it('refuses a wrong password and an unknown user alike, auditing both', async () => {
-		expect(await attempt('alice', 'wrong-password', T0)).toEqual({ ok: false, reason: 'invalid' });
-		expect(await attempt('nobody', alice.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+		await expect(attempt('alice', 'wrong-password', T0)).rejects.toMatchObject(invalid);
+		await expect(attempt('nobody', alice.password, T0)).rejects.toMatchObject(invalid);
 		const rows = await auditRows(db);
 		expect(rows.map((r) => [r.action, r.entity_id, r.user_id])).toEqual([
 			['sign_in.failure', 'alice', alice.id],
@@ -63,7 +77,7 @@ describe('signing in', () => {
 	it('refuses a deactivated account even with the right password', async () => {
 		await db.updateTable('users').set({ active: 0 }).where('id', '=', bob.id).execute();
 		try {
-			expect(await attempt('bob', bob.password, T0)).toEqual({ ok: false, reason: 'invalid' });
+			await expect(attempt('bob', bob.password, T0)).rejects.toMatchObject(invalid);
 		} finally {
 			await db.updateTable('users').set({ active: 1 }).where('id', '=', bob.id).execute();
 		}
@@ -73,20 +87,12 @@ describe('signing in', () => {
 describe('throttling an account', () => {
 	it('locks the account after five wrong passwords, even against the right one, and says how long', async () => {
 		for (let i = 0; i < 4; i++)
-			expect(await attempt('alice', `wrong-${i}`, later(i))).toEqual({ ok: false, reason: 'invalid' });
+			await expect(attempt('alice', `wrong-${i}`, later(i))).rejects.toMatchObject(invalid);
 		// The fifth failure is the one that locks: 30 seconds from then.
-		expect(await attempt('alice', 'wrong-4', later(4))).toEqual({ ok: false, reason: 'locked', seconds: 30 });
-		expect(await attempt('alice', alice.password, later(5))).toEqual({
-			ok: false,
-			reason: 'locked',
-			seconds: 29
-		});
+		await expect(attempt('alice', 'wrong-4', later(4))).rejects.toMatchObject(locked(30));
+		await expect(attempt('alice', alice.password, later(5))).rejects.toMatchObject(locked(29));
 		// The lock follows the account, whichever address the next try comes from.
-		expect(await attempt('alice', alice.password, later(10), '192.0.2.99')).toEqual({
-			ok: false,
-			reason: 'locked',
-			seconds: 24
-		});
+		await expect(attempt('alice', alice.password, later(10), '192.0.2.99')).rejects.toMatchObject(locked(24));
 		expect(await actions()).toEqual([
 			...Array(5).fill('sign_in.failure'),
 			'sign_in.locked',
@@ -95,23 +101,11 @@ describe('throttling an account', () => {
 	});
 
 	it('locks for longer with each further failure', async () => {
-		for (let i = 0; i < 5; i++) await attempt('alice', `wrong-${i}`, later(i));
+		for (let i = 0; i < 5; i++) await fail('alice', `wrong-${i}`, later(i));
 		// Failures past the lock double it: 60 s after the sixth, 120 s after the seventh.
-		expect(await attempt('alice', 'wrong-5', later(40))).toEqual({
-			ok: false,
-			reason: 'locked',
-			seconds: 60
-		});
-		expect(await attempt('alice', alice.password, later(99))).toEqual({
-			ok: false,
-			reason: 'locked',
-			seconds: 1
-		});
-		expect(await attempt('alice', 'wrong-6', later(101))).toEqual({
-			ok: false,
-			reason: 'locked',
-			seconds: 120
-		});
+		await expect(attempt('alice', 'wrong-5', later(40))).rejects.toMatchObject(locked(60));
+		await expect(attempt('alice', alice.password, later(99))).rejects.toMatchObject(locked(1));
+		await expect(attempt('alice', 'wrong-6', later(101))).rejects.toMatchObject(locked(120));
 		const row = await db
 			.selectFrom('sign_in_throttle')
 			.selectAll()
@@ -122,17 +116,17 @@ describe('throttling an account', () => {
 	});
 
 	it('lets the right password in once the lock has passed, and forgets the failures', async () => {
-		for (let i = 0; i < 5; i++) await attempt('alice', `wrong-${i}`, later(i));
-		expect(await attempt('alice', alice.password, later(35))).toEqual({ ok: true, userId: alice.id });
+		for (let i = 0; i < 5; i++) await fail('alice', `wrong-${i}`, later(i));
+		expect(await attempt('alice', alice.password, later(35))).toBe(alice.id);
 		expect(await db.selectFrom('sign_in_throttle').selectAll().execute()).toEqual([]);
 		// A fresh count: one wrong password is an ordinary failure again, not a longer lock.
-		expect(await attempt('alice', 'wrong-again', later(36))).toEqual({ ok: false, reason: 'invalid' });
+		await expect(attempt('alice', 'wrong-again', later(36))).rejects.toMatchObject(invalid);
 		expect((await actions()).slice(-2)).toEqual(['sign_in.success', 'sign_in.failure']);
 	});
 
 	it('starts the count afresh after an hour without failures', async () => {
-		for (let i = 0; i < 4; i++) await attempt('alice', `wrong-${i}`, later(i));
-		expect(await attempt('alice', 'wrong-4', later(3 + 3601))).toEqual({ ok: false, reason: 'invalid' });
+		for (let i = 0; i < 4; i++) await fail('alice', `wrong-${i}`, later(i));
+		await expect(attempt('alice', 'wrong-4', later(3 + 3601))).rejects.toMatchObject(invalid);
 	});
 });
 
@@ -140,9 +134,8 @@ describe('throttling an address', () => {
 	it('locks an address that fails across different accounts, even for a right password', async () => {
 		const ip = '203.0.113.50';
 		const names = ['carol', 'dave', 'erin', 'frank', 'grace'];
-		for (const [i, name] of names.entries()) await attempt(name, 'guess', later(i), ip);
-		const result = await attempt('alice', alice.password, later(6), ip);
-		expect(result).toEqual({ ok: false, reason: 'locked', seconds: 28 });
+		for (const [i, name] of names.entries()) await fail(name, 'guess', later(i), ip);
+		await expect(attempt('alice', alice.password, later(6), ip)).rejects.toMatchObject(locked(28));
 		// alice's own record is clean: it is the address that is locked.
 		const keys = (await db.selectFrom('sign_in_throttle').select('key').execute()).map((r) => r.key);
 		expect(keys).toContain(`ip:${ip}`);
@@ -152,14 +145,11 @@ describe('throttling an address', () => {
 
 	it('leaves other addresses free to sign in to other accounts', async () => {
 		const ip = '203.0.113.50';
-		for (let i = 0; i < 5; i++) await attempt(`user${i}`, 'guess', later(i), ip);
-		expect(await attempt('bob', bob.password, later(6), '198.51.100.77')).toEqual({
-			ok: true,
-			userId: bob.id
-		});
-		expect(await attempt('alice', alice.password, later(7), ip)).toMatchObject({
-			ok: false,
-			reason: 'locked'
+		for (let i = 0; i < 5; i++) await fail(`user${i}`, 'guess', later(i), ip);
+		expect(await attempt('bob', bob.password, later(6), '198.51.100.77')).toBe(bob.id);
+		await expect(attempt('alice', alice.password, later(7), ip)).rejects.toMatchObject({
+			status: 429,
+			problems: { '': { code: 'sign_in_locked' } }
 		});
 	});
 });

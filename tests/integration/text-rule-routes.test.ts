@@ -2,9 +2,8 @@
 // 10,000-character value gets the field's message and a 400, and nothing is stored; text that
 // passes is stored NFC, trimmed, with line breaks only where the field is multi-line.
 import { isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import * as cataloguesPage from '../../src/routes/(app)/admin/catalogues/+page.server';
 import * as adminPoint from '../../src/routes/(app)/admin/points/[id=id]/+page.server';
 import * as adminUser from '../../src/routes/(app)/admin/users/[id=id]/+page.server';
@@ -12,21 +11,10 @@ import * as adminUsers from '../../src/routes/(app)/admin/users/+page.server';
 import * as registersPage from '../../src/routes/(app)/points/[id=id]/registers/+page.server';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import {
-	countRows,
-	everyKindDefinition,
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree
-} from '../helpers/factories';
+import { countRows, everyKindDefinition } from '../helpers/factories';
 import { newSignboardCategory, registerSnapshot } from '../helpers/registers';
+import { quarter, sent, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -34,46 +22,47 @@ const BAD = '含有无法保存的控制字符。';
 const HUGE = '字'.repeat(10_000);
 const tooLong = (max: number) => `不能超过 ${max} 个字符。`;
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let own: PointRef;
-let reviewed: PointRef;
-let category: number;
-let round: number;
-let submissionId: number;
-const u = {} as Record<'admin' | 'staff' | 'reviewer' | 'target', PublicUser>;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	own = await newPoint(db, tree.village);
-	reviewed = await newPoint(db, tree.community, 'community');
-	u.admin = await newUser(db, 'admin');
-	u.staff = await newUser(db, 'staff', tree.village);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.target = await newUser(db, 'analyst', tree.city);
-	category = await newSignboardCategory(db, { name: '党群服务中心', status: 'kept', placement: 'exterior' });
-	const { versionId } = await newTemplate(db, everyKindDefinition);
-	round = await newRound(db, versionId);
-	submissionId = await newSubmission(
-		db,
-		round,
-		reviewed.id,
-		{
-			boards: 3,
-			hours: 2,
-			rehung: false,
-			trend: 'same',
-			kinds: null,
-			visited_on: null,
-			remark: null,
-			story: null
+// Each test gets its own database: some store what passes, which others must not find.
+const s = useScenario(
+	{
+		points: { own: 'village', reviewed: 'community' },
+		users: {
+			admin: 'admin',
+			staff: ['staff', 'village'],
+			reviewer: ['reviewer', 'county'],
+			target: ['analyst', 'city']
 		},
-		{ until: 'submitted' }
-	);
+		definition: everyKindDefinition,
+		quarters: [quarter('2026-Q1')],
+		// The reviewed point's answers wait for review.
+		answers: (point) =>
+			point === 'reviewed'
+				? sent(
+						{
+							boards: 3,
+							hours: 2,
+							rehung: false,
+							trend: 'same',
+							kinds: null,
+							visited_on: null,
+							remark: null,
+							story: null
+						},
+						{ until: 'submitted' }
+					)
+				: null
+	},
+	{ fresh: 'each' }
+);
+const { tree, points, users: u } = s;
+let category: number;
+beforeEach(async () => {
+	category = await newSignboardCategory(s.db, {
+		name: '党群服务中心',
+		status: 'kept',
+		placement: 'exterior'
+	});
 });
-afterAll(() => close());
 
 type SuperFailure<K extends string> = ActionFailure<
 	Record<K, { valid: boolean; errors: Record<string, string[] | undefined> }>
@@ -105,11 +94,11 @@ describe("a user's display name", () => {
 
 	for (const c of badValues(100)) {
 		it(`refuses ${c.what} when an admin creates a user, storing nothing`, async () => {
-			const before = await countRows(db, 'users');
+			const before = await countRows(s.db, 'users');
 			const r = (await createUser(c.value, 'text.rule')) as SuperFailure<'form'>;
 			expect(r.status).toBe(400);
 			expect(r.data.form.errors.displayName?.[0]).toBe(c.message);
-			expect(await countRows(db, 'users')).toBe(before);
+			expect(await countRows(s.db, 'users')).toBe(before);
 		});
 
 		it(`refuses ${c.what} when an admin edits a user, changing nothing`, async () => {
@@ -123,7 +112,7 @@ describe("a user's display name", () => {
 			)) as SuperFailure<'form'>;
 			expect(r.status).toBe(400);
 			expect(r.data.form.errors.displayName?.[0]).toBe(c.message);
-			const row = await db
+			const row = await s.db
 				.selectFrom('users')
 				.select('display_name')
 				.where('id', '=', u.target.id)
@@ -135,7 +124,7 @@ describe("a user's display name", () => {
 	it('stores a decomposed name composed (NFC) and trimmed', async () => {
 		const r = (await createUser('  Rene\u0301e 王  ', 'renee')) as { status?: number };
 		expect(r.status).toBeUndefined();
-		const row = await db
+		const row = await s.db
 			.selectFrom('users')
 			.select('display_name')
 			.where('username', '=', 'renee')
@@ -151,16 +140,16 @@ describe("a point's contact name", () => {
 				adminPoint.actions.save,
 				makeEvent({
 					user: u.admin,
-					params: { id: String(own.id) },
+					params: { id: String(points.own.id) },
 					form: { type: 'village', contactName: c.value, contactPhone: '' }
 				})
 			)) as SuperFailure<'form'>;
 			expect(r.status).toBe(400);
 			expect(r.data.form.errors.contactName?.[0]).toBe(c.message);
-			const row = await db
+			const row = await s.db
 				.selectFrom('points')
 				.select('contact_name')
-				.where('id', '=', own.id)
+				.where('id', '=', points.own.id)
 				.executeTakeFirstOrThrow();
 			expect(row.contact_name).toBeNull();
 		});
@@ -171,7 +160,7 @@ describe("a point's contact name", () => {
 			adminPoint.actions.save,
 			makeEvent({
 				user: u.admin,
-				params: { id: String(own.id) },
+				params: { id: String(points.own.id) },
 				form: { type: 'village', contactName: '王\n小明', contactPhone: '' }
 			})
 		)) as SuperFailure<'form'>;
@@ -181,46 +170,46 @@ describe("a point's contact name", () => {
 });
 
 describe("a signboard's text", () => {
-	type Failure = ActionFailure<{ action: string; errors: Record<string, string> }>;
+	type Failure = SuperFailure<'form'>;
 	const addPlate = (fields: Record<string, string>) =>
 		callAction(
 			registersPage.actions.addPlate,
 			makeEvent({
 				user: u.staff,
-				params: { id: String(own.id) },
-				url: `/points/${own.id}/registers`,
+				params: { id: String(points.own.id) },
+				url: `/points/${points.own.id}/registers`,
 				form: { categoryId: String(category), placement: '', hungOn: '2026-01-05', ...fields }
 			})
 		);
 
 	for (const c of badValues(200)) {
 		it(`refuses ${c.what}, writing nothing`, async () => {
-			const before = await registerSnapshot(db);
+			const before = await registerSnapshot(s.db);
 			const r = (await addPlate({ text: c.value })) as Failure;
 			expect(r.status).toBe(400);
-			expect(r.data.errors.text).toBe(c.message);
-			expect(await registerSnapshot(db)).toEqual(before);
+			expect(r.data.form.errors.text?.[0]).toBe(c.message);
+			expect(await registerSnapshot(s.db)).toEqual(before);
 		});
 	}
 
 	it('refuses a NUL in the department and the note too', async () => {
-		const before = await registerSnapshot(db);
+		const before = await registerSnapshot(s.db);
 		const r = (await addPlate({
 			text: '党群服务中心',
 			department: '县\u0000民政局',
 			note: '说明\u0000'
 		})) as Failure;
 		expect(r.status).toBe(400);
-		expect(r.data.errors).toMatchObject({ department: BAD, note: BAD });
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(r.data.form.errors).toMatchObject({ department: [BAD], note: [BAD] });
+		expect(await registerSnapshot(s.db)).toEqual(before);
 	});
 
 	it('keeps line breaks in the multi-line text, as LF, composed and trimmed', async () => {
 		await redirected(() => addPlate({ text: ' 党群服务中心\r\nCafe\u0301 ' }));
-		const plate = await db
+		const plate = await s.db
 			.selectFrom('signboards')
 			.select('text')
-			.where('point_id', '=', own.id)
+			.where('point_id', '=', points.own.id)
 			.orderBy('id', 'desc')
 			.executeTakeFirstOrThrow();
 		expect(plate.text).toBe('党群服务中心\nCaf\u00e9');
@@ -230,7 +219,7 @@ describe("a signboard's text", () => {
 describe("a signboard category's name", () => {
 	const categoryCount = async () =>
 		(
-			await db
+			await s.db
 				.selectFrom('signboard_categories')
 				.select((eb) => eb.fn.countAll<number>().as('n'))
 				.executeTakeFirstOrThrow()
@@ -259,11 +248,11 @@ describe("a reviewer's reason for returning a submission", () => {
 			reviewPage.actions.return,
 			makeEvent({
 				user: u.reviewer,
-				params: { id: String(submissionId) },
-				url: `/submissions/${submissionId}`,
+				params: { id: String(s.submissions.reviewed[0]) },
+				url: `/submissions/${s.submissions.reviewed[0]}`,
 				form: { reason }
 			})
-		) as Promise<ActionFailure<{ reasonError: string }>>;
+		) as Promise<ActionFailure<{ form: { errors: { reason?: string[] } } }>>;
 
 	for (const c of [
 		{ what: 'a NUL', value: '请补充\u0000材料', message: BAD },
@@ -272,11 +261,11 @@ describe("a reviewer's reason for returning a submission", () => {
 		it(`refuses ${c.what}, leaving the submission as it was`, async () => {
 			const r = await returned(c.value);
 			expect(r.status).toBe(400);
-			expect(r.data.reasonError).toBe(c.message);
-			const row = await db
+			expect(r.data.form.errors.reason?.[0]).toBe(c.message);
+			const row = await s.db
 				.selectFrom('submissions')
 				.select(['status', 'review_note'])
-				.where('id', '=', submissionId)
+				.where('id', '=', s.submissions.reviewed[0]!)
 				.executeTakeFirstOrThrow();
 			expect(row).toEqual({ status: 'submitted', review_note: null });
 		});
@@ -289,40 +278,40 @@ describe('checklist answers and notes', () => {
 			formPage.actions.save,
 			makeEvent({
 				user: u.staff,
-				params: { id: String(own.id), round: String(round) },
-				url: `/points/${own.id}/rounds/${round}`,
+				params: { id: String(points.own.id), round: String(s.rounds[0]) },
+				url: `/points/${points.own.id}/rounds/${s.rounds[0]}`,
 				form: { version: '', ...fields }
 			})
-		) as Promise<ActionFailure<{ problems: Record<string, string> }>>;
+		) as Promise<ActionFailure<{ form: { errors: Record<string, string[]> } }>>;
 	const stored = () =>
-		db
+		s.db
 			.selectFrom('submissions')
 			.select('id')
-			.where('point_id', '=', own.id)
-			.where('round_id', '=', round)
+			.where('point_id', '=', points.own.id)
+			.where('round_id', '=', s.rounds[0])
 			.executeTakeFirst();
 
 	it('refuses a NUL in a long answer and a newline in a short one, storing nothing', async () => {
 		const r = await save({ section: '2', 'a.remark': '第一行\n第二行', 'a.story': '负担\u0000很重' });
 		expect(r.status).toBe(400);
-		expect(r.data.problems).toEqual({ remark: BAD, story: BAD });
+		expect(r.data.form.errors).toEqual({ remark: [BAD], story: [BAD] });
 		expect(await stored()).toBeUndefined();
 	});
 
 	it('refuses a NUL in an out-of-line reason, storing nothing', async () => {
 		const r = await save({ section: '0', 'a.boards': '3', 'a.rehung': 'no', 'n.boards': '新增\u0000' });
 		expect(r.status).toBe(400);
-		expect(r.data.problems).toEqual({ boards: BAD });
+		expect(r.data.form.errors).toEqual({ boards: [BAD] });
 		expect(await stored()).toBeUndefined();
 	});
 
 	it('keeps line breaks in a long answer, composed', async () => {
 		await redirected(() => save({ section: '2', 'a.story': ' 第一行\r\nCafe\u0301 ' }));
-		const row = await db
+		const row = await s.db
 			.selectFrom('answers')
 			.innerJoin('submissions', 'submissions.id', 'answers.submission_id')
 			.select('answers.value')
-			.where('submissions.point_id', '=', own.id)
+			.where('submissions.point_id', '=', points.own.id)
 			.where('answers.item_key', '=', 'story')
 			.executeTakeFirstOrThrow();
 		expect(JSON.parse(row.value as string)).toBe('第一行\nCaf\u00e9');

@@ -1,89 +1,45 @@
 // What the dashboard assembles for a region and a point from the kept figures: the range it
 // shows by default, the trend, the child table, the rebound list with its evidence and the
 // latest round's reporting rate.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
-import type { PublicUser } from '../../src/lib/domain/roles';
-import { closeRound } from '../../src/lib/server/checklists/rounds.service';
-import type { Db } from '../../src/lib/server/db';
+import { describe, expect, it } from 'vitest';
 import { loadDashboard } from '../../src/lib/server/trends/dashboard';
-import { freshDatabase } from '../helpers/db';
-import {
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree
-} from '../helpers/factories';
+import { newRound, newTemplate } from '../helpers/factories';
+import { meetingsDefinition, QUARTERS_2025, sent, useScenario } from '../helpers/scenario';
 
-const definition: ChecklistDefinition = {
-	sections: [
-		{
-			key: 'meetings',
-			title: '会议',
-			items: [
-				{ key: 'meetings_attended', kind: 'count', label: '会议几次？', required: true, max: 1000 },
-				{ key: 'data_requests', kind: 'count', label: '填表几次？', required: true, max: 1000 }
-			]
-		}
-	]
+const definition = meetingsDefinition();
+const answers = {
+	village: [
+		{ meetings_attended: 10, data_requests: 4 },
+		// Far above its level in one period: the rule watches it (one period is not yet a rebound).
+		sent(
+			{ meetings_attended: 30, data_requests: 4 },
+			{ notes: { meetings_attended: '换届选举期间会议集中' } }
+		),
+		sent({ meetings_attended: 3, data_requests: 1 }, { notes: { meetings_attended: '会议已合并' } })
+	],
+	community: [
+		{ meetings_attended: 8, data_requests: 4 },
+		{ meetings_attended: 6, data_requests: 3 }
+	],
+	far: []
 };
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let village: PointRef;
-let community: PointRef;
-let analyst: PublicUser;
-let reviewer: PublicUser;
-let rebounded: number;
+// Each test gets its own database with the same three quarters in it, so none depends on another.
+const s = useScenario(
+	{
+		points: { village: 'village', community: 'community', far: 'otherVillage' },
+		users: { analyst: ['analyst', 'province'], reviewer: ['reviewer', 'county'] },
+		definition,
+		quarters: QUARTERS_2025,
+		answers: (point, i) => answers[point][i] ?? null,
+		closeRounds: [0, 1]
+	},
+	{ fresh: 'each' }
+);
+const { tree, points, users } = s;
 
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	village = await newPoint(db, tree.village);
-	community = await newPoint(db, tree.community, 'community');
-	await newPoint(db, tree.otherVillage);
-	const { versionId } = await newTemplate(db, definition);
-	const rounds: number[] = [];
-	for (const [period, opensOn, dueOn] of [
-		['2025-Q1', '2025-01-01', '2025-04-10'],
-		['2025-Q2', '2025-04-01', '2025-07-10'],
-		['2025-Q3', '2025-07-01', '2025-10-10']
-	])
-		rounds.push(
-			await newRound(db, versionId, { name: `${period}轮次`, periodKind: 'quarter', period, opensOn, dueOn })
-		);
-	await newSubmission(db, rounds[0], village.id, { meetings_attended: 10, data_requests: 4 });
-	await newSubmission(db, rounds[0], community.id, { meetings_attended: 8, data_requests: 4 });
-	// Far above its level in one period: the rule watches it (one period is not yet a rebound).
-	rebounded = await newSubmission(
-		db,
-		rounds[1],
-		village.id,
-		{ meetings_attended: 30, data_requests: 4 },
-		{ notes: { meetings_attended: '换届选举期间会议集中' } }
-	);
-	await newSubmission(db, rounds[1], community.id, { meetings_attended: 6, data_requests: 3 });
-	await newSubmission(
-		db,
-		rounds[2],
-		village.id,
-		{ meetings_attended: 3, data_requests: 1 },
-		{ notes: { meetings_attended: '会议已合并' } }
-	);
-	await closeRound(db, null, rounds[0]);
-	await closeRound(db, null, rounds[1]);
-	analyst = await newUser(db, 'analyst', tree.province);
-	reviewer = await newUser(db, 'reviewer', tree.county);
-});
-afterAll(() => close());
-
-const county = (params = '', user = analyst) =>
-	loadDashboard(db, user, { kind: 'region', code: tree.county }, new URLSearchParams(params));
+const county = (params = '', user = users.analyst) =>
+	loadDashboard(s.db, user, { kind: 'region', code: tree.county }, new URLSearchParams(params));
 
 describe('the trends dashboard', () => {
 	it('ends at the last closed period by default, from the baseline', async () => {
@@ -121,7 +77,7 @@ describe('the trends dashboard', () => {
 		expect(d.rebounds).toMatchObject({ total: 0, watching: 1 });
 		expect(d.rebounds.rows).toHaveLength(1);
 		expect(d.rebounds.rows[0]).toMatchObject({
-			pointId: village.id,
+			pointId: points.village.id,
 			pointName: '红花村委会',
 			period: '2025-Q2',
 			status: 'watch',
@@ -133,7 +89,7 @@ describe('the trends dashboard', () => {
 					value: 30,
 					level: 10,
 					evidence: 'answer',
-					evidenceHref: `/submissions/${rebounded}#item-meetings_attended`
+					evidenceHref: `/submissions/${s.submissions.village[1]}#item-meetings_attended`
 				}
 			]
 		});
@@ -154,26 +110,26 @@ describe('the trends dashboard', () => {
 			})
 		]);
 		const township = await loadDashboard(
-			db,
-			analyst,
+			s.db,
+			users.analyst,
 			{ kind: 'region', code: tree.township },
 			new URLSearchParams('i=meetings_attended')
 		);
 		expect(township.children.map((c) => [c.name, c.pointId, c.latest, c.status])).toEqual([
-			['红花村委会', village.id, 30, 'watch'],
-			['满春社区居委会', community.id, 6, 'holding']
+			['红花村委会', points.village.id, 30, 'watch'],
+			['满春社区居委会', points.community.id, 6, 'holding']
 		]);
-		expect(township.children[0].href).toBe(`/trends/points/${village.id}`);
+		expect(township.children[0].href).toBe(`/trends/points/${points.village.id}`);
 	});
 
 	it("gives a point's own trend and rebounds, with breadcrumbs down to it", async () => {
 		const d = await loadDashboard(
-			db,
-			reviewer,
-			{ kind: 'point', pointId: community.id },
+			s.db,
+			users.reviewer,
+			{ kind: 'point', pointId: points.community.id },
 			new URLSearchParams()
 		);
-		expect(d.scope).toMatchObject({ kind: 'point', pointId: community.id, name: '满春社区居委会' });
+		expect(d.scope).toMatchObject({ kind: 'point', pointId: points.community.id, name: '满春社区居委会' });
 		expect(d.rebounds.total).toBe(0);
 		expect(d.trends.find((t) => t.indicator === 'meetings_attended')!.values.map((v) => v.value)).toEqual([
 			8, 6
@@ -184,7 +140,7 @@ describe('the trends dashboard', () => {
 			null,
 			`/trends/${tree.county}`,
 			`/trends/${tree.township}`,
-			`/trends/points/${community.id}`
+			`/trends/points/${points.community.id}`
 		]);
 	});
 
@@ -193,10 +149,9 @@ describe('the trends dashboard', () => {
 		expect(d.reporting).toMatchObject({ roundName: '2025-Q3轮次', targets: 2, accepted: 1, missing: 1 });
 	});
 
-	// Last: it adds a round.
 	it('keeps the quarterly view when a monthly round is opened ahead of time', async () => {
-		const { versionId } = await newTemplate(db, definition, '月度试点清单');
-		await newRound(db, versionId, {
+		const { versionId } = await newTemplate(s.db, definition, '月度试点清单');
+		await newRound(s.db, versionId, {
 			name: '2031年5月试点',
 			periodKind: 'month',
 			period: '2031-05',

@@ -3,11 +3,9 @@
 // 401 without a session, and the rule form refuses a bad sensitivity and applies a saved rule once
 // its rebuild is done.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
+import { describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import type { DashboardData, PeriodView } from '../../src/lib/domain/trend-view';
-import type { Db } from '../../src/lib/server/db';
 import { getTrendRule, kickRebuilds, pendingRebuild } from '../../src/lib/server/trends/indicators.service';
 import * as rulePage from '../../src/routes/(app)/admin/trend-rule/+page.server';
 import * as indexPage from '../../src/routes/(app)/trends/+page.server';
@@ -17,73 +15,34 @@ import * as ruleReadPage from '../../src/routes/(app)/trends/rule/+page.server';
 import { withExplanations } from '../../src/routes/api/trends/respond';
 import * as regionApi from '../../src/routes/api/trends/[code=region]/+server';
 import * as pointApi from '../../src/routes/api/trends/points/[id=id]/+server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
+import { auditRows, type PointRef } from '../helpers/factories';
 import {
-	auditRows,
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree
-} from '../helpers/factories';
+	meetingsDefinition,
+	QUARTERS_2025,
+	STANDARD_POINTS,
+	STANDARD_USERS,
+	useScenario
+} from '../helpers/scenario';
 
 useLocale('zh');
 
-const definition: ChecklistDefinition = {
-	sections: [
-		{
-			key: 'meetings',
-			title: '会议',
-			items: [
-				{ key: 'meetings_attended', kind: 'count', label: '参加上级会议几次？', required: true, max: 1000 },
-				{ key: 'data_requests', kind: 'count', label: '填表报数几次？', required: true, max: 1000 }
-			]
-		}
-	]
-};
-const quarters = [
-	{ period: '2025-Q1', opensOn: '2025-01-01', dueOn: '2025-04-10' },
-	{ period: '2025-Q2', opensOn: '2025-04-01', dueOn: '2025-07-10' },
-	{ period: '2025-Q3', opensOn: '2025-07-01', dueOn: '2025-10-10' }
-];
-
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-const points = {} as Record<'own' | 'neighbour' | 'far', PointRef>;
-const u = {} as Record<'analyst' | 'farReviewer' | 'staff' | 'admin' | 'reviewer', PublicUser>;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	points.own = await newPoint(db, tree.village);
-	points.neighbour = await newPoint(db, tree.community, 'community');
-	points.far = await newPoint(db, tree.otherVillage);
-	u.analyst = await newUser(db, 'analyst', tree.city);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-	u.staff = await newUser(db, 'staff', tree.village);
-	u.admin = await newUser(db, 'admin');
-	const { versionId } = await newTemplate(db, definition);
-	// The own point goes 3 → 2 → 11 meetings: far above its level in one period, so the rule
-	// watches it (需关注). The neighbour holds at 4.
-	const meetings = { own: [3, 2, 11], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
-	for (const [i, q] of quarters.entries()) {
-		const round = await newRound(db, versionId, { name: q.period, periodKind: 'quarter', ...q });
-		for (const key of ['own', 'neighbour', 'far'] as const)
-			await newSubmission(db, round, points[key].id, {
-				meetings_attended: meetings[key][i],
-				data_requests: 2
-			});
-	}
-});
-afterAll(async () => {
-	await close();
-});
+// Each test gets its own database with the same points, users and rounds, so none depends on another.
+// The own point goes 3 → 2 → 11 meetings: far above its level in one period, so the rule
+// watches it (需关注). The neighbour holds at 4.
+const meetings = { own: [3, 2, 11], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
+const s = useScenario(
+	{
+		points: STANDARD_POINTS,
+		users: STANDARD_USERS,
+		definition: meetingsDefinition(),
+		quarters: QUARTERS_2025,
+		roundName: (q) => q.period,
+		answers: (point, i) => ({ meetings_attended: meetings[point][i], data_requests: 2 })
+	},
+	{ fresh: 'each' }
+);
+const { tree, points, users: u } = s;
 
 const is404 = (e: unknown) => isHttpError(e, 404);
 type Loaded = Promise<{ dashboard: DashboardData }>;
@@ -293,8 +252,8 @@ describe('the trend rule', () => {
 		const period = (await save({ baselinePeriod: '1999-Q1', sensitivity: 'robust' })) as Failed;
 		expect(period.status).toBe(400);
 		expect(period.data.form.errors.baselinePeriod).toEqual(['请从列表中选择期间。']);
-		expect(await pendingRebuild(db)).toBeNull();
-		expect(await getTrendRule(db)).toEqual({ baselinePeriod: null, sensitivity: 'standard' });
+		expect(await pendingRebuild(s.db)).toBeNull();
+		expect(await getTrendRule(s.db)).toEqual({ baselinePeriod: null, sensitivity: 'standard' });
 	});
 
 	it('saves a valid rule, audits it and applies it once every point is recalculated', async () => {
@@ -306,12 +265,12 @@ describe('the trend rule', () => {
 			'已保存。正在按新规则重新计算所有观测点的指标，完成后各页面自动改用新结果。'
 		);
 		const next = { baselinePeriod: '2025-Q2', sensitivity: 'robust' };
-		expect((await pendingRebuild(db))?.rule).toEqual(next);
-		expect((await auditRows(db, { action: 'trend_rule.update' })).length).toBe(1);
+		expect((await pendingRebuild(s.db))?.rule).toEqual(next);
+		expect((await auditRows(s.db, { action: 'trend_rule.update' })).length).toBe(1);
 
-		await kickRebuilds(db);
-		expect(await pendingRebuild(db)).toBeNull();
-		expect(await getTrendRule(db)).toEqual(next);
+		await kickRebuilds(s.db);
+		expect(await pendingRebuild(s.db)).toBeNull();
+		expect(await getTrendRule(s.db)).toEqual(next);
 		const data = await callLoad(rulePage.load, ruleEvent(u.admin));
 		expect(data.form.data).toEqual(next);
 		expect(data.rule).toEqual(next);

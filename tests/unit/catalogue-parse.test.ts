@@ -4,7 +4,7 @@ import {
 	CATALOGUE_MAX_FILE_BYTES,
 	parseCatalogueFile,
 	type CatalogueProblem
-} from '../../src/lib/server/registers/catalogues.service';
+} from '../../src/lib/server/registers/catalogue-import.service';
 
 const csv = (text: string, name = 'list.csv') => ({ name, bytes: new TextEncoder().encode(text) });
 
@@ -87,17 +87,21 @@ describe('reading a signboard catalogue', () => {
 	it('refuses files that are not UTF-8, too big, empty or of another type', async () => {
 		const gbk = { name: 'gbk.csv', bytes: new Uint8Array([0xc3, 0xfb, 0xb3, 0xc6, 0x0a]) };
 		expect((await parseCatalogueFile('signboard', gbk)).problems).toEqual([{ line: 1, reason: 'not_utf8' }]);
+		// A problem with the whole file, not a row, refuses the file.
 		const big = { name: 'big.csv', bytes: new Uint8Array(CATALOGUE_MAX_FILE_BYTES + 1) };
-		expect((await parseCatalogueFile('signboard', big)).problems).toEqual([{ line: 0, reason: 'too_big' }]);
-		expect((await parseCatalogueFile('signboard', csv('名称,状态,位置\n'))).problems).toEqual([
-			{ line: 0, reason: 'empty_file' }
-		]);
-		expect((await parseCatalogueFile('signboard', csv('x', 'list.pdf'))).problems).toEqual([
-			{ line: 0, reason: 'unsupported_type', detail: 'list.pdf' }
-		]);
-		expect((await parseCatalogueFile('signboard', csv('not a zip', 'list.xlsx'))).problems).toEqual([
-			{ line: 0, reason: 'unreadable' }
-		]);
+		await expect(parseCatalogueFile('signboard', big)).rejects.toMatchObject({
+			status: 413,
+			problems: { file: { code: 'catalogue_file_too_big' } }
+		});
+		await expect(parseCatalogueFile('signboard', csv('名称,状态,位置\n'))).rejects.toMatchObject({
+			problems: { file: { code: 'catalogue_file_empty' } }
+		});
+		await expect(parseCatalogueFile('signboard', csv('x', 'list.pdf'))).rejects.toMatchObject({
+			problems: { file: { code: 'catalogue_file_unsupported', params: { file: 'list.pdf' } } }
+		});
+		await expect(parseCatalogueFile('signboard', csv('not a zip', 'list.xlsx'))).rejects.toMatchObject({
+			problems: { file: { code: 'catalogue_file_unreadable' } }
+		});
 	});
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { IndicatorKey } from '../../src/lib/domain/indicators';
 import type { IndicatorFigure, ReportData } from '../../src/lib/server/reports/report-data';
 import {
-	cleanText,
+	documentText,
 	indicatorSentence,
 	MAX_BURDENS,
 	MAX_CHILD_TABLES,
@@ -98,9 +98,11 @@ describe('the sentence about one indicator', () => {
 
 describe('report text helpers', () => {
 	it('strips what XML refuses and keeps what it does not', () => {
-		expect(cleanText('a\u0000b\u0007c\u001Fd\uFFFEe\uD800f')).toBe('abcdef');
-		expect(cleanText('  line one\r\n  line two\tend\u000Bx ')).toBe('line one line two end x');
-		expect(cleanText('"引号" <尖括号> & 🚩')).toBe('"引号" <尖括号> & 🚩');
+		expect(documentText('a\u0000b\u0007c\u001Fd\uFFFEe\uD800f')).toBe('abcde\uFFFDf');
+		expect(documentText('  line one\r\n  line two\tend\u000Bx ')).toBe('line one line two end x');
+		expect(documentText('"引号" <尖括号> & 🚩')).toBe('"引号" <尖括号> & 🚩');
+		// A workbook cell or CSV field keeps its own lines and spacing under the same rule.
+		expect(documentText(' a\u0001\r\n\tb\uDC00\uFFFF ', { multiline: true })).toBe(' a\r\n\tb\uFFFD ');
 	});
 
 	it('writes dates and rates the way offices do', () => {

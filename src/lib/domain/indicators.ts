@@ -76,6 +76,18 @@ export interface TrendRule {
 
 export const DEFAULT_TREND_RULE: TrendRule = { baselinePeriod: null, sensitivity: 'standard' };
 
+/** A stored rule as the rule it means: anything unknown or missing falls back to the default. */
+export function trendRuleOf(raw: unknown): TrendRule {
+	if (raw === null || typeof raw !== 'object') return { ...DEFAULT_TREND_RULE };
+	const r = raw as Partial<Record<keyof TrendRule, unknown>>;
+	return {
+		baselinePeriod: typeof r.baselinePeriod === 'string' ? r.baselinePeriod : null,
+		sensitivity: SENSITIVITIES.includes(r.sensitivity as Sensitivity)
+			? (r.sensitivity as Sensitivity)
+			: DEFAULT_TREND_RULE.sensitivity
+	};
+}
+
 /** How much worse `value` is than `reference`, in the indicator's own direction (≤ 0: not worse). */
 export function worsening(def: Pick<IndicatorDef, 'direction'>, value: number, reference: number): number {
 	return def.direction === 'lower' ? value - reference : reference - value;

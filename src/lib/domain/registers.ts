@@ -122,3 +122,34 @@ export function eventDateProblem(date: string, today: string, notBefore?: string
 export function nextSignboardEvent(state: 'hung' | 'removed'): SignboardEventKind {
 	return state === 'hung' ? 'removed' : 'rehung';
 }
+
+/** A secondment as stored: what the register keeps about one person borrowed away. */
+export interface SecondmentRecord {
+	id: number;
+	personName: string;
+	post: string | null;
+	borrowingUnit: string;
+	startDate: string;
+	expectedEnd: string | null;
+	returnDate: string | null;
+	approved: boolean;
+	approvalRef: string | null;
+}
+
+/** A secondment with what the rules say of it today: the card, the lists and the timeline read it. */
+export interface SecondmentView extends SecondmentRecord {
+	state: SecondmentState;
+	unapproved: boolean;
+	overdue: boolean;
+	violation: boolean;
+}
+
+export function secondmentView(s: SecondmentRecord, today: string): SecondmentView {
+	return {
+		...s,
+		state: secondmentState(s, today),
+		unapproved: isUnapprovedActive(s, today),
+		overdue: isOverdue(s, today),
+		violation: isSecondmentViolation(s, today)
+	};
+}

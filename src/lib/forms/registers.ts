@@ -1,31 +1,36 @@
 // Zod schemas for the register forms, built per request so their messages follow the user's
-// language. The forms repeat per row (one removal form per plate), so they are read with
-// readForm() rather than superforms, which keys its state by one form per schema.
+// language. The page reads them with superforms: the plate and secondment forms through
+// superForm, the forms repeated per row (one removal form per plate) through the failed form
+// the action sends back, told apart by the row's id.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { requiredText as required, text, type TextOptions } from '$lib/forms/text-rule';
+import { optionalText, requiredText as required, text } from '$lib/forms/text-rule';
 
-const optionalText = (max: number, options: TextOptions = {}) =>
-	text(max, options)
-		.default('')
-		.transform((v) => (v === '' ? null : v));
+/**
+ * The forms' ids. The plate and secondment forms are one each on the page; the others repeat per
+ * row and are told apart by the row's id in their data.
+ */
+export const registerFormIds = {
+	addPlate: 'addPlate',
+	removePlate: 'removePlate',
+	rehangPlate: 'rehangPlate',
+	setCertificate: 'setCertificate',
+	countCertificate: 'countCertificate',
+	secondment: 'secondment',
+	returnSecondment: 'returnSecondment'
+} as const;
 
-const date = () => text(10).regex(/^\d{4}-\d{2}-\d{2}$/, m.date_invalid());
-const optionalDate = () =>
-	text(10)
-		.default('')
-		.refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v), m.date_invalid())
-		.transform((v) => (v === '' ? null : v));
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const date = () => text(10).regex(ISO_DATE, m.date_invalid());
+const optionalDate = () => optionalText(10).refine((v) => v == null || ISO_DATE.test(v), m.date_invalid());
 const id = () => z.coerce.number({ message: m.field_choose() }).int().positive(m.field_choose());
 
+/** '' takes the category's placement. */
 export const plateSchema = () =>
 	z.object({
 		text: required(200, { multiline: true }),
 		categoryId: id(),
-		placement: z
-			.enum(['', 'exterior', 'interior', 'wall'], { message: m.field_choose() })
-			.default('')
-			.transform((v) => (v === '' ? null : v)),
+		placement: z.enum(['', 'exterior', 'interior', 'wall'], { message: m.field_choose() }).default(''),
 		department: optionalText(200),
 		hungOn: date(),
 		note: optionalText(500, { multiline: true })
@@ -53,6 +58,7 @@ export const certificateCountSchema = () =>
 			.transform(Number)
 	});
 
+/** The same form adds a case and edits one (the edit posts the case's id beside it). */
 export const secondmentSchema = () =>
 	z.object({
 		personName: required(100),
@@ -60,30 +66,8 @@ export const secondmentSchema = () =>
 		borrowingUnit: required(200),
 		startDate: date(),
 		expectedEnd: optionalDate(),
-		approved: text(8)
-			.optional()
-			.transform((v) => v === 'on' || v === 'yes' || v === 'true'),
+		approved: z.boolean().default(false),
 		approvalRef: optionalText(100)
 	});
 
 export const returnSchema = () => z.object({ id: id(), returnDate: date() });
-
-export type FieldErrors = Record<string, string>;
-
-export type FormRead<T> =
-	| { ok: true; data: T; values: Record<string, string> }
-	| { ok: false; errors: FieldErrors; values: Record<string, string> };
-
-/** The form's text fields, checked; on failure the first message per field and what was sent. */
-export function readForm<S extends z.ZodType>(schema: S, form: FormData): FormRead<z.output<S>> {
-	const values: Record<string, string> = {};
-	for (const [key, value] of form) if (typeof value === 'string' && !(key in values)) values[key] = value;
-	const parsed = schema.safeParse(values);
-	if (parsed.success) return { ok: true, data: parsed.data, values };
-	const errors: FieldErrors = {};
-	for (const issue of parsed.error.issues) {
-		const key = String(issue.path[0] ?? '_');
-		errors[key] ??= issue.message;
-	}
-	return { ok: false, errors, values };
-}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { roles } from '$lib/domain/roles';
-import { password, requiredText as required, text } from '$lib/forms/text-rule';
+import { optionalText, password, requiredText as required, text } from '$lib/forms/text-rule';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
@@ -21,12 +21,6 @@ export const changePasswordSchema = () =>
 		})
 		.refine((v) => v.next === v.confirm, { message: m.password_mismatch(), path: ['confirm'] });
 
-const optionalText = (max: number) =>
-	text(max)
-		.transform((v) => (v === '' ? null : v))
-		.nullable()
-		.default(null);
-
 export const pointSchema = () =>
 	z.object({
 		type: z.enum(['village', 'community'], { message: m.field_choose() }),
@@ -35,6 +29,20 @@ export const pointSchema = () =>
 			(v) => v == null || /^[\d+\-\s()]{5,40}$/.test(v),
 			m.phone_invalid()
 		)
+	});
+
+/** One row's "mark as point" form on /admin/regions; the code comes from a hidden field. */
+export const markPointSchema = () =>
+	z.object({
+		code: z.string().default(''),
+		type: z.enum(['village', 'community'], { message: m.field_choose() })
+	});
+
+/** The language switch in the top bar: an unknown locale is ignored, never refused. */
+export const languageSchema = () =>
+	z.object({
+		locale: z.string().default(''),
+		redirectTo: z.string().default('/')
 	});
 
 export const userSchema = () =>

@@ -73,3 +73,10 @@ export const password = (max: number) =>
 		.string()
 		.refine((v) => !v.includes('\0'), { error: () => m.field_bad_characters(), abort: true })
 		.max(max, { error: () => m.field_too_long({ max }) });
+
+/** A text field that may be left out or blank: trimmed text, or null when nothing was typed. */
+export const optionalText = (max: number, options: TextOptions = {}) =>
+	text(max, options)
+		.transform((v) => (v === '' ? null : v))
+		.nullable()
+		.default(null);

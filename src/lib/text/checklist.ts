@@ -1,37 +1,29 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { FieldProblem } from '$lib/domain/checklist';
+import type { ChecklistDefinition } from '$lib/domain/checklist';
 
-export function problemMessage(p: FieldProblem): string {
-	switch (p.code) {
-		case 'required':
-			return m.answer_required();
-		case 'not_whole_number':
-			return m.answer_not_whole_number();
-		case 'not_number':
-			return m.answer_not_number();
-		case 'below_min':
-			return m.answer_below_min({ min: p.min });
-		case 'above_max':
-			return m.answer_above_max({ max: p.max });
-		case 'not_an_option':
-			return m.answer_not_an_option();
-		case 'too_few_choices':
-			return m.answer_too_few_choices({ min: p.min });
-		case 'too_many_choices':
-			return m.answer_too_many_choices({ max: p.max });
-		case 'not_date':
-			return m.answer_not_date();
-		case 'too_long':
-			return m.answer_too_long({ max: p.max });
-		case 'bad_characters':
-			return m.field_bad_characters();
-		case 'not_yes_no':
-			return m.answer_not_yes_no();
-		case 'needs_confirmation':
-			return m.answer_needs_confirmation();
-		case 'note_too_long':
-			return m.answer_note_too_long({ max: p.max });
-	}
+export interface ItemProblem {
+	section: number;
+	sectionTitle: string;
+	key: string;
+	label: string;
+	message: string;
+}
+
+/** A refused submit's sentences (by item key), in the form's order, each with where to fix it. */
+export function problemsBySection(
+	definition: ChecklistDefinition,
+	errors: Readonly<Record<string, unknown>>
+): ItemProblem[] {
+	const first = (key: string) => {
+		const e = errors[key];
+		return Array.isArray(e) && typeof e[0] === 'string' ? e[0] : null;
+	};
+	return definition.sections.flatMap((s, si) =>
+		s.items.flatMap((i) => {
+			const message = first(i.key);
+			return message ? [{ section: si, sectionTitle: s.title, key: i.key, label: i.label, message }] : [];
+		})
+	);
 }
 
 export const statusLabels = {

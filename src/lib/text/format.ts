@@ -8,6 +8,9 @@ const numberFormats = {
 	en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 })
 };
 
+/** To one decimal, the precision every figure is kept and shown at. */
+export const round1 = (n: number): number => Math.round(n * 10) / 10;
+
 /** One decimal at most: means over points are rarely whole. */
 export function formatNumber(value: number, locale: string): string {
 	return (locale === 'zh' ? numberFormats.zh : numberFormats.en).format(value);
@@ -30,7 +33,7 @@ export const MONTHS_SHORT_EN = [
 
 /** A change with its sign written out: +0.3, −2, ±0 (a true minus, not a hyphen). */
 export function formatSigned(value: number, locale: string): string {
-	const rounded = Math.round(value * 10) / 10;
+	const rounded = round1(value);
 	if (rounded === 0) return `±${formatNumber(0, locale)}`;
 	return `${rounded > 0 ? '+' : '−'}${formatNumber(Math.abs(rounded), locale)}`;
 }
@@ -41,7 +44,7 @@ export function changeMeaning(
 	delta: number | null
 ): 'better' | 'worse' | 'same' | null {
 	if (delta === null) return null;
-	const rounded = Math.round(delta * 10) / 10;
+	const rounded = round1(delta);
 	if (rounded === 0) return 'same';
 	return (direction === 'lower') === rounded < 0 ? 'better' : 'worse';
 }
@@ -52,6 +55,13 @@ export const arrowOf = (delta: number) => (Math.round(delta * 10) === 0 ? '→' 
 export function percentChange(from: number, to: number): number | null {
 	if (from === 0) return null;
 	return Math.round(((to - from) / Math.abs(from)) * 100);
+}
+
+/** 12 KB, 1.4 MB: units are the same in both languages. */
+export function formatFileSize(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** A file name without the characters Windows and phones refuse. */

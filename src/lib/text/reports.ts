@@ -1,6 +1,10 @@
 // The words and numbers the report pages share: status names, file sizes, a report's name.
 import { m } from '$lib/paraglide/messages.js';
+import { formatFileSize } from '$lib/text/format';
 import { periodLabel } from '$lib/text/trends';
+
+/** The language a report is written in, chosen when it is asked for (not the reader's). */
+export type ReportLocale = 'zh' | 'en';
 
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
 export type ReportFileKind = 'docx' | 'xlsx' | 'csv';
@@ -22,12 +26,8 @@ const fileNames: Record<ReportFileKind, () => string> = {
 };
 export const fileName = (kind: ReportFileKind) => fileNames[kind]();
 
-/** 12 KB, 1.4 MB: units are the same in both languages. */
-export function fileSize(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+/** 12 KB, 1.4 MB. */
+export const fileSize = formatFileSize;
 
 /** The title once written; until then the region and the quarter. */
 export const reportName = (r: { title: string | null; regionName: string; quarter: string }) =>

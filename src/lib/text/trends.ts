@@ -1,7 +1,7 @@
 // The dashboard's words: indicator names, units, period labels and the one-line summaries. The
 // reports use the same names, units and labels with their own locale.
-import type { IndicatorDef, IndicatorUnit, Status } from '$lib/domain/indicators';
-import type { Reason } from '$lib/domain/rebound';
+import type { IndicatorDef, IndicatorUnit, Status, TrendRule } from '$lib/domain/indicators';
+import type { Reason, Sensitivity } from '$lib/domain/rebound';
 import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
@@ -147,3 +147,27 @@ export const statusName = (s: Status | null, locale = getLocale()) =>
 			: s === 'holding'
 				? m.trends_status_holding({}, lang(locale))
 				: m.trends_status_none({}, lang(locale));
+
+// ---- The rule's words -----------------------------------------------------------------------
+// Shared by the explanation (/trends/rule) and the admin form (/admin/trend-rule).
+
+const sensitivityNames: Record<Sensitivity, () => string> = {
+	sensitive: m.trends_rule_sensitivity_sensitive,
+	standard: m.trends_rule_sensitivity_standard,
+	robust: m.trends_rule_sensitivity_robust
+};
+const sensitivityMeanings: Record<Sensitivity, () => string> = {
+	sensitive: m.trends_rule_sensitivity_sensitive_desc,
+	standard: m.trends_rule_sensitivity_standard_desc,
+	robust: m.trends_rule_sensitivity_robust_desc
+};
+
+export const sensitivityName = (s: Sensitivity) => sensitivityNames[s]();
+export const sensitivityMeaning = (s: Sensitivity) => sensitivityMeanings[s]();
+
+/** 基线期 2025年第1季度，灵敏度“标准”. */
+export const ruleSummary = (rule: TrendRule) =>
+	m.trends_rule_summary({
+		baseline: rule.baselinePeriod ? periodLabel(rule.baselinePeriod) : m.trends_rule_baseline_each_option(),
+		sensitivity: sensitivityName(rule.sensitivity)
+	});

@@ -1,4 +1,7 @@
 import { redirect } from '@sveltejs/kit';
+import { superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { languageSchema } from '$lib/forms/schemas';
 import { cookieName, isLocale } from '$lib/paraglide/runtime';
 import { safeRedirect } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
@@ -7,8 +10,8 @@ export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
 	default: async ({ request, cookies }) => {
-		const form = await request.formData();
-		const locale = String(form.get('locale') ?? '');
+		const form = await superValidate(request, zod4(languageSchema()));
+		const { locale, redirectTo } = form.data;
 		if (isLocale(locale)) {
 			// Read by Paraglide in the browser too, so not httpOnly.
 			cookies.set(cookieName, locale, {
@@ -18,6 +21,7 @@ export const actions: Actions = {
 				sameSite: 'lax'
 			});
 		}
-		redirect(303, safeRedirect(String(form.get('redirectTo') ?? '/')));
+		// Nothing to refuse: whatever was posted, the user goes back where they were.
+		redirect(303, safeRedirect(redirectTo));
 	}
 };

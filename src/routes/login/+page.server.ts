@@ -3,11 +3,12 @@ import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { landingPath } from '$lib/domain/roles';
 import { signInSchema } from '$lib/forms/schemas';
-import { m } from '$lib/paraglide/messages.js';
 import { lucia } from '$lib/server/auth/session';
 import { signIn } from '$lib/server/auth/sign-in.service';
 import { db } from '$lib/server/db';
 import { safeRedirect } from '$lib/server/http';
+import { isRefusal } from '$lib/server/refusal';
+import { refusalMessage } from '$lib/text/refusals';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -23,17 +24,19 @@ export const actions: Actions = {
 		form.data.password = '';
 		if (!form.valid) return fail(400, { form });
 
-		const result = await signIn(db(), {
-			username: form.data.username,
-			password,
-			ip: event.getClientAddress()
-		});
-		if (!result.ok) {
-			return result.reason === 'locked'
-				? message(form, m.sign_in_locked({ seconds: result.seconds }), { status: 429 })
-				: message(form, m.sign_in_invalid(), { status: 400 });
+		let userId: number;
+		try {
+			userId = await signIn(db(), {
+				username: form.data.username,
+				password,
+				ip: event.getClientAddress()
+			});
+		} catch (e) {
+			// A refused sign-in is the form's notice above the fields (400, or 429 while locked).
+			if (!isRefusal(e)) throw e;
+			return message(form, refusalMessage(e.problems[e.field]!), { status: e.status });
 		}
-		const session = await lucia.createSession(result.userId, {});
+		const session = await lucia.createSession(userId, {});
 		const cookie = lucia.createSessionCookie(session.id);
 		event.cookies.set(cookie.name, cookie.value, { path: '/', ...cookie.attributes });
 		redirect(303, safeRedirect(event.url.searchParams.get('redirectTo')));

@@ -1,11 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { setError, superValidate } from 'sveltekit-superforms';
+import { superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { landingPath } from '$lib/domain/roles';
 import { changePasswordSchema } from '$lib/forms/schemas';
-import { m } from '$lib/paraglide/messages.js';
 import { requireUser } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import { changePassword } from '$lib/server/users/users.service';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,18 +22,18 @@ export const actions: Actions = {
 		form.data = { current: '', next: '', confirm: '' };
 		if (!form.valid) return fail(400, { form });
 
-		const result = await changePassword(
-			db(),
-			user,
-			current,
-			next,
-			event.locals.session?.id ?? null,
-			event.getClientAddress()
-		);
-		if (typeof result === 'object')
-			return setError(form, 'current', m.password_locked({ seconds: result.locked }), { status: 429 });
-		if (result === 'wrong_current') return setError(form, 'current', m.password_wrong_current());
-		if (result === 'same_as_current') return setError(form, 'next', m.password_same_as_current());
+		try {
+			await changePassword(
+				db(),
+				user,
+				current,
+				next,
+				event.locals.session?.id ?? null,
+				event.getClientAddress()
+			);
+		} catch (e) {
+			return refusedForm(form, e);
+		}
 		redirect(303, landingPath(user));
 	}
 };

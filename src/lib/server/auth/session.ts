@@ -5,50 +5,36 @@ import type { PublicUser } from '../../domain/roles';
 import { config } from '../config';
 import { db, now } from '../db';
 import type { Db } from '../db';
+import {
+	deleteExpiredSessions,
+	deleteSession,
+	deleteUserSessions,
+	findSessionWithUser,
+	insertSession,
+	listUserSessions,
+	updateSessionExpiry
+} from './sessions.repository';
 
 /** Sessions are stored under the SHA-256 of the cookie token, never the token itself. */
 export function hashToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
+// Lucia's adapter: the statements are in sessions.repository.ts; this only hashes the token and
+// shapes rows the way Lucia wants them.
 class KyselyAdapter implements Adapter {
 	async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-		const row = await db()
-			.selectFrom('sessions')
-			.innerJoin('users', 'users.id', 'sessions.user_id')
-			.select([
-				'sessions.id as sid',
-				'sessions.expires_at',
-				'users.id',
-				'users.username',
-				'users.display_name',
-				'users.role',
-				'users.region_code',
-				'users.point_id',
-				'users.must_change_password'
-			])
-			.where('sessions.id', '=', hashToken(sessionId))
-			.where('users.active', '=', 1)
-			.executeTakeFirst();
-		if (!row) return [null, null];
+		const found = await findSessionWithUser(db(), hashToken(sessionId));
+		if (!found) return [null, null];
+		const { id, ...attributes } = found.user;
 		return [
-			{ id: sessionId, userId: row.id, expiresAt: new Date(row.expires_at), attributes: {} },
-			{
-				id: row.id,
-				attributes: {
-					username: row.username,
-					display_name: row.display_name,
-					role: row.role,
-					region_code: row.region_code,
-					point_id: row.point_id,
-					must_change_password: row.must_change_password
-				}
-			}
+			{ id: sessionId, userId: id, expiresAt: new Date(found.expiresAt), attributes: {} },
+			{ id, attributes }
 		];
 	}
 
 	async getUserSessions(userId: number): Promise<DatabaseSession[]> {
-		const rows = await db().selectFrom('sessions').selectAll().where('user_id', '=', userId).execute();
+		const rows = await listUserSessions(db(), userId);
 		// Only hashes are stored, so these ids cannot be used to act on a session.
 		return rows.map((r) => ({
 			id: r.id,
@@ -59,45 +45,29 @@ class KyselyAdapter implements Adapter {
 	}
 
 	async setSession(session: DatabaseSession): Promise<void> {
-		await db()
-			.insertInto('sessions')
-			.values({
-				id: hashToken(session.id),
-				user_id: session.userId,
-				expires_at: session.expiresAt.toISOString(),
-				created_at: now()
-			})
-			.execute();
+		await insertSession(db(), {
+			id: hashToken(session.id),
+			user_id: session.userId,
+			expires_at: session.expiresAt.toISOString(),
+			created_at: now()
+		});
 	}
 
 	async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
-		await db()
-			.updateTable('sessions')
-			.set({ expires_at: expiresAt.toISOString() })
-			.where('id', '=', hashToken(sessionId))
-			.execute();
+		await updateSessionExpiry(db(), hashToken(sessionId), expiresAt.toISOString());
 	}
 
 	async deleteSession(sessionId: string): Promise<void> {
-		await db().deleteFrom('sessions').where('id', '=', hashToken(sessionId)).execute();
+		await deleteSession(db(), hashToken(sessionId));
 	}
 
 	async deleteUserSessions(userId: number): Promise<void> {
-		await db().deleteFrom('sessions').where('user_id', '=', userId).execute();
+		await deleteUserSessions(db(), userId);
 	}
 
 	async deleteExpiredSessions(): Promise<void> {
 		await deleteExpiredSessions(db());
 	}
-}
-
-/** Lucia never calls this itself: the hourly sweep does. Returns how many were deleted. */
-export async function deleteExpiredSessions(db: Db, at = new Date()): Promise<number> {
-	const result = await db
-		.deleteFrom('sessions')
-		.where('expires_at', '<', at.toISOString())
-		.executeTakeFirst();
-	return Number(result.numDeletedRows);
 }
 
 export const lucia = new Lucia(new KyselyAdapter(), {
@@ -142,9 +112,5 @@ export function toPublicUser(user: import('lucia').User): PublicUser {
 
 /** Ends every session of a user except the one they are using. */
 export async function endOtherSessions(trx: Db, userId: number, keepToken: string | null) {
-	await trx
-		.deleteFrom('sessions')
-		.where('user_id', '=', userId)
-		.$if(keepToken != null, (q) => q.where('id', '!=', hashToken(keepToken!)))
-		.execute();
+	await deleteUserSessions(trx, userId, keepToken == null ? null : hashToken(keepToken));
 }

@@ -1,19 +1,19 @@
 import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
+import { refuse } from '../refusal';
 import { findUserByUsername } from '../users/users.repository';
 import { burnVerify, verifyPassword } from './password';
 import { clearFailures, throttledCheck, throttleKeys } from './throttle';
 
-export type SignInResult =
-	| { ok: true; userId: number }
-	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'locked'; seconds: number };
-
-/** Checks the throttle, then the password; every attempt is audited. */
+/**
+ * Checks the throttle, then the password; every attempt is audited. Returns the user's id, or
+ * refuses the form as a whole: `sign_in_invalid` (400) or `sign_in_locked` with the seconds to
+ * wait (429). The failure's audit row and throttle count are written before the refusal.
+ */
 export async function signIn(
 	db: Db,
 	input: { username: string; password: string; ip: string; at?: Date }
-): Promise<SignInResult> {
+): Promise<number> {
 	const at = input.at ?? new Date();
 	const username = input.username.trim().toLowerCase();
 	const keys = throttleKeys(username, input.ip);
@@ -46,8 +46,9 @@ export async function signIn(
 				})
 		}
 	);
-	if (!checked.ok) return checked;
-	if (!user) return { ok: false, reason: 'invalid' };
+	if (!checked.ok && checked.reason === 'locked')
+		refuse('', 'sign_in_locked', { seconds: checked.seconds }, 429);
+	if (!checked.ok || !user) refuse('', 'sign_in_invalid');
 
 	await db.transaction().execute(async (trx) => {
 		await clearFailures(trx, keys);
@@ -59,5 +60,5 @@ export async function signIn(
 			ip: input.ip
 		});
 	});
-	return { ok: true, userId: user.id };
+	return user.id;
 }

@@ -1,4 +1,12 @@
 import type { Db } from '../db';
+import {
+	deleteStaleThrottleRows,
+	deleteThrottleRows,
+	findThrottleRow,
+	findThrottleRows,
+	insertThrottleRow,
+	updateThrottleRow
+} from './throttle.repository';
 
 // After FREE_FAILURES failures a key is locked for BASE_DELAY, doubling with each further
 // failure up to MAX_DELAY. A key with no failure for RESET_AFTER starts afresh.
@@ -19,7 +27,7 @@ export const throttleKeys = (username: string, ip: string) => [
 
 /** Seconds until the first of these keys may try again, or 0. */
 export async function secondsLocked(db: Db, keys: string[], at: Date): Promise<number> {
-	const rows = await db.selectFrom('sign_in_throttle').selectAll().where('key', 'in', keys).execute();
+	const rows = await findThrottleRows(db, keys);
 	let wait = 0;
 	for (const r of rows) {
 		if (r.locked_until) wait = Math.max(wait, Date.parse(r.locked_until) - at.getTime());
@@ -29,7 +37,7 @@ export async function secondsLocked(db: Db, keys: string[], at: Date): Promise<n
 
 export async function recordFailure(db: Db, keys: string[], at: Date): Promise<void> {
 	for (const key of keys) {
-		const row = await db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+		const row = await findThrottleRow(db, key);
 		const stale = row && at.getTime() - Date.parse(row.last_failure_at) > RESET_AFTER_MS;
 		const failures = row && !stale ? row.failures + 1 : 1;
 		const delay = lockDelayMs(failures);
@@ -38,27 +46,18 @@ export async function recordFailure(db: Db, keys: string[], at: Date): Promise<v
 			last_failure_at: at.toISOString(),
 			locked_until: delay ? new Date(at.getTime() + delay).toISOString() : null
 		};
-		if (row) await db.updateTable('sign_in_throttle').set(values).where('key', '=', key).execute();
-		else
-			await db
-				.insertInto('sign_in_throttle')
-				.values({ key, ...values })
-				.execute();
+		if (row) await updateThrottleRow(db, key, values);
+		else await insertThrottleRow(db, { key, ...values });
 	}
 }
 
 /** Rows whose failures no longer count (RESET_AFTER passed) and that lock nothing. */
-export async function deleteStaleThrottle(db: Db, at: Date): Promise<number> {
-	const result = await db
-		.deleteFrom('sign_in_throttle')
-		.where('last_failure_at', '<', new Date(at.getTime() - RESET_AFTER_MS).toISOString())
-		.where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at.toISOString())]))
-		.executeTakeFirst();
-	return Number(result.numDeletedRows);
+export function deleteStaleThrottle(db: Db, at: Date): Promise<number> {
+	return deleteStaleThrottleRows(db, new Date(at.getTime() - RESET_AFTER_MS), at);
 }
 
 export async function clearFailures(db: Db, keys: string[]): Promise<void> {
-	await db.deleteFrom('sign_in_throttle').where('key', 'in', keys).execute();
+	await deleteThrottleRows(db, keys);
 }
 
 export type SecretCheck =

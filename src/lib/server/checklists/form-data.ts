@@ -1,27 +1,36 @@
-import type { ChecklistItem } from '../../domain/checklist';
+// The checklist page's hidden fields, as the services take them. Read leniently: a version that
+// is not a number is no version (the save is then refused as stale if a draft exists), and a
+// token that breaks the text rule is no token, as a form without one.
+import type { ChecklistDefinition, ChecklistItem } from '../../domain/checklist';
 import { cleanText } from '../../forms/text-rule';
+import { answerField, noteField } from '../../forms/checklist';
 
-// Answer fields are named a.<key> (multi: repeated), their out-of-line reasons n.<key>.
-export function readAnswerFields(form: FormData, items: ChecklistItem[]) {
-	const raw: Record<string, string | string[] | undefined> = {};
+export function expectedVersion(posted: string): number | null {
+	return /^\d+$/.test(posted) ? Number(posted) : null;
+}
+
+export function clientToken(posted: string): string {
+	const clean = cleanText(posted, { max: 64 });
+	return 'value' in clean ? clean.value : '';
+}
+
+/** A section's answers and reasons out of the validated form, keyed by item. */
+export function answerFields(data: Record<string, unknown>, items: ChecklistItem[]) {
+	const raw: Record<string, string | string[]> = {};
 	const notes: Record<string, string> = {};
 	for (const item of items) {
-		const values = form.getAll(`a.${item.key}`).map(String);
-		raw[item.key] = item.kind === 'multi' ? values : values[0];
-		const note = form.get(`n.${item.key}`);
+		raw[item.key] = data[answerField(item.key)] as string | string[];
+		const note = data[noteField(item.key)];
 		if (typeof note === 'string' && note.trim()) notes[item.key] = note;
 	}
 	return { raw, notes };
 }
 
-export function readExpectedVersion(form: FormData): number | null {
-	const v = String(form.get('version') ?? '');
-	return /^\d+$/.test(v) ? Number(v) : null;
+/** The section a save names, by its index as posted. */
+export function sectionAt(definition: ChecklistDefinition, posted: string) {
+	const index = Number(posted);
+	const section = definition.sections[index];
+	return section ? { index, section, last: index === definition.sections.length - 1 } : null;
 }
 
-/** The page's retry token; one that breaks the text rule is no token, as a form without one. */
-export function readClientToken(form: FormData): string {
-	const v = form.get('clientToken');
-	const clean = typeof v === 'string' ? cleanText(v, { max: 64 }) : null;
-	return clean && 'value' in clean ? clean.value : '';
-}
+export const itemKeys = (items: ChecklistItem[]) => items.map((i) => i.key);

@@ -1,24 +1,22 @@
+// The rules of rounds: a period and dates that make sense, a published template version, a target
+// region above village level; opening fixes the target points, closing ends the filling.
 import { isIsoDate, periodRange, type PeriodKind } from '../../domain/periods';
 import { levelOfCode, VILLAGE_LEVEL } from '../../domain/regions';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
-import type { RoundRow } from '../db/schema';
+import { refuse } from '../refusal';
 import { findRegion } from '../regions/regions.repository';
 import { pointChanged } from '../trends/indicators.service';
+import {
+	findRound,
+	insertRound,
+	insertTargets,
+	listActivePointIds,
+	setRoundStatus
+} from './rounds.repository';
+import { findVersion } from './templates.repository';
 
-export type RoundProblem =
-	| { field: 'period'; code: 'bad_period' }
-	| { field: 'periodEnd'; code: 'end_before_start' }
-	| { field: 'templateVersionId'; code: 'not_published' }
-	| { field: 'targetRegion'; code: 'unknown_region' }
-	| { field: 'dueOn'; code: 'due_before_open' }
-	| { field: 'opensOn' | 'dueOn'; code: 'bad_date' };
-
-export class RoundInputError extends Error {
-	constructor(readonly problem: RoundProblem) {
-		super(problem.code);
-	}
-}
+export { findRound, listOpenRoundsForPoint, listRoundsFor } from './rounds.repository';
 
 export interface RoundInput {
 	name: string;
@@ -33,43 +31,29 @@ export interface RoundInput {
 	dueOn: string;
 }
 
-export async function findRound(db: Db, id: number): Promise<RoundRow | undefined> {
-	return db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst();
+function periodOf(input: RoundInput): { start: string; end: string } {
+	if (input.periodKind !== 'custom') {
+		return periodRange(input.periodKind, input.period ?? '') ?? refuse('period', 'round_bad_period');
+	}
+	const { periodStart: start, periodEnd: end } = input;
+	if (!start || !end || !isIsoDate(start) || !isIsoDate(end)) refuse('period', 'round_bad_period');
+	if (end < start) refuse('periodEnd', 'round_end_before_start');
+	return { start, end };
 }
 
+/** Creates a draft round; a refusal names the field it concerns, and nothing is written. */
 export async function createRound(db: Db, actorId: number | null, input: RoundInput): Promise<number> {
-	let range: { start: string; end: string } | null;
-	if (input.periodKind === 'custom') {
-		if (
-			!input.periodStart ||
-			!input.periodEnd ||
-			!isIsoDate(input.periodStart) ||
-			!isIsoDate(input.periodEnd)
-		)
-			throw new RoundInputError({ field: 'period', code: 'bad_period' });
-		if (input.periodEnd < input.periodStart)
-			throw new RoundInputError({ field: 'periodEnd', code: 'end_before_start' });
-		range = { start: input.periodStart, end: input.periodEnd };
-	} else {
-		range = periodRange(input.periodKind, input.period ?? '');
-		if (!range) throw new RoundInputError({ field: 'period', code: 'bad_period' });
-	}
-	if (!isIsoDate(input.opensOn)) throw new RoundInputError({ field: 'opensOn', code: 'bad_date' });
-	if (!isIsoDate(input.dueOn)) throw new RoundInputError({ field: 'dueOn', code: 'bad_date' });
-	if (input.dueOn < input.opensOn) throw new RoundInputError({ field: 'dueOn', code: 'due_before_open' });
+	const range = periodOf(input);
+	if (!isIsoDate(input.opensOn)) refuse('opensOn', 'date_invalid');
+	if (!isIsoDate(input.dueOn)) refuse('dueOn', 'date_invalid');
+	if (input.dueOn < input.opensOn) refuse('dueOn', 'round_due_before_open');
 	return db.transaction().execute(async (trx) => {
-		const version = await trx
-			.selectFrom('template_versions')
-			.select(['id', 'status'])
-			.where('id', '=', input.templateVersionId)
-			.executeTakeFirst();
-		if (!version || version.status !== 'published')
-			throw new RoundInputError({ field: 'templateVersionId', code: 'not_published' });
+		const version = await findVersion(trx, input.templateVersionId);
+		if (!version || version.status !== 'published') refuse('templateVersionId', 'round_not_published');
 		const target = input.targetRegion || null;
 		if (target) {
 			const region = levelOfCode(target) ? await findRegion(trx, target) : undefined;
-			if (!region || region.level >= VILLAGE_LEVEL)
-				throw new RoundInputError({ field: 'targetRegion', code: 'unknown_region' });
+			if (!region || region.level >= VILLAGE_LEVEL) refuse('targetRegion', 'region_unknown');
 		}
 		const row = {
 			name: input.name.trim(),
@@ -84,7 +68,7 @@ export async function createRound(db: Db, actorId: number | null, input: RoundIn
 			created_by: actorId,
 			created_at: now()
 		};
-		const { id } = await trx.insertInto('rounds').values(row).returning('id').executeTakeFirstOrThrow();
+		const id = await insertRound(trx, row);
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'round.create',
@@ -96,24 +80,17 @@ export async function createRound(db: Db, actorId: number | null, input: RoundIn
 	});
 }
 
-/** Opening fixes the target points: every active point in the target region at this moment. */
-export async function openRound(db: Db, actorId: number | null, roundId: number): Promise<boolean> {
-	return db.transaction().execute(async (trx) => {
+/**
+ * Opening fixes the target points: every active point in the target region at this moment.
+ * Refused (409) unless the round is a draft.
+ */
+export async function openRound(db: Db, actorId: number | null, roundId: number): Promise<void> {
+	await db.transaction().execute(async (trx) => {
 		const round = await findRound(trx, roundId);
-		if (!round || round.status !== 'draft') return false;
-		const points = await trx
-			.selectFrom('points')
-			.select('id')
-			.where('active', '=', 1)
-			.$if(!!round.target_region_code, (q) => q.where('region_code', 'like', `${round.target_region_code}%`))
-			.execute();
-		for (let i = 0; i < points.length; i += 500) {
-			await trx
-				.insertInto('round_targets')
-				.values(points.slice(i, i + 500).map((p) => ({ round_id: roundId, point_id: p.id })))
-				.execute();
-		}
-		await trx.updateTable('rounds').set({ status: 'open' }).where('id', '=', roundId).execute();
+		if (!round || round.status !== 'draft') refuse('', 'round_wrong_state', undefined, 409);
+		const points = await listActivePointIds(trx, round.target_region_code);
+		await insertTargets(trx, roundId, points);
+		await setRoundStatus(trx, roundId, 'open');
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'round.open',
@@ -121,67 +98,16 @@ export async function openRound(db: Db, actorId: number | null, roundId: number)
 			entityId: roundId,
 			changes: { targets: points.length }
 		});
-		await pointChanged(
-			trx,
-			points.map((p) => p.id)
-		);
-		return true;
+		await pointChanged(trx, points);
 	});
 }
 
-export async function closeRound(db: Db, actorId: number | null, roundId: number): Promise<boolean> {
-	return db.transaction().execute(async (trx) => {
+/** Closing ends the filling; refused (409) unless the round is open. */
+export async function closeRound(db: Db, actorId: number | null, roundId: number): Promise<void> {
+	await db.transaction().execute(async (trx) => {
 		const round = await findRound(trx, roundId);
-		if (!round || round.status !== 'open') return false;
-		await trx.updateTable('rounds').set({ status: 'closed' }).where('id', '=', roundId).execute();
+		if (!round || round.status !== 'open') refuse('', 'round_wrong_state', undefined, 409);
+		await setRoundStatus(trx, roundId, 'closed');
 		await writeAudit(trx, { userId: actorId, action: 'round.close', entityType: 'round', entityId: roundId });
-		return true;
 	});
-}
-
-/** Rounds that touch a region's subtree: aimed at all points, at an ancestor, or inside it. */
-export async function listRoundsFor(db: Db, regionCode: string | null) {
-	return db
-		.selectFrom('rounds')
-		.selectAll()
-		.$if(!!regionCode, (q) =>
-			q.where((eb) =>
-				eb.or([
-					eb('target_region_code', 'is', null),
-					eb(
-						eb.val(regionCode!),
-						'like',
-						eb.fn<string>('concat', [eb.ref('target_region_code'), eb.val('%')])
-					),
-					eb('target_region_code', 'like', `${regionCode}%`)
-				])
-			)
-		)
-		.orderBy('period_start', 'desc')
-		.orderBy('id', 'desc')
-		.execute();
-}
-
-/** Open rounds that ask this point, with the point's submission if it has one. */
-export async function listOpenRoundsForPoint(db: Db, pointId: number) {
-	return db
-		.selectFrom('round_targets')
-		.innerJoin('rounds', 'rounds.id', 'round_targets.round_id')
-		.leftJoin('submissions', (j) =>
-			j.onRef('submissions.round_id', '=', 'rounds.id').on('submissions.point_id', '=', pointId)
-		)
-		.select([
-			'rounds.id',
-			'rounds.name',
-			'rounds.period_start as periodStart',
-			'rounds.period_end as periodEnd',
-			'rounds.due_on as dueOn',
-			'submissions.id as submissionId',
-			'submissions.status as submissionStatus',
-			'submissions.late'
-		])
-		.where('round_targets.point_id', '=', pointId)
-		.where('rounds.status', '=', 'open')
-		.orderBy('rounds.due_on')
-		.execute();
 }

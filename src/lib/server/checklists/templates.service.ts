@@ -1,76 +1,51 @@
+// The rules of templates: a published version never changes, edits go to the one working draft,
+// and publishing makes the draft the newest version rounds can choose.
 import type { ChecklistDefinition } from '../../domain/checklist';
 import { DEFAULT_TEMPLATE_NAME, defaultDefinition } from '../../domain/default-template';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
-import type { TemplateVersionRow } from '../db/schema';
+import { refuse } from '../refusal';
+import {
+	deleteDraft,
+	findDraft,
+	findLatestVersion,
+	findVersion,
+	hasAnyTemplate,
+	insertTemplate,
+	insertVersion,
+	listTemplateRows,
+	listVersions,
+	markPublished,
+	updateVersionDefinition,
+	type TemplateVersion
+} from './templates.repository';
 
-export interface TemplateVersion {
-	id: number;
-	templateId: number;
-	version: number;
-	status: TemplateVersionRow['status'];
-	definition: ChecklistDefinition;
-	publishedAt: string | null;
-}
+export { findVersion, listPublishedVersions, type TemplateVersion } from './templates.repository';
 
-function toVersion(row: TemplateVersionRow): TemplateVersion {
-	return {
-		id: row.id,
-		templateId: row.template_id,
-		version: row.version,
-		status: row.status,
-		definition: JSON.parse(row.definition) as ChecklistDefinition,
-		publishedAt: row.published_at
-	};
-}
-
-export async function findVersion(db: Db, id: number): Promise<TemplateVersion | undefined> {
-	const row = await db.selectFrom('template_versions').selectAll().where('id', '=', id).executeTakeFirst();
-	return row && toVersion(row);
-}
-
+/** Every template with its versions, newest first. */
 export async function listTemplates(db: Db) {
-	const templates = await db.selectFrom('checklist_templates').selectAll().orderBy('id').execute();
-	const versions = await db.selectFrom('template_versions').selectAll().orderBy('version', 'desc').execute();
+	const [templates, versions] = [await listTemplateRows(db), await listVersions(db)];
 	return templates.map((t) => ({
 		id: t.id,
 		name: t.name,
-		versions: versions.filter((v) => v.template_id === t.id).map(toVersion)
+		versions: versions.filter((v) => v.templateId === t.id)
 	}));
-}
-
-export async function listPublishedVersions(db: Db) {
-	return db
-		.selectFrom('template_versions')
-		.innerJoin('checklist_templates', 'checklist_templates.id', 'template_versions.template_id')
-		.select(['template_versions.id', 'template_versions.version', 'checklist_templates.name'])
-		.where('template_versions.status', '=', 'published')
-		.orderBy('template_versions.id', 'desc')
-		.execute();
 }
 
 /** The default 六必查 ships with the product: created once, on a database that has no template. */
 export async function ensureDefaultTemplate(db: Db): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		const any = await trx.selectFrom('checklist_templates').select('id').limit(1).executeTakeFirst();
-		if (any) return;
+		if (await hasAnyTemplate(trx)) return;
 		const at = now();
-		const { id } = await trx
-			.insertInto('checklist_templates')
-			.values({ name: DEFAULT_TEMPLATE_NAME, created_at: at })
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		await trx
-			.insertInto('template_versions')
-			.values({
-				template_id: id,
-				version: 1,
-				status: 'published',
-				definition: JSON.stringify(defaultDefinition),
-				created_at: at,
-				published_at: at
-			})
-			.execute();
+		const templateId = await insertTemplate(trx, DEFAULT_TEMPLATE_NAME, at);
+		await insertVersion(trx, {
+			templateId,
+			version: 1,
+			status: 'published',
+			definition: defaultDefinition,
+			createdAt: at,
+			publishedAt: at
+		});
 	});
 }
 
@@ -82,34 +57,21 @@ export async function saveDraft(
 	definition: ChecklistDefinition
 ): Promise<TemplateVersion> {
 	return db.transaction().execute(async (trx) => {
-		const latest = await trx
-			.selectFrom('template_versions')
-			.selectAll()
-			.where('template_id', '=', templateId)
-			.orderBy('version', 'desc')
-			.executeTakeFirstOrThrow();
-		const json = JSON.stringify(definition);
+		const latest = await findLatestVersion(trx, templateId);
+		if (!latest) throw new Error(`template ${templateId} has no version`);
 		let id: number;
 		if (latest.status === 'draft') {
-			await trx
-				.updateTable('template_versions')
-				.set({ definition: json })
-				.where('id', '=', latest.id)
-				.execute();
+			await updateVersionDefinition(trx, latest.id, definition);
 			id = latest.id;
 		} else {
-			({ id } = await trx
-				.insertInto('template_versions')
-				.values({
-					template_id: templateId,
-					version: latest.version + 1,
-					status: 'draft',
-					definition: json,
-					created_at: now(),
-					published_at: null
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow());
+			id = await insertVersion(trx, {
+				templateId,
+				version: latest.version + 1,
+				status: 'draft',
+				definition,
+				createdAt: now(),
+				publishedAt: null
+			});
 		}
 		await writeAudit(trx, {
 			userId: actorId,
@@ -118,26 +80,16 @@ export async function saveDraft(
 			entityId: templateId,
 			changes: { version_id: id }
 		});
-		return toVersion(
-			await trx.selectFrom('template_versions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-		);
+		return (await findVersion(trx, id))!;
 	});
 }
 
-export async function publishDraft(db: Db, actorId: number, templateId: number): Promise<boolean> {
-	return db.transaction().execute(async (trx) => {
-		const draft = await trx
-			.selectFrom('template_versions')
-			.selectAll()
-			.where('template_id', '=', templateId)
-			.where('status', '=', 'draft')
-			.executeTakeFirst();
-		if (!draft) return false;
-		await trx
-			.updateTable('template_versions')
-			.set({ status: 'published', published_at: now() })
-			.where('id', '=', draft.id)
-			.execute();
+/** Publishes the draft; refused (409) when there is none. */
+export async function publishDraft(db: Db, actorId: number, templateId: number): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const draft = await findDraft(trx, templateId);
+		if (!draft) refuse('', 'template_no_draft', undefined, 409);
+		await markPublished(trx, draft.id, now());
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'template.publish',
@@ -145,18 +97,12 @@ export async function publishDraft(db: Db, actorId: number, templateId: number):
 			entityId: templateId,
 			changes: { version: draft.version }
 		});
-		return true;
 	});
 }
 
 export async function discardDraft(db: Db, actorId: number, templateId: number): Promise<void> {
 	await db.transaction().execute(async (trx) => {
-		const res = await trx
-			.deleteFrom('template_versions')
-			.where('template_id', '=', templateId)
-			.where('status', '=', 'draft')
-			.executeTakeFirst();
-		if (Number(res.numDeletedRows) > 0)
+		if (await deleteDraft(trx, templateId))
 			await writeAudit(trx, {
 				userId: actorId,
 				action: 'template.discard_draft',

@@ -292,6 +292,8 @@ export interface ReportsTable {
 	error: string | null;
 	/** JSON: file name → bytes. */
 	files: string | null;
+	/** JSON: the report's words (title page and sections) for the print view; null until done, and once expired. */
+	content: string | null;
 	created_by: number;
 	created_at: IsoTime;
 	started_at: IsoTime | null;

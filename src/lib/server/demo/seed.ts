@@ -7,6 +7,7 @@ import { createUser } from '../users/users.service';
 import { ensureDefaultTemplate } from '../checklists/templates.service';
 import { ensureStarterCatalogues } from '../registers/catalogues.service';
 import { DEMO_LATE_POINTS, LATE_JOIN_QUARTER } from './demo-facts';
+import { findFirstPublishedVersionId, insertDemoMarker } from './demo.repository';
 import { seedDemoRegisters, type DemoPoint } from './demo-registers';
 import { seedDemoRounds } from './demo-rounds';
 import { readNingxia } from './ningxia';
@@ -107,19 +108,14 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 	}
 	await ensureDefaultTemplate(db);
 	await ensureStarterCatalogues(db);
-	const version = await db
-		.selectFrom('template_versions')
-		.select('id')
-		.where('status', '=', 'published')
-		.orderBy('id')
-		.executeTakeFirstOrThrow();
+	const versionId = await findFirstPublishedVersionId(db);
 	await seedDemoRegisters(db, [...pointIds.keys()].map(demoPoint));
-	await seedDemoRounds(db, version.id, [...pointIds.keys()].map(demoPoint), staffPoint, async () => {
+	await seedDemoRounds(db, versionId, [...pointIds.keys()].map(demoPoint), staffPoint, async () => {
 		const late = pointCodes.filter(joinsLater);
 		for (const code of late) pointIds.set(code, await markAsPoint(db, null, code));
 		await seedDemoRegisters(db, late.map(demoPoint));
 		return late.map(demoPoint);
 	});
-	await db.insertInto('app_settings').values({ key: DEMO_MARKER, value: new Date().toISOString() }).execute();
+	await insertDemoMarker(db, DEMO_MARKER, new Date().toISOString());
 	return accounts;
 }

@@ -1,7 +1,11 @@
-// The background workers (quarterly reports, kept-figure rebuilds) run inside the server process,
-// one drain of their queue at a time. A kick while a drain runs is remembered and drains again
-// once it ends, so a job queued just as the queue looked empty is never left waiting for the next
-// start-up.
+// The one job runner. Background work (quarterly reports, kept-figure rebuilds) runs inside the
+// server process, one drain of its queue at a time. A kick while a drain runs is remembered and
+// drains again once it ends, so a job queued just as the queue looked empty is never left waiting
+// for the next start-up.
+//
+// A job type is a queue (its own table, read through its repository) and a drain registered here
+// with worker(); it lives in this folder as `<thing>.job.ts` (report.job.ts), and its service
+// kicks it after queueing. The trend rebuilds' drain still sits in trends/indicators.service.ts.
 import type { Db } from '../db/index';
 
 export interface Worker<T> {

@@ -82,3 +82,16 @@ export async function insertPoint(db: Db, row: NewPoint): Promise<number> {
 export async function updatePoint(db: Db, id: number, values: Partial<NewPoint>): Promise<void> {
 	await db.updateTable('points').set(values).where('id', '=', id).execute();
 }
+
+/** The points on these village codes (a page of region rows), whatever their state. */
+export function findPointsByRegions(
+	db: Db,
+	regionCodes: string[]
+): Promise<Pick<PointRow, 'id' | 'region_code' | 'active' | 'type'>[]> {
+	if (regionCodes.length === 0) return Promise.resolve([]);
+	return db
+		.selectFrom('points')
+		.select(['id', 'region_code', 'active', 'type'])
+		.where('region_code', 'in', regionCodes)
+		.execute();
+}

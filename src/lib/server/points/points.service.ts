@@ -2,19 +2,13 @@ import { guessPointType, VILLAGE_LEVEL, type PointType } from '../../domain/regi
 import { diff, writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import { findRegion } from '../regions/regions.repository';
-import { findPoint, insertPoint, updatePoint } from './points.repository';
-
-export type MarkPointProblem = 'not_village_level' | 'unknown_region';
-
-export class PointInputError extends Error {
-	constructor(readonly problem: MarkPointProblem) {
-		super(problem);
-	}
-}
+import { refuse, refuseNotFound } from '../refusal';
+import { findPoint, findPointByRegion, insertPoint, updatePoint } from './points.repository';
 
 /**
  * Makes a village-level unit an observation point, or reactivates it if it was one: a point is
- * never deleted, so its history stays attached.
+ * never deleted, so its history stays attached. Refuses, on `code`, an unknown region or one that
+ * is not at village level.
  */
 export async function markAsPoint(
 	db: Db,
@@ -24,13 +18,9 @@ export async function markAsPoint(
 ): Promise<number> {
 	return db.transaction().execute(async (trx) => {
 		const region = await findRegion(trx, regionCode);
-		if (!region) throw new PointInputError('unknown_region');
-		if (region.level !== VILLAGE_LEVEL) throw new PointInputError('not_village_level');
-		const existing = await trx
-			.selectFrom('points')
-			.selectAll()
-			.where('region_code', '=', regionCode)
-			.executeTakeFirst();
+		if (!region) refuse('code', 'region_not_found');
+		if (region.level !== VILLAGE_LEVEL) refuse('code', 'point_not_village_level');
+		const existing = await findPointByRegion(trx, regionCode);
 		if (existing) {
 			if (!existing.active) await setActiveIn(trx, actorId, existing.id, true);
 			return existing.id;
@@ -64,7 +54,7 @@ export async function updatePointDetails(
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		const before = await findPoint(trx, id);
-		if (!before) throw new PointInputError('unknown_region');
+		if (!before) refuseNotFound();
 		const after = { type: values.type, contact_name: values.contactName, contact_phone: values.contactPhone };
 		const changes = diff(before, after);
 		if (Object.keys(changes).length === 0) return;

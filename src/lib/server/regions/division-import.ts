@@ -12,6 +12,7 @@ import {
 	type ReadProblem,
 	type ReadResult
 } from '../imports/guarded-reader';
+import { findKnownCodes, findRegionNames, insertRegions, renameRegion } from './regions.repository';
 
 export interface DivisionRow {
 	file: string;
@@ -190,19 +191,6 @@ export interface ImportOutcome {
 	renamed: number;
 }
 
-async function knownCodes(db: Db, codes: string[]): Promise<Set<string>> {
-	const found = new Set<string>();
-	for (let i = 0; i < codes.length; i += 500) {
-		const rows = await db
-			.selectFrom('regions')
-			.select('code')
-			.where('code', 'in', codes.slice(i, i + 500))
-			.execute();
-		for (const r of rows) found.add(r.code);
-	}
-	return found;
-}
-
 /** All or nothing: when any row is bad, nothing is written and every bad row is reported. */
 export async function importDivisions(
 	db: Db,
@@ -227,7 +215,10 @@ export async function importDivisionRows(
 	actorId: number | null,
 	parseProblems: ImportProblem[] = []
 ): Promise<ImportOutcome> {
-	const problems = [...parseProblems, ...(await validateDivisions(rows, (codes) => knownCodes(db, codes)))];
+	const problems = [
+		...parseProblems,
+		...(await validateDivisions(rows, (codes) => findKnownCodes(db, codes)))
+	];
 	if (problems.length > 0) return { ok: false, problems, added: 0, renamed: 0 };
 	return { ok: true, problems: [], ...(await writeDivisions(db, rows, actorId)) };
 }
@@ -235,31 +226,17 @@ export async function importDivisionRows(
 async function writeDivisions(db: Db, rows: DivisionRow[], actorId: number | null) {
 	const sorted = [...rows].sort((a, b) => a.level - b.level || a.code.localeCompare(b.code));
 	return db.transaction().execute(async (trx) => {
-		const existing = new Map<string, string>();
-		const codes = sorted.map((r) => r.code);
-		for (let i = 0; i < codes.length; i += 500) {
-			const found = await trx
-				.selectFrom('regions')
-				.select(['code', 'name'])
-				.where('code', 'in', codes.slice(i, i + 500))
-				.execute();
-			for (const r of found) existing.set(r.code, r.name);
-		}
+		const existing = await findRegionNames(
+			trx,
+			sorted.map((r) => r.code)
+		);
 		const fresh = sorted.filter((r) => !existing.has(r.code));
 		const renamed = sorted.filter((r) => existing.has(r.code) && existing.get(r.code) !== r.name);
-		for (let i = 0; i < fresh.length; i += 500) {
-			await trx
-				.insertInto('regions')
-				.values(
-					fresh
-						.slice(i, i + 500)
-						.map((r) => ({ code: r.code, parent_code: r.parentCode, level: r.level, name: r.name }))
-				)
-				.execute();
-		}
-		for (const r of renamed) {
-			await trx.updateTable('regions').set({ name: r.name }).where('code', '=', r.code).execute();
-		}
+		await insertRegions(
+			trx,
+			fresh.map((r) => ({ code: r.code, parent_code: r.parentCode, level: r.level, name: r.name }))
+		);
+		for (const r of renamed) await renameRegion(trx, r.code, r.name);
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'regions.import',

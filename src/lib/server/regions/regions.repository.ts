@@ -74,3 +74,47 @@ export async function countRegionsByLevel(db: Db): Promise<Record<number, number
 		.execute();
 	return Object.fromEntries(rows.map((r) => [r.level, Number(r.n)]));
 }
+
+/** Codes per statement, well under SQLite's bound-parameter limit. */
+const CHUNK = 500;
+
+/** code → name for those of these codes the table has. */
+export async function findRegionNames(db: Db, codes: string[]): Promise<Map<string, string>> {
+	const found = new Map<string, string>();
+	for (let i = 0; i < codes.length; i += CHUNK) {
+		const rows = await db
+			.selectFrom('regions')
+			.select(['code', 'name'])
+			.where('code', 'in', codes.slice(i, i + CHUNK))
+			.execute();
+		for (const r of rows) found.set(r.code, r.name);
+	}
+	return found;
+}
+
+/** Which of these codes the table has. */
+export async function findKnownCodes(db: Db, codes: string[]): Promise<Set<string>> {
+	const found = new Set<string>();
+	for (let i = 0; i < codes.length; i += CHUNK) {
+		const rows = await db
+			.selectFrom('regions')
+			.select('code')
+			.where('code', 'in', codes.slice(i, i + CHUNK))
+			.execute();
+		for (const r of rows) found.add(r.code);
+	}
+	return found;
+}
+
+export async function insertRegions(db: Db, rows: RegionRow[]): Promise<void> {
+	for (let i = 0; i < rows.length; i += CHUNK) {
+		await db
+			.insertInto('regions')
+			.values(rows.slice(i, i + CHUNK))
+			.execute();
+	}
+}
+
+export async function renameRegion(db: Db, code: string, name: string): Promise<void> {
+	await db.updateTable('regions').set({ name }).where('code', '=', code).execute();
+}

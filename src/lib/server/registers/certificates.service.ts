@@ -4,18 +4,18 @@ import { chinaDate, periodRange } from '../../domain/periods';
 import { eventDateProblem, isCertificateViolation } from '../../domain/registers';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
-import { refused, type RegisterResult } from './register-result';
-import { pointChanged } from '../trends/indicators.service';
+import { refuse } from '../refusal';
+import {
+	findCertificateCount,
+	findItemStanding,
+	findPointCertificate,
+	savePointCertificate,
+	selectPointCertificateData,
+	upsertCertificateCount
+} from './certificates.repository';
+import { registerWrite } from './register-write';
 
 export type CertificateStatus = 'issuing' | 'stopped';
-
-async function findItem(db: Db, itemId: number) {
-	return db
-		.selectFrom('certificate_items')
-		.select(['id', 'status', 'active'])
-		.where('id', '=', itemId)
-		.executeTakeFirst();
-}
 
 export const certificateEntityId = (pointId: number, itemId: number) => `${pointId}:${itemId}`;
 
@@ -25,39 +25,25 @@ export async function setCertificateStatus(
 	pointId: number,
 	input: { itemId: number; status: CertificateStatus; since: string },
 	today = chinaDate()
-): Promise<RegisterResult> {
+): Promise<void> {
 	const problem = eventDateProblem(input.since, today);
-	if (problem) return refused('since', problem);
-	return db.transaction().execute(async (trx) => {
-		const item = await findItem(trx, input.itemId);
-		if (!item || !item.active) return refused('itemId', 'unknown_item');
-		const before = await trx
-			.selectFrom('point_certificates')
-			.select(['status', 'since'])
-			.where('point_id', '=', pointId)
-			.where('item_id', '=', item.id)
-			.executeTakeFirst();
-		if (before && before.status === input.status && before.since === input.since)
-			return { ok: true as const };
-		const at = now();
-		if (before)
-			await trx
-				.updateTable('point_certificates')
-				.set({ status: input.status, since: input.since, updated_at: at })
-				.where('point_id', '=', pointId)
-				.where('item_id', '=', item.id)
-				.execute();
-		else
-			await trx
-				.insertInto('point_certificates')
-				.values({
-					point_id: pointId,
-					item_id: item.id,
-					status: input.status,
-					since: input.since,
-					updated_at: at
-				})
-				.execute();
+	if (problem) refuse('since', problem);
+	await registerWrite(db, pointId, async (trx) => {
+		const item = await findItemStanding(trx, input.itemId);
+		if (!item || !item.active) refuse('itemId', 'unknown_item');
+		const before = await findPointCertificate(trx, pointId, item.id);
+		if (before && before.status === input.status && before.since === input.since) return;
+		await savePointCertificate(
+			trx,
+			{
+				point_id: pointId,
+				item_id: item.id,
+				status: input.status,
+				since: input.since,
+				updated_at: now()
+			},
+			!!before
+		);
 		// The register keeps only the current status; the timeline reads earlier ones from here.
 		await writeAudit(trx, {
 			userId: actorId,
@@ -69,7 +55,6 @@ export async function setCertificateStatus(
 				since: [before?.since ?? null, input.since]
 			}
 		});
-		return { ok: true as const };
 	});
 }
 
@@ -79,42 +64,24 @@ export async function recordCertificateCount(
 	pointId: number,
 	input: { itemId: number; periodKind: 'month' | 'quarter'; period: string; issued: number },
 	today = chinaDate()
-): Promise<RegisterResult<{ violation: boolean }>> {
-	const range = periodRange(input.periodKind, input.period.trim());
-	if (!range) return refused('period', 'bad_period');
+): Promise<{ violation: boolean }> {
+	const range = periodRange(input.periodKind, input.period.trim()) ?? refuse('period', 'count_bad_period');
 	// A period that has not started yet cannot have issued anything.
-	if (range.start > today) return refused('period', 'date_future');
-	if (!Number.isSafeInteger(input.issued) || input.issued < 0) return refused('issued', 'not_whole_number');
-	return db.transaction().execute(async (trx) => {
-		const item = await findItem(trx, input.itemId);
-		if (!item) return refused('itemId', 'unknown_item');
-		const before = await trx
-			.selectFrom('certificate_counts')
-			.select(['issued', 'period_end'])
-			.where('point_id', '=', pointId)
-			.where('item_id', '=', item.id)
-			.where('period_start', '=', range.start)
-			.executeTakeFirst();
+	if (range.start > today) refuse('period', 'date_future');
+	if (!Number.isSafeInteger(input.issued) || input.issued < 0) refuse('issued', 'count_not_whole_number');
+	return registerWrite(db, pointId, async (trx) => {
+		const item = (await findItemStanding(trx, input.itemId)) ?? refuse('itemId', 'unknown_item');
+		const before = await findCertificateCount(trx, pointId, item.id, range.start);
 		const violation = isCertificateViolation({ itemStatus: item.status, issued: input.issued });
-		if (before && before.issued === input.issued && before.period_end === range.end)
-			return { ok: true as const, violation };
-		const at = now();
-		await trx
-			.insertInto('certificate_counts')
-			.values({
-				point_id: pointId,
-				item_id: item.id,
-				period_start: range.start,
-				period_end: range.end,
-				issued: input.issued,
-				updated_at: at
-			})
-			.onConflict((oc) =>
-				oc
-					.columns(['point_id', 'item_id', 'period_start'])
-					.doUpdateSet({ period_end: range.end, issued: input.issued, updated_at: at })
-			)
-			.execute();
+		if (before && before.issued === input.issued && before.period_end === range.end) return { violation };
+		await upsertCertificateCount(trx, {
+			point_id: pointId,
+			item_id: item.id,
+			period_start: range.start,
+			period_end: range.end,
+			issued: input.issued,
+			updated_at: now()
+		});
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'point_certificate.count',
@@ -127,8 +94,7 @@ export async function recordCertificateCount(
 				...(violation ? { violation: true } : {})
 			}
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const, violation };
+		return { violation };
 	});
 }
 
@@ -154,25 +120,7 @@ export interface PointCertificateView {
 
 /** Every active catalogue item, and any retired one the point still has records for. */
 export async function listPointCertificates(db: Db, pointId: number): Promise<PointCertificateView[]> {
-	const [items, states, counts] = await Promise.all([
-		db
-			.selectFrom('certificate_items')
-			.select(['id', 'name', 'status', 'basis', 'active'])
-			.orderBy('status', 'desc')
-			.orderBy('name')
-			.execute(),
-		db
-			.selectFrom('point_certificates')
-			.select(['item_id', 'status', 'since'])
-			.where('point_id', '=', pointId)
-			.execute(),
-		db
-			.selectFrom('certificate_counts')
-			.select(['item_id', 'period_start', 'period_end', 'issued'])
-			.where('point_id', '=', pointId)
-			.orderBy('period_start', 'desc')
-			.execute()
-	]);
+	const { items, states, counts } = await selectPointCertificateData(db, pointId);
 	return items
 		.map((item) => {
 			const state = states.find((s) => s.item_id === item.id);

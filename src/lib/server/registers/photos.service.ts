@@ -3,11 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Selectable } from 'kysely';
-import { MAX_PHOTO_MB, tooManyPixels, type PhotoProblem } from '../../domain/photos';
+import { MAX_PHOTO_MB, tooManyPixels } from '../../domain/photos';
 import { config } from '../config';
 import { now, type Db } from '../db';
-import type { PhotosTable } from '../db/schema';
+import { refuse } from '../refusal';
 import {
 	detectImageType,
 	imageDimensions,
@@ -16,14 +15,12 @@ import {
 	MalformedImageError,
 	stripMetadata
 } from './image-metadata';
+import { deletePhotoRow, findPhoto, insertPhoto, type PhotoRow } from './photos.repository';
 
-export type { PhotoProblem } from '../../domain/photos';
-export type PhotoRow = Selectable<PhotosTable>;
+export { findPhoto, type PhotoRow } from './photos.repository';
 
 /** 5 MB. The request body limit (BODY_SIZE_LIMIT) must leave room for it and the rest of the form. */
 export const MAX_PHOTO_BYTES = MAX_PHOTO_MB * 1024 * 1024;
-
-export type SavePhotoResult = { ok: true; photoId: number } | { ok: false; problem: PhotoProblem };
 
 // Names are only ever ours (a UUID and an extension); anything else in the table is refused
 // rather than joined onto the folder.
@@ -35,29 +32,29 @@ function storedPath(fileName: string): string {
 }
 
 /**
- * Checks the upload, strips its metadata, writes it and inserts its row. `db` may be a
- * transaction; if the insert fails the file is removed again. If the caller's transaction rolls
- * back later, the file stays behind unreferenced (harmless, never served).
+ * Checks the upload, strips its metadata, writes it and inserts its row; gives the photo's id,
+ * or refuses on the `photo` field. `db` may be a transaction; if the insert fails the file is
+ * removed again. If the caller's transaction rolls back later, the file stays behind
+ * unreferenced (harmless, never served).
  */
 export async function savePhoto(
 	db: Db,
 	input: { pointId: number; userId: number | null; file: File }
-): Promise<SavePhotoResult> {
+): Promise<number> {
 	const { file } = input;
-	if (file.size === 0) return { ok: false, problem: 'empty' };
+	if (file.size === 0) refuse('photo', 'photo_empty');
 	// Refused on its declared size, before its bytes are copied or walked.
-	if (file.size > MAX_PHOTO_BYTES) return { ok: false, problem: 'too_large' };
+	if (file.size > MAX_PHOTO_BYTES) refuse('photo', 'photo_too_large');
 	const original = new Uint8Array(await file.arrayBuffer());
-	const type = detectImageType(original);
-	if (!type) return { ok: false, problem: 'not_image' };
+	const type = detectImageType(original) ?? refuse('photo', 'photo_not_image');
 	let clean: Uint8Array;
 	try {
 		// By the header alone: a few KB can declare a picture no viewer's browser could decode.
 		const { width, height } = imageDimensions(original, type);
-		if (tooManyPixels(width, height)) return { ok: false, problem: 'too_many_pixels' };
+		if (tooManyPixels(width, height)) refuse('photo', 'photo_too_many_pixels');
 		clean = stripMetadata(original, type);
 	} catch (e) {
-		if (e instanceof MalformedImageError) return { ok: false, problem: 'not_image' };
+		if (e instanceof MalformedImageError) refuse('photo', 'photo_not_image');
 		throw e;
 	}
 
@@ -67,27 +64,18 @@ export async function savePhoto(
 	// 'wx' never overwrites: a name clash fails loudly instead of replacing another photo.
 	fs.writeFileSync(target, clean, { flag: 'wx', mode: 0o640 });
 	try {
-		const { id } = await db
-			.insertInto('photos')
-			.values({
-				point_id: input.pointId,
-				file_name: fileName,
-				mime: imageMime[type],
-				bytes: clean.length,
-				created_by: input.userId,
-				created_at: now()
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		return { ok: true, photoId: id };
+		return await insertPhoto(db, {
+			point_id: input.pointId,
+			file_name: fileName,
+			mime: imageMime[type],
+			bytes: clean.length,
+			created_by: input.userId,
+			created_at: now()
+		});
 	} catch (e) {
 		fs.rmSync(target, { force: true });
 		throw e;
 	}
-}
-
-export function findPhoto(db: Db, id: number): Promise<PhotoRow | undefined> {
-	return db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The stored bytes; throws (ENOENT) when the file is gone. */
@@ -102,6 +90,6 @@ export function readPhoto(photo: Pick<PhotoRow, 'file_name'>): Buffer {
 export async function deletePhoto(db: Db, id: number): Promise<void> {
 	const photo = await findPhoto(db, id);
 	if (!photo) return;
-	await db.deleteFrom('photos').where('id', '=', id).execute();
+	await deletePhotoRow(db, id);
 	fs.rmSync(storedPath(photo.file_name), { force: true });
 }

@@ -3,10 +3,17 @@
 import { sql } from 'kysely';
 import { registerValues, type RegisterData } from '../../domain/indicators';
 import { chinaDate } from '../../domain/periods';
-import { REBOUND, isCertificateViolation, isRebound, signboardEventFlag } from '../../domain/registers';
+import {
+	REBOUND,
+	isCertificateViolation,
+	isRebound,
+	secondmentView,
+	signboardEventFlag,
+	type SecondmentView
+} from '../../domain/registers';
 import type { Db } from '../db';
 import type { SignboardPlacement } from '../db/schema';
-import { toSecondmentView, type SecondmentView } from './secondments.service';
+import { toSecondmentRecord } from './secondments.repository';
 
 export interface RegisterFigures {
 	signboardsExterior: number;
@@ -244,7 +251,7 @@ export async function pointTimeline(db: Db, pointId: number, today = chinaDate()
 		});
 	}
 	for (const s of seconded) {
-		const view = toSecondmentView(s, today);
+		const view = secondmentView(toSecondmentRecord(s), today);
 		out.push({
 			date: s.start_date,
 			kind: 'secondment_start',
@@ -286,6 +293,18 @@ export interface RegisterFilter {
 	page?: number;
 	/** Every row, unpaged (exports). */
 	all?: boolean;
+}
+
+/** The entries the category filter offers: signboard categories or certificate items, by name. */
+export function filterCategories(
+	db: Db,
+	kind: 'signboards' | 'certificates' | 'secondments'
+): Promise<{ id: number; name: string }[]> {
+	if (kind === 'signboards')
+		return db.selectFrom('signboard_categories').select(['id', 'name']).orderBy('name').execute();
+	if (kind === 'certificates')
+		return db.selectFrom('certificate_items').select(['id', 'name']).orderBy('name').execute();
+	return Promise.resolve([]);
 }
 
 const pageOf = (f: RegisterFilter) => ({
@@ -444,7 +463,7 @@ export async function listSecondmentRows(db: Db, f: RegisterFilter, today = chin
 		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
 		.execute();
 	const list: SecondmentListRow[] = rows.map((r) => ({
-		...toSecondmentView(r, today),
+		...secondmentView(toSecondmentRecord(r), today),
 		pointId: r.pointId,
 		pointName: r.pointName,
 		regionCode: r.regionCode

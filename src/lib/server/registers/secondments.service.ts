@@ -1,18 +1,21 @@
 // The secondment register: staff borrowed away by higher offices (借调), whether the county's
 // approval (准入) procedure was followed, and when they came back.
 import { chinaDate, isIsoDate } from '../../domain/periods';
-import {
-	eventDateProblem,
-	isOverdue,
-	isSecondmentViolation,
-	isUnapprovedActive,
-	secondmentState,
-	type SecondmentState
-} from '../../domain/registers';
+import { eventDateProblem, secondmentView, type SecondmentView } from '../../domain/registers';
+import { Refusal, refuse, refuseNotFound } from '../refusal';
 import { diff, writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
-import { RegisterNotFound, type RegisterProblem, type RegisterResult } from './register-result';
-import { pointChanged } from '../trends/indicators.service';
+import type { Problem } from '../../text/refusals';
+import { registerWrite } from './register-write';
+import {
+	findPointSecondment,
+	insertSecondment,
+	selectPointSecondments,
+	toSecondmentRecord,
+	updateSecondmentRow
+} from './secondments.repository';
+
+export type { SecondmentView } from '../../domain/registers';
 
 export interface SecondmentInput {
 	personName: string;
@@ -24,18 +27,20 @@ export interface SecondmentInput {
 	approvalRef: string | null;
 }
 
-function check(input: SecondmentInput, today: string): Partial<Record<string, RegisterProblem>> {
-	const errors: Partial<Record<string, RegisterProblem>> = {};
-	if (!input.personName.trim()) errors.personName = 'required';
-	if (!input.borrowingUnit.trim()) errors.borrowingUnit = 'required';
+/** Every field's problem at once, so the form shows them all together. */
+function check(input: SecondmentInput, today: string): void {
+	const problems: Record<string, Problem> = {};
+	if (!input.personName.trim()) problems.personName = { code: 'required' };
+	if (!input.borrowingUnit.trim()) problems.borrowingUnit = { code: 'required' };
 	const start = eventDateProblem(input.startDate, today);
-	if (start) errors.startDate = start;
+	if (start) problems.startDate = { code: start };
 	if (input.expectedEnd != null) {
-		if (!isIsoDate(input.expectedEnd)) errors.expectedEnd = 'date_invalid';
-		else if (!start && input.expectedEnd < input.startDate) errors.expectedEnd = 'end_before_start';
+		if (!isIsoDate(input.expectedEnd)) problems.expectedEnd = { code: 'date_invalid' };
+		else if (!start && input.expectedEnd < input.startDate)
+			problems.expectedEnd = { code: 'secondment_end_before_start' };
 	}
-	if (input.approved && !input.approvalRef?.trim()) errors.approvalRef = 'approval_ref_required';
-	return errors;
+	if (input.approved && !input.approvalRef?.trim()) problems.approvalRef = { code: 'approval_ref_required' };
+	if (Object.keys(problems).length) throw new Refusal(problems);
 }
 
 function columns(input: SecondmentInput) {
@@ -57,17 +62,18 @@ export async function addSecondment(
 	pointId: number,
 	input: SecondmentInput,
 	today = chinaDate()
-): Promise<RegisterResult<{ id: number }>> {
-	const errors = check(input, today);
-	if (Object.keys(errors).length) return { ok: false, errors };
-	return db.transaction().execute(async (trx) => {
+): Promise<{ id: number }> {
+	check(input, today);
+	return registerWrite(db, pointId, async (trx) => {
 		const at = now();
 		const values = columns(input);
-		const { id } = await trx
-			.insertInto('secondments')
-			.values({ point_id: pointId, ...values, return_date: null, created_at: at, updated_at: at })
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const id = await insertSecondment(trx, {
+			point_id: pointId,
+			...values,
+			return_date: null,
+			created_at: at,
+			updated_at: at
+		});
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'secondment.add',
@@ -75,20 +81,12 @@ export async function addSecondment(
 			entityId: id,
 			changes: { point_id: pointId, ...values }
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const, id };
+		return { id };
 	});
 }
 
 async function findOwn(db: Db, pointId: number, id: number) {
-	const row = await db
-		.selectFrom('secondments')
-		.selectAll()
-		.where('id', '=', id)
-		.where('point_id', '=', pointId)
-		.executeTakeFirst();
-	if (!row) throw new RegisterNotFound();
-	return row;
+	return (await findPointSecondment(db, pointId, id)) ?? refuseNotFound();
 }
 
 export async function updateSecondment(
@@ -98,21 +96,16 @@ export async function updateSecondment(
 	id: number,
 	input: SecondmentInput,
 	today = chinaDate()
-): Promise<RegisterResult> {
-	const errors = check(input, today);
-	if (Object.keys(errors).length) return { ok: false, errors };
-	return db.transaction().execute(async (trx) => {
+): Promise<void> {
+	check(input, today);
+	await registerWrite(db, pointId, async (trx) => {
 		const before = await findOwn(trx, pointId, id);
 		const after = columns(input);
 		if (before.return_date && before.return_date < after.start_date)
-			return { ok: false, errors: { startDate: 'return_before_start' as const } };
+			refuse('startDate', 'return_before_start');
 		const changes = diff(before, after);
-		if (Object.keys(changes).length === 0) return { ok: true as const };
-		await trx
-			.updateTable('secondments')
-			.set({ ...after, updated_at: now() })
-			.where('id', '=', id)
-			.execute();
+		if (Object.keys(changes).length === 0) return;
+		await updateSecondmentRow(trx, id, { ...after, updated_at: now() });
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'secondment.update',
@@ -120,8 +113,6 @@ export async function updateSecondment(
 			entityId: id,
 			changes
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const };
 	});
 }
 
@@ -132,19 +123,14 @@ export async function recordSecondmentReturn(
 	id: number,
 	input: { returnDate: string },
 	today = chinaDate()
-): Promise<RegisterResult> {
-	return db.transaction().execute(async (trx) => {
+): Promise<void> {
+	await registerWrite(db, pointId, async (trx) => {
 		const before = await findOwn(trx, pointId, id);
-		if (before.return_date) return { ok: false, errors: { returnDate: 'already_returned' as const } };
+		if (before.return_date) refuse('returnDate', 'already_returned');
 		const problem = eventDateProblem(input.returnDate, today);
-		if (problem) return { ok: false, errors: { returnDate: problem } };
-		if (input.returnDate < before.start_date)
-			return { ok: false, errors: { returnDate: 'return_before_start' as const } };
-		await trx
-			.updateTable('secondments')
-			.set({ return_date: input.returnDate, updated_at: now() })
-			.where('id', '=', id)
-			.execute();
+		if (problem) refuse('returnDate', problem);
+		if (input.returnDate < before.start_date) refuse('returnDate', 'return_before_start');
+		await updateSecondmentRow(trx, id, { return_date: input.returnDate, updated_at: now() });
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'secondment.return',
@@ -152,62 +138,7 @@ export async function recordSecondmentReturn(
 			entityId: id,
 			changes: { return_date: [null, input.returnDate] }
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const };
 	});
-}
-
-export interface SecondmentView {
-	id: number;
-	personName: string;
-	post: string | null;
-	borrowingUnit: string;
-	startDate: string;
-	expectedEnd: string | null;
-	returnDate: string | null;
-	approved: boolean;
-	approvalRef: string | null;
-	state: SecondmentState;
-	unapproved: boolean;
-	overdue: boolean;
-	violation: boolean;
-}
-
-export function toSecondmentView(
-	row: {
-		id: number;
-		person_name: string;
-		post: string | null;
-		borrowing_unit: string;
-		start_date: string;
-		expected_end: string | null;
-		return_date: string | null;
-		approved: number;
-		approval_ref: string | null;
-	},
-	today: string
-): SecondmentView {
-	const facts = {
-		startDate: row.start_date,
-		expectedEnd: row.expected_end,
-		returnDate: row.return_date,
-		approved: row.approved === 1
-	};
-	return {
-		id: row.id,
-		personName: row.person_name,
-		post: row.post,
-		borrowingUnit: row.borrowing_unit,
-		startDate: row.start_date,
-		expectedEnd: row.expected_end,
-		returnDate: row.return_date,
-		approved: facts.approved,
-		approvalRef: row.approval_ref,
-		state: secondmentState(facts, today),
-		unapproved: isUnapprovedActive(facts, today),
-		overdue: isOverdue(facts, today),
-		violation: isSecondmentViolation(facts, today)
-	};
 }
 
 /** Active cases first, then the most recent returns. */
@@ -216,13 +147,6 @@ export async function listSecondments(
 	pointId: number,
 	today = chinaDate()
 ): Promise<SecondmentView[]> {
-	const rows = await db
-		.selectFrom('secondments')
-		.selectAll()
-		.where('point_id', '=', pointId)
-		.orderBy((eb) => eb.case().when('return_date', 'is', null).then(0).else(1).end())
-		.orderBy('start_date', 'desc')
-		.orderBy('id', 'desc')
-		.execute();
-	return rows.map((r) => toSecondmentView(r, today));
+	const rows = await selectPointSecondments(db, pointId);
+	return rows.map((r) => secondmentView(toSecondmentRecord(r), today));
 }

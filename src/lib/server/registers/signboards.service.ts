@@ -13,8 +13,17 @@ import {
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { SignboardPlacement } from '../db/schema';
-import { RegisterNotFound, refused, type RegisterResult } from './register-result';
-import { pointChanged } from '../trends/indicators.service';
+import { refuse, refuseNotFound } from '../refusal';
+import { registerWrite } from './register-write';
+import {
+	findActiveCategory,
+	findPointSignboard,
+	insertSignboard,
+	insertSignboardEvent,
+	selectPointSignboards,
+	selectSignboardEvents,
+	setSignboardState
+} from './signboards.repository';
 
 export interface NewSignboardInput {
 	text: string;
@@ -26,10 +35,8 @@ export interface NewSignboardInput {
 	note?: string | null;
 }
 
-/** The outcome of storing an uploaded photo (see photos.service). */
-export type PhotoOutcome =
-	| { ok: true; photoId: number }
-	| { ok: false; problem: 'empty' | 'too_large' | 'not_image' | 'too_many_pixels' };
+/** Stores an uploaded evidence photo and gives its id, or throws its Refusal (see photos.service). */
+export type StorePhoto = () => Promise<number>;
 
 export async function addSignboard(
 	db: Db,
@@ -37,47 +44,36 @@ export async function addSignboard(
 	pointId: number,
 	input: NewSignboardInput,
 	today = chinaDate()
-): Promise<RegisterResult<{ id: number }>> {
+): Promise<{ id: number }> {
 	const text = input.text.trim();
-	if (!text) return refused('text', 'required');
+	if (!text) refuse('text', 'required');
 	const dateProblem = eventDateProblem(input.hungOn, today);
-	if (dateProblem) return refused('hungOn', dateProblem);
-	return db.transaction().execute(async (trx) => {
-		const category = await trx
-			.selectFrom('signboard_categories')
-			.select(['id', 'placement', 'status'])
-			.where('id', '=', input.categoryId)
-			.where('active', '=', 1)
-			.executeTakeFirst();
-		if (!category) return refused('categoryId', 'unknown_category');
+	if (dateProblem) refuse('hungOn', dateProblem);
+	return registerWrite(db, pointId, async (trx) => {
+		const category =
+			(await findActiveCategory(trx, input.categoryId)) ?? refuse('categoryId', 'unknown_category');
 		const at = now();
 		const placement = input.placement ?? category.placement;
-		const { id } = await trx
-			.insertInto('signboards')
-			.values({
-				point_id: pointId,
-				category_id: category.id,
-				text,
-				placement,
-				department: input.department?.trim() || null,
-				state: 'hung',
-				created_at: at,
-				updated_at: at
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
-		await trx
-			.insertInto('signboard_events')
-			.values({
-				signboard_id: id,
-				kind: 'hung',
-				on_date: input.hungOn,
-				photo_id: null,
-				note: input.note?.trim() || null,
-				created_by: actorId,
-				created_at: at
-			})
-			.execute();
+		const department = input.department?.trim() || null;
+		const id = await insertSignboard(trx, {
+			point_id: pointId,
+			category_id: category.id,
+			text,
+			placement,
+			department,
+			state: 'hung',
+			created_at: at,
+			updated_at: at
+		});
+		await insertSignboardEvent(trx, {
+			signboard_id: id,
+			kind: 'hung',
+			on_date: input.hungOn,
+			photo_id: null,
+			note: input.note?.trim() || null,
+			created_by: actorId,
+			created_at: at
+		});
 		await writeAudit(trx, {
 			userId: actorId,
 			action: 'signboard.add',
@@ -88,29 +84,12 @@ export async function addSignboard(
 				text,
 				category_id: category.id,
 				placement,
-				department: input.department?.trim() || null,
+				department,
 				hung_on: input.hungOn
 			}
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const, id };
+		return { id };
 	});
-}
-
-async function boardWithLastDate(db: Db, pointId: number, id: number) {
-	const board = await db
-		.selectFrom('signboards')
-		.select(['id', 'state'])
-		.where('id', '=', id)
-		.where('point_id', '=', pointId)
-		.executeTakeFirst();
-	if (!board) throw new RegisterNotFound();
-	const last = await db
-		.selectFrom('signboard_events')
-		.select((eb) => eb.fn.max('on_date').as('lastDate'))
-		.where('signboard_id', '=', id)
-		.executeTakeFirst();
-	return { ...board, lastDate: (last?.lastDate as string | null) ?? null };
 }
 
 async function recordEvent(
@@ -119,43 +98,36 @@ async function recordEvent(
 	pointId: number,
 	id: number,
 	kind: Exclude<SignboardEventKind, 'hung'>,
-	input: { onDate: string; note?: string | null; photo?: () => Promise<PhotoOutcome> },
+	input: { onDate: string; note?: string | null; photo?: StorePhoto },
+	/** The caller's name for the date, which a refusal names. */
+	dateField: 'removedOn' | 'hungOn',
 	today: string
-): Promise<RegisterResult> {
+): Promise<void> {
 	const from = kind === 'removed' ? 'hung' : 'removed';
 	const check = async (q: Db) => {
-		const board = await boardWithLastDate(q, pointId, id);
-		if (board.state !== from) return refused('onDate', 'wrong_state');
+		const board = (await findPointSignboard(q, pointId, id)) ?? refuseNotFound();
+		if (board.state !== from) refuse(dateField, 'plate_wrong_state');
 		const problem = eventDateProblem(input.onDate, today, board.lastDate);
-		return problem ? refused('onDate', problem) : null;
+		if (problem) refuse(dateField, problem);
 	};
 	// Checked before the photo is stored, so a refused change leaves no orphan file behind.
-	const early = await check(db);
-	if (early) return early;
-	let photoId: number | null = null;
-	if (input.photo) {
-		const saved = await input.photo();
-		if (!saved.ok) return refused('photo', `photo_${saved.problem}`);
-		photoId = saved.photoId;
-	}
-	return db.transaction().execute(async (trx) => {
-		const late = await check(trx);
-		if (late) return late;
+	await check(db);
+	const photoId = input.photo ? await input.photo() : null;
+	await registerWrite(db, pointId, async (trx) => {
+		await check(trx);
 		const at = now();
 		const to = kind === 'removed' ? 'removed' : 'hung';
-		await trx
-			.insertInto('signboard_events')
-			.values({
-				signboard_id: id,
-				kind,
-				on_date: input.onDate,
-				photo_id: photoId,
-				note: input.note?.trim() || null,
-				created_by: actorId,
-				created_at: at
-			})
-			.execute();
-		await trx.updateTable('signboards').set({ state: to, updated_at: at }).where('id', '=', id).execute();
+		const note = input.note?.trim() || null;
+		await insertSignboardEvent(trx, {
+			signboard_id: id,
+			kind,
+			on_date: input.onDate,
+			photo_id: photoId,
+			note,
+			created_by: actorId,
+			created_at: at
+		});
+		await setSignboardState(trx, id, to, at);
 		await writeAudit(trx, {
 			userId: actorId,
 			action: kind === 'removed' ? 'signboard.remove' : 'signboard.rehang',
@@ -165,11 +137,9 @@ async function recordEvent(
 				state: [from, to],
 				on_date: input.onDate,
 				...(photoId ? { photo_id: photoId } : {}),
-				...(input.note?.trim() ? { note: input.note.trim() } : {})
+				...(note ? { note } : {})
 			}
 		});
-		await pointChanged(trx, pointId);
-		return { ok: true as const };
 	});
 }
 
@@ -179,10 +149,11 @@ export function removeSignboard(
 	actorId: number | null,
 	pointId: number,
 	id: number,
-	input: { removedOn: string; note?: string | null; photo?: () => Promise<PhotoOutcome> },
+	input: { removedOn: string; note?: string | null; photo?: StorePhoto },
 	today = chinaDate()
-): Promise<RegisterResult> {
-	return recordEvent(db, actorId, pointId, id, 'removed', { ...input, onDate: input.removedOn }, today);
+): Promise<void> {
+	const event = { ...input, onDate: input.removedOn };
+	return recordEvent(db, actorId, pointId, id, 'removed', event, 'removedOn', today);
 }
 
 /**
@@ -196,8 +167,9 @@ export function rehangSignboard(
 	id: number,
 	input: { hungOn: string; note?: string | null },
 	today = chinaDate()
-): Promise<RegisterResult> {
-	return recordEvent(db, actorId, pointId, id, 'rehung', { onDate: input.hungOn, note: input.note }, today);
+): Promise<void> {
+	const event = { onDate: input.hungOn, note: input.note };
+	return recordEvent(db, actorId, pointId, id, 'rehung', event, 'hungOn', today);
 }
 
 export interface SignboardEventView {
@@ -229,34 +201,12 @@ export interface SignboardView {
 }
 
 export async function listSignboards(db: Db, pointId: number): Promise<SignboardView[]> {
-	const boards = await db
-		.selectFrom('signboards as s')
-		.innerJoin('signboard_categories as c', 'c.id', 's.category_id')
-		.select([
-			's.id',
-			's.text',
-			's.placement',
-			's.department',
-			's.state',
-			's.category_id as categoryId',
-			'c.name as categoryName',
-			'c.status as categoryStatus'
-		])
-		.where('s.point_id', '=', pointId)
-		.orderBy('s.id')
-		.execute();
+	const boards = await selectPointSignboards(db, pointId);
 	if (boards.length === 0) return [];
-	const events = await db
-		.selectFrom('signboard_events')
-		.select(['id', 'signboard_id', 'kind', 'on_date as onDate', 'photo_id as photoId', 'note'])
-		.where(
-			'signboard_id',
-			'in',
-			boards.map((b) => b.id)
-		)
-		.orderBy('on_date')
-		.orderBy('id')
-		.execute();
+	const events = await selectSignboardEvents(
+		db,
+		boards.map((b) => b.id)
+	);
 	return boards.map((b) => {
 		const own = events.filter((e) => e.signboard_id === b.id).map(({ signboard_id: _, ...e }) => e);
 		const facts = { state: b.state, categoryStatus: b.categoryStatus, rehung: wasRehung(own) };

@@ -93,6 +93,9 @@ export interface BarChartSpec {
 	height?: number;
 }
 
+/** A chart of the report, as its words describe it (report-text.ts). */
+export type ReportChart = { type: 'line'; spec: LineChartSpec } | { type: 'bar'; spec: BarChartSpec };
+
 const DEFAULT_WIDTH = 1200;
 const DEFAULT_HEIGHT = 600;
 const TEXT = '#222222';
@@ -408,4 +411,25 @@ export async function barChartPng(spec: BarChartSpec): Promise<Buffer> {
 		plugins: [whiteBackground, unitLabel(spec.unit, f.note.size ?? 20, spec.locale)]
 	};
 	return render(config, width, height);
+}
+
+/**
+ * The one size rule for the report's charts, in the Word file and the print view alike: 1200 px
+ * wide, 600 high; many bars get 720, for their slanted names.
+ */
+export function reportChartSize(chart: ReportChart): { width: number; height: number } {
+	const height = chart.type === 'bar' && chart.spec.labels.length > 8 ? 720 : DEFAULT_HEIGHT;
+	return { width: DEFAULT_WIDTH, height };
+}
+
+/** A report chart drawn at its size, with the size (for the page's aspect ratio). */
+export async function reportChartPng(
+	chart: ReportChart
+): Promise<{ png: Buffer; width: number; height: number }> {
+	const size = reportChartSize(chart);
+	const png =
+		chart.type === 'line'
+			? await lineChartPng({ ...chart.spec, ...size })
+			: await barChartPng({ ...chart.spec, ...size });
+	return { png, ...size };
 }

@@ -3,7 +3,6 @@
 // with the dashboard (the figures come from the same kept totals and the same rule).
 import {
 	allItems,
-	type AnswerValue,
 	type Answers,
 	type ChecklistDefinition,
 	type ChoiceOption,
@@ -24,9 +23,18 @@ import {
 	type SignboardListRow
 } from '../registers/registers.queries';
 import * as m from '../../paraglide/messages';
-import { loadDashboard, reboundRows } from '../trends/dashboard';
+import type { ReportLocale } from '../../text/reports';
+import { findRegion } from '../regions/regions.repository';
+import { loadDashboardView, reboundRows } from '../trends/dashboard';
 import { listIndicatorPeriods } from '../trends/indicators.service';
 import { keptChildren, keptRegionRows, meanOf, type KeptFigure } from '../trends/trends.queries';
+import {
+	regionNamesAround,
+	roundsWithin,
+	submittedChecklists,
+	templateDefinitions,
+	type QuarterRound
+} from './report.queries';
 
 export interface ReportRequest {
 	regionCode: string;
@@ -36,7 +44,7 @@ export interface ReportRequest {
 	issuer?: string;
 	issuedOn?: string;
 	/** The language of the title and the default issuer. */
-	locale?: 'zh' | 'en';
+	locale?: ReportLocale;
 }
 
 export interface IndicatorFigure {
@@ -131,14 +139,15 @@ export interface ReportData {
 	regionNames: Record<string, string>;
 }
 
+/** The dashboard's three charted indicators, as the report's view of it asks for them. */
+const REPORT_DASHBOARD_INDICATORS = ['signboards_exterior', 'meetings_attended', 'data_requests'];
+
 export async function loadReportData(db: Db, user: Viewer, request: ReportRequest): Promise<ReportData> {
 	const range = periodRange('quarter', request.quarter);
 	if (!range) throw new Error(`not a quarter: ${request.quarter}`);
-	const region = await db
-		.selectFrom('regions')
-		.select(['code', 'name', 'level'])
-		.where('code', '=', request.regionCode)
-		.executeTakeFirstOrThrow();
+	const found = await findRegion(db, request.regionCode);
+	if (!found) throw new Error(`no region ${request.regionCode}`);
+	const region = { code: found.code, name: found.name, level: found.level };
 	const within = region.code;
 
 	// Quarterly periods when the quarter had a quarterly round; otherwise its months.
@@ -147,9 +156,12 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 	);
 	const kind = periods.some((p) => p.kind === 'quarter') ? 'quarter' : (periods.at(-1)?.kind ?? 'quarter');
 	const inQuarter = periods.filter((p) => p.kind === kind);
-	const params = new URLSearchParams({ kind, i: 'signboards_exterior,meetings_attended,data_requests' });
-	if (inQuarter.length) params.set('to', inQuarter.at(-1)!.key);
-	const view = await loadDashboard(db, user, { kind: 'region', code: within }, params);
+	const view = await loadDashboardView(
+		db,
+		user,
+		{ kind: 'region', code: within },
+		{ kind, to: inQuarter.at(-1)?.key ?? null, indicators: REPORT_DASHBOARD_INDICATORS }
+	);
 
 	const period =
 		view.overall.period && inQuarter.some((p) => p.key === view.overall.period)
@@ -164,15 +176,7 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 	const indicators = figures(own, period, previousPeriod, baselinePeriod);
 	const overallRow = own.find((r) => r.period_key === period && r.indicator === OVERALL);
 
-	const rounds = await db
-		.selectFrom('rounds')
-		.select(['id', 'name', 'due_on', 'template_version_id', 'period_start', 'period_end'])
-		.where('status', '!=', 'draft')
-		.where('period_start', '>=', range.start)
-		.where('period_end', '<=', range.end)
-		.orderBy('period_start')
-		.orderBy('id')
-		.execute();
+	const rounds = await roundsWithin(db, range);
 
 	const [
 		children,
@@ -187,16 +191,14 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 		childTables(db, region, keys, period, previousPeriod, baselinePeriod),
 		Promise.all(rounds.map((r) => listTargets(db, r.id, within))),
 		period ? reboundRows(db, period, { kind: 'region', code: within }) : Promise.resolve([]),
-		db
-			.selectFrom('template_versions')
-			.select(['id', 'definition'])
-			.where('id', 'in', rounds.length ? [...new Set(rounds.map((r) => r.template_version_id))] : [-1])
-			.orderBy('id')
-			.execute(),
+		templateDefinitions(
+			db,
+			rounds.map((r) => r.template_version_id)
+		),
 		listSignboardRows(db, { within, all: true }),
 		listCertificateRows(db, { within, all: true, from: range.start, to: range.end }),
 		listSecondmentRows(db, { within, all: true }, range.end < chinaDate() ? range.end : chinaDate()),
-		namesInScope(db, within)
+		regionNamesAround(db, within)
 	]);
 
 	const allTargets = targetsByRound.flat();
@@ -207,7 +209,7 @@ export async function loadReportData(db: Db, user: Viewer, request: ReportReques
 		name: childNames.get(r.code) ?? regionNames[r.code] ?? r.code
 	}));
 
-	const items = itemsOf(definitions.map((d) => JSON.parse(d.definition) as ChecklistDefinition));
+	const items = itemsOf(definitions);
 	const submissions = await submissionRows(
 		db,
 		within,
@@ -344,45 +346,9 @@ async function submissionRows(
 	db: Db,
 	within: string,
 	roundIds: number[],
-	rounds: Map<number, { name: string; period_start: string; period_end: string }>
+	rounds: Map<number, QuarterRound>
 ): Promise<SubmissionRow[]> {
-	if (roundIds.length === 0) return [];
-	const subs = await db
-		.selectFrom('submissions as s')
-		.innerJoin('points as p', 'p.id', 's.point_id')
-		.innerJoin('regions as r', 'r.code', 'p.region_code')
-		.select([
-			's.id',
-			's.round_id',
-			's.status',
-			's.late',
-			's.submitted_at',
-			's.reviewed_at',
-			'p.id as pointId',
-			'r.name as pointName',
-			'p.region_code as regionCode'
-		])
-		.where('s.round_id', 'in', roundIds)
-		.where('s.submitted_at', 'is not', null)
-		.where('p.region_code', 'like', `${within}%`)
-		.orderBy('p.region_code')
-		.orderBy('s.round_id')
-		.execute();
-	const answers = new Map<number, Answers>();
-	const rows = await db
-		.selectFrom('answers as a')
-		.innerJoin('submissions as s', 's.id', 'a.submission_id')
-		.innerJoin('points as p', 'p.id', 's.point_id')
-		.select(['a.submission_id', 'a.item_key', 'a.value'])
-		.where('s.round_id', 'in', roundIds)
-		.where('s.submitted_at', 'is not', null)
-		.where('p.region_code', 'like', `${within}%`)
-		.execute();
-	for (const a of rows) {
-		let list = answers.get(a.submission_id);
-		if (!list) answers.set(a.submission_id, (list = {}));
-		list[a.item_key] = JSON.parse(a.value) as AnswerValue;
-	}
+	const subs = await submittedChecklists(db, within, roundIds);
 	return subs.map((s) => {
 		const round = rounds.get(s.round_id)!;
 		return {
@@ -396,19 +362,7 @@ async function submissionRows(
 			late: s.late === 1,
 			submittedAt: s.submitted_at,
 			reviewedAt: s.reviewed_at,
-			answers: answers.get(s.id) ?? {}
+			answers: s.answers
 		};
 	});
-}
-
-async function namesInScope(db: Db, within: string): Promise<Record<string, string>> {
-	const rows = await db
-		.selectFrom('regions')
-		.select(['code', 'name'])
-		.where('code', 'like', `${within.slice(0, 2)}%`)
-		.where('level', '<', 5)
-		.execute();
-	return Object.fromEntries(
-		rows.filter((r) => r.code.startsWith(within) || within.startsWith(r.code)).map((r) => [r.code, r.name])
-	);
 }

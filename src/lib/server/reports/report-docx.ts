@@ -23,15 +23,16 @@ import {
 	WidthType,
 	type IParagraphStyleOptions
 } from 'docx';
-import { barChartPng, lineChartPng } from './chart-png';
+import { reportChartPng } from './chart-png';
 import type { ReportData } from './report-data';
 import {
-	cleanText,
+	documentText,
 	reportFront,
 	reportSections,
 	type ReportBlock,
-	type ReportChart,
+	type ReportFront,
 	type ReportLocale,
+	type ReportSection,
 	type ReportTable
 } from './report-text';
 
@@ -39,6 +40,8 @@ export interface ReportDocxOptions {
 	locale?: ReportLocale;
 	/** Called with 0..1 as the document comes together (charts are most of the time). */
 	onProgress?: (share: number) => void;
+	/** The report's words when the caller has them already (the job stores them for the print view). */
+	text?: { front: ReportFront; sections: ReportSection[] };
 }
 
 // Fonts the standard names. Few machines outside government offices have the _GB2312 faces or
@@ -185,7 +188,7 @@ function fontTable(): string {
 	);
 }
 
-const text = (value: string) => new TextRun({ text: cleanText(value) });
+const text = (value: string) => new TextRun({ text: documentText(value) });
 
 function bodyParagraph(value: string) {
 	return new Paragraph({ style: 'ReportBody', children: [text(value)] });
@@ -242,32 +245,20 @@ function tableOf(t: ReportTable): Table {
 	});
 }
 
-/** Pixels of the PNG, and the height on the page for the chart's width there. */
-async function renderChart(chart: ReportChart): Promise<{ png: Buffer; width: number; height: number }> {
-	if (chart.type === 'line') {
-		const png = await lineChartPng({ ...chart.spec, width: 1200, height: 600 });
-		return { png, width: 1200, height: 600 };
-	}
-	// Many bars need more room for their slanted names.
-	const height = chart.spec.labels.length > 8 ? 720 : 600;
-	const png = await barChartPng({ ...chart.spec, width: 1200, height });
-	return { png, width: 1200, height };
-}
-
 export async function reportDocx(data: ReportData, options: ReportDocxOptions = {}): Promise<Buffer> {
 	const locale = options.locale ?? 'zh';
 	const progress = options.onProgress ?? (() => {});
 	progress(0);
-	const front = reportFront(data, locale);
-	const sections = reportSections(data, locale);
+	const front = options.text?.front ?? reportFront(data, locale);
+	const sections = options.text?.sections ?? reportSections(data, locale);
 	progress(0.05);
 
 	const charts = sections.flatMap((s) =>
 		s.blocks.filter((b): b is Extract<ReportBlock, { kind: 'chart' }> => b.kind === 'chart')
 	);
-	const images = new Map<string, Awaited<ReturnType<typeof renderChart>>>();
+	const images = new Map<string, Awaited<ReturnType<typeof reportChartPng>>>();
 	for (const [i, c] of charts.entries()) {
-		images.set(c.id, await renderChart(c.chart));
+		images.set(c.id, await reportChartPng(c.chart));
 		progress(0.05 + (0.75 * (i + 1)) / charts.length);
 	}
 
@@ -312,8 +303,8 @@ export async function reportDocx(data: ReportData, options: ReportDocxOptions = 
 								},
 								altText: {
 									name: block.id,
-									title: cleanText(block.chart.spec.title),
-									description: cleanText(block.caption)
+									title: documentText(block.chart.spec.title),
+									description: documentText(block.caption)
 								}
 							})
 						]

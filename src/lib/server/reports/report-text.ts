@@ -6,7 +6,8 @@
 // The document's language is chosen by the caller, not by the request, so every message is called
 // with `{ locale }`. Relative imports keep the module runnable under tsx (bench, CLI).
 import { parsePeriodKey } from '../../domain/periods';
-import { formatNumber, formatSigned, percentChange } from '../../text/format';
+import { changeMeaning, formatNumber, formatSigned, percentChange, round1 } from '../../text/format';
+import type { ReportLocale } from '../../text/reports';
 import {
 	explainFlag,
 	indicatorName as indicatorNameIn,
@@ -17,10 +18,10 @@ import {
 import { INDICATORS, indicatorDef, type IndicatorKey, type IndicatorUnit } from '../../domain/indicators';
 import { lengthByLevel, levelOfCode } from '../../domain/regions';
 import * as m from '../../paraglide/messages';
-import type { BarChartSpec, LineChartSpec } from './chart-png';
+import type { ReportChart } from './chart-png';
 import type { IndicatorFigure, ReportData } from './report-data';
 
-export type ReportLocale = 'zh' | 'en';
+export type { ReportChart, ReportLocale };
 
 export interface ReportColumn {
 	label: string;
@@ -33,8 +34,6 @@ export interface ReportTable {
 	columns: ReportColumn[];
 	rows: string[][];
 }
-
-export type ReportChart = { type: 'line'; spec: LineChartSpec } | { type: 'bar'; spec: BarChartSpec };
 
 export type ReportBlock =
 	| { kind: 'paragraph'; text: string }
@@ -90,16 +89,31 @@ const chineseNumber = (n: number): string =>
 			: `${CHINESE_NUMERALS[Math.floor(n / 10) - 1]}十${n % 10 ? CHINESE_NUMERALS[(n % 10) - 1] : ''}`;
 
 // C0 controls other than tab, newline and carriage return are not allowed in XML 1.0, nor are
-// U+FFFE/U+FFFF or unpaired surrogates; any of them would make Word refuse the file.
-const INVALID_XML =
-	// eslint-disable-next-line no-control-regex
-	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// U+FFFE/U+FFFF; any of them would make Word or Excel refuse the file. An unpaired surrogate
+// cannot be written as UTF-8 at all: it becomes U+FFFD, so the reader sees something was lost.
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// eslint-disable-next-line no-control-regex
+const MAY_NEED_CLEANING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
-/** User text made safe for any document: no characters XML refuses, line breaks as spaces. */
-export function cleanText(text: string): string {
-	return text
-		.replace(/[\v\f]/g, ' ')
-		.replace(INVALID_XML, '')
+/**
+ * The one rule for user text in every rendering of the report (Word, print view, workbook, CSV):
+ * no characters XML refuses. A paragraph or a table cell of the document is one line, so line
+ * breaks and tabs become single spaces and the ends are trimmed; `multiline` (a workbook cell,
+ * a CSV field) keeps the text's own lines and spacing.
+ */
+export function documentText(text: string, options: { multiline?: boolean } = {}): string {
+	// Most text has nothing to clean; one test is cheaper than the replacements (the workbook
+	// cleans every cell of every submission).
+	const safe = MAY_NEED_CLEANING.test(text)
+		? text
+				.replace(/[\v\f]/g, ' ')
+				.replace(NOT_XML, '')
+				.replace(LONE_SURROGATE, '\uFFFD')
+		: text;
+	if (options.multiline) return safe;
+	return safe
 		.replace(/\s*[\r\n]+\s*/g, ' ')
 		.replace(/\t/g, ' ')
 		.trim();
@@ -128,7 +142,7 @@ type Words = ReturnType<typeof wordsFor>;
 /** 2026-11-22 → 2026年11月22日 / 22 November 2026; anything else as it is. */
 export function reportDate(iso: string, locale: ReportLocale): string {
 	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-	if (!match) return cleanText(iso);
+	if (!match) return documentText(iso);
 	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	const monthName =
 		locale === 'zh'
@@ -143,11 +157,11 @@ export function reportFront(data: ReportData, locale: ReportLocale): ReportFront
 	const w = wordsFor(locale);
 	const [year, quarter] = data.quarter.key.split('-Q');
 	return {
-		title: cleanText(data.title),
-		issuer: cleanText(data.issuer),
+		title: documentText(data.title),
+		issuer: documentText(data.issuer),
 		date: reportDate(data.issuedOn, locale),
 		lead: m.report_title_lead(
-			{ quarter: m.trends_period_quarter({ year, quarter }, w.opt), region: cleanText(data.region.name) },
+			{ quarter: m.trends_period_quarter({ year, quarter }, w.opt), region: documentText(data.region.name) },
 			w.opt
 		)
 	};
@@ -158,17 +172,9 @@ export function reportingRate(r: { targets: number; onTime: number; late: number
 	return r.targets > 0 ? Math.round(((r.onTime + r.late) / r.targets) * 1000) / 10 : 0;
 }
 
-/** What a change means in the indicator's own direction (0.05 and less counts as no change). */
-export function changeMeaning(
-	indicator: IndicatorKey,
-	from: number,
-	to: number
-): 'better' | 'worse' | 'same' {
-	const delta = Math.round((to - from) * 10) / 10;
-	if (delta === 0) return 'same';
-	const lowerIsBetter = indicatorDef(indicator)?.direction !== 'higher';
-	return lowerIsBetter === delta < 0 ? 'better' : 'worse';
-}
+/** What a move from `from` to `to` means in the indicator's own direction (lower is better by default). */
+const meaningOf = (indicator: IndicatorKey, from: number, to: number) =>
+	changeMeaning(indicatorDef(indicator)?.direction ?? 'lower', to - from);
 
 function previousWord(w: Words, period: string | null): string {
 	const kind = period ? parsePeriodKey(period).kind : 'custom';
@@ -183,7 +189,7 @@ function previousWord(w: Words, period: string | null): string {
 function relativeChange(w: Words, unit: IndicatorUnit, from: number, to: number): string {
 	if (unit === 'percent') return m.report_percentage_points({ value: w.num(Math.abs(to - from)) }, w.opt);
 	const pct = from === 0 ? null : (Math.abs(to - from) / Math.abs(from)) * 100;
-	return pct === null ? w.withUnit(Math.abs(to - from), unit) : `${w.num(Math.round(pct * 10) / 10)}%`;
+	return pct === null ? w.withUnit(Math.abs(to - from), unit) : `${w.num(round1(pct))}%`;
 }
 
 /** Under 5% of the previous value (or under one percentage point for rates). */
@@ -223,7 +229,7 @@ export function indicatorSentence(
 		const period = w.period(data.baselinePeriod);
 		const from = w.withUnit(b, unit);
 		const change = relativeChange(w, unit, b, latest);
-		const delta = Math.round((latest - b) * 10) / 10;
+		const delta = round1(latest - b);
 		parts.push(
 			delta === 0
 				? m.report_vs_baseline_same({ period }, w.opt)
@@ -231,13 +237,13 @@ export function indicatorSentence(
 					? m.report_vs_baseline_down({ period, from, change }, w.opt)
 					: m.report_vs_baseline_up({ period, from, change }, w.opt)
 		);
-		meaning = changeMeaning(figure.indicator, b, latest);
+		meaning = meaningOf(figure.indicator, b, latest);
 	}
 	if (figure.previous !== null && data.previousPeriod) {
 		const p = figure.previous;
 		const previous = previousWord(w, data.previousPeriod);
 		const change = absoluteChange(w, unit, p, latest);
-		const delta = Math.round((latest - p) * 10) / 10;
+		const delta = round1(latest - p);
 		// A mean that moved by a few per cent has not turned; a cancelled thing that came back has.
 		const slight = !def.cancelled && delta !== 0 && isSlight(unit, p, latest);
 		parts.push(
@@ -250,7 +256,7 @@ export function indicatorSentence(
 						: m.report_vs_previous_up({ previous, change }, w.opt)
 		);
 		// The latest move says where it is heading; a flat quarter says nothing new.
-		meaning = slight ? null : changeMeaning(figure.indicator, p, latest);
+		meaning = slight ? null : meaningOf(figure.indicator, p, latest);
 		if (meaning === 'same') meaning = null;
 	}
 	if (meaning === 'better') parts.push(m.report_trend_better({}, w.opt));
@@ -265,7 +271,7 @@ function areaOf(data: ReportData, code: string): string {
 	const names: string[] = [];
 	for (let level = Math.max(from, 3); level <= 4; level++) {
 		const name = data.regionNames[code.slice(0, lengthByLevel[level])];
-		if (name) names.push(cleanText(name));
+		if (name) names.push(documentText(name));
 	}
 	return names.join('');
 }
@@ -273,9 +279,9 @@ function areaOf(data: ReportData, code: string): string {
 /** The child region of the report's region a point belongs to, by name (the point itself at a township). */
 function childNameOf(data: ReportData, code: string, pointName: string): string {
 	const level = levelOfCode(data.region.code) ?? 0;
-	if (level >= 4) return cleanText(pointName);
+	if (level >= 4) return documentText(pointName);
 	const child = code.slice(0, lengthByLevel[level + 1]);
-	return cleanText(
+	return documentText(
 		data.childTables.find((c) => c.code === child)?.name ??
 			data.reportingByChild.find((c) => c.code === child)?.name ??
 			data.regionNames[child] ??
@@ -329,7 +335,7 @@ function overview(data: ReportData, w: Words): ReportBlock[] {
 			accepted: w.num(r.accepted),
 			rate: w.num(reportingRate(r))
 		};
-		const rounds = r.rounds.map(cleanText);
+		const rounds = r.rounds.map((round) => documentText(round));
 		blocks.push(
 			para(
 				rounds.length === 1
@@ -505,7 +511,7 @@ function reporting(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 		const rates = rows.map(reportingRate);
 		const [high, low] = [Math.max(...rates), Math.min(...rates)];
 		const at = (rate: number) =>
-			w.list(rows.filter((r) => reportingRate(r) === rate).map((r) => cleanText(r.name)));
+			w.list(rows.filter((r) => reportingRate(r) === rate).map((r) => documentText(r.name)));
 		if (high !== low)
 			blocks.push(
 				para(
@@ -537,7 +543,7 @@ function reporting(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 				{ label: m.report_col_accepted({}, w.opt), align: 'right', weight: 1.1 }
 			],
 			rows: rows.map((r) => [
-				cleanText(r.name),
+				documentText(r.name),
 				w.num(r.targets),
 				w.num(r.onTime),
 				w.num(r.late),
@@ -556,7 +562,7 @@ function reporting(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 			type: 'bar',
 			spec: {
 				title: m.report_chart_reporting({}, w.opt),
-				labels: rows.map((r) => cleanText(r.name)),
+				labels: rows.map((r) => documentText(r.name)),
 				unit: m.report_chart_reporting_unit({}, w.opt),
 				locale: w.opt.locale,
 				stacked: true,
@@ -618,7 +624,7 @@ function regions(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 						{ label: m.report_col_status({}, w.opt), align: 'center', weight: atPoints ? 1 : 1.8 }
 					],
 					rows: children.map((c) => [
-						cleanText(c.name),
+						documentText(c.name),
 						...keys.map((key) => fmt(w, c.figures.find((f) => f.indicator === key)?.latest ?? null)),
 						statusOf(c)
 					])
@@ -629,7 +635,7 @@ function regions(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 
 	const blocks: ReportBlock[] = [];
 	children.forEach((c, i) => {
-		const name = cleanText(c.name);
+		const name = documentText(c.name);
 		blocks.push({
 			kind: 'subheading',
 			text: w.zh ? `（${chineseNumber(i + 1)}）${name}` : `(${String.fromCharCode(97 + (i % 26))}) ${name}`
@@ -753,7 +759,7 @@ function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 				const flags = r.flags.filter((f) => f.status === 'rebounding');
 				return [
 					String(i + 1),
-					cleanText(r.pointName),
+					documentText(r.pointName),
 					...(showArea ? [areaOf(data, r.regionCode)] : []),
 					w.list(flags.map((f) => w.indicatorName(f.indicator))),
 					flags
@@ -770,12 +776,12 @@ function rebounds(data: ReportData, w: Words, n: Numbering): ReportBlock[] {
 }
 
 function burdens(data: ReportData, w: Words): ReportBlock[] {
-	const notes = data.burdens.map((b) => ({ ...b, text: cleanText(b.text) })).filter((b) => b.text !== '');
+	const notes = data.burdens.map((b) => ({ ...b, text: documentText(b.text) })).filter((b) => b.text !== '');
 	if (notes.length === 0) return [para(m.report_burdens_none({}, w.opt))];
 	const blocks: ReportBlock[] = [para(m.report_burdens_intro({ count: w.num(notes.length) }, w.opt))];
 	notes.slice(0, MAX_BURDENS).forEach((b, i) => {
 		const area = areaOf(data, b.regionCode);
-		const point = cleanText(b.pointName);
+		const point = documentText(b.pointName);
 		blocks.push(
 			para(
 				m.report_burden_item(
@@ -823,12 +829,13 @@ function nextSteps(data: ReportData, w: Words): ReportBlock[] {
 		blocks.push(
 			para(
 				m.report_next_reporting(
-					{ places: w.list(sorted.map((r) => cleanText(r.name))), count: w.num(count) },
+					{ places: w.list(sorted.map((r) => documentText(r.name))), count: w.num(count) },
 					w.opt
 				)
 			)
 		);
 	}
-	if (data.burdens.some((b) => cleanText(b.text) !== '')) blocks.push(para(m.report_next_burdens({}, w.opt)));
+	if (data.burdens.some((b) => documentText(b.text) !== ''))
+		blocks.push(para(m.report_next_burdens({}, w.opt)));
 	return blocks;
 }

@@ -8,14 +8,12 @@ import {
 	worsening,
 	type IndicatorKey
 } from '../../domain/indicators';
-import type { Reason } from '../../domain/rebound';
 import type { PeriodKind } from '../../domain/periods';
-import { lineageOf, subtreeRange, VILLAGE_LEVEL } from '../../domain/regions';
+import { lineageOf, VILLAGE_LEVEL } from '../../domain/regions';
 import type {
 	ChildRow,
 	Crumb,
 	DashboardData,
-	FlagView,
 	IndicatorTrend,
 	PeriodValue,
 	PeriodView,
@@ -27,7 +25,18 @@ import { canSeeRegion, type Viewer } from '../auth/access';
 import { ratesByRound } from '../checklists/reporting.queries';
 import type { Db } from '../db';
 import { findRegions } from '../regions/regions.repository';
-import { getTrendRule, listIndicatorPeriods, pendingRebuild } from './indicators.service';
+import {
+	countFlaggedPoints,
+	findDashboardScope,
+	lastClosedRoundEnd,
+	lastClosedRoundKind,
+	latestRoundWithin,
+	reboundRows,
+	regionFlaggedCounts,
+	type DashboardScope
+} from './dashboard.queries';
+import { getTrendRule, pendingRebuild } from './indicators.service';
+import { listIndicatorPeriods } from './kept.repository';
 import {
 	keptChildren,
 	keptPointRows,
@@ -38,6 +47,9 @@ import {
 	type KeptFigure
 } from './trends.queries';
 
+/** The flagged points with their evidence: the report lists them too. */
+export { reboundRows };
+
 export type DashboardTarget = { kind: 'region'; code: string } | { kind: 'point'; pointId: number };
 
 export const DEFAULT_SELECTED: IndicatorKey[] = ['signboards_exterior', 'meetings_attended', 'data_requests'];
@@ -45,21 +57,44 @@ const REBOUND_LIMIT = 50;
 
 const isKind = (v: string | null): v is PeriodKind => v === 'month' || v === 'quarter' || v === 'custom';
 
-export async function loadDashboard(
+/** The view asked for; a missing or unknown value takes its default. */
+export interface DashboardOptions {
+	kind?: string | null;
+	from?: string | null;
+	to?: string | null;
+	indicators?: readonly string[];
+}
+
+/** The dashboard as a query string asks for it: `i` repeated (a no-JS form) or comma-separated. */
+export function loadDashboard(
 	db: Db,
 	user: Viewer,
 	target: DashboardTarget,
 	params: URLSearchParams
 ): Promise<DashboardData> {
+	return loadDashboardView(db, user, target, {
+		kind: params.get('kind'),
+		from: params.get('from'),
+		to: params.get('to'),
+		indicators: params.getAll('i').flatMap((v) => v.split(','))
+	});
+}
+
+export async function loadDashboardView(
+	db: Db,
+	user: Viewer,
+	target: DashboardTarget,
+	options: DashboardOptions
+): Promise<DashboardData> {
 	const [allPeriods, rule, scope, rebuild] = await Promise.all([
 		listIndicatorPeriods(db),
 		getTrendRule(db),
-		resolveScope(db, target),
+		findDashboardScope(db, target),
 		pendingRebuild(db)
 	]);
 
 	const kinds = [...new Set(allPeriods.map((p) => p.kind))];
-	const asked = params.get('kind');
+	const asked = options.kind ?? null;
 	// By default the kind of period the office last closed a round for: a monthly trial round or
 	// one opened ahead of time does not switch a quarterly office's view to months.
 	const kind: PeriodKind | null =
@@ -69,8 +104,9 @@ export async function loadDashboard(
 	const periods = allPeriods.filter((p) => p.kind === kind);
 	const keyOk = (k: string | null) => (k && periods.some((p) => p.key === k) ? k : null);
 	// By default the view ends at the last period whose round has closed; the open one is a choice.
-	const to = keyOk(params.get('to')) ?? (await lastClosedPeriod(db, periods)) ?? periods.at(-1)?.key ?? null;
-	let from = keyOk(params.get('from')) ?? periods[0]?.key ?? null;
+	const to =
+		keyOk(options.to ?? null) ?? (await lastClosedPeriod(db, periods)) ?? periods.at(-1)?.key ?? null;
+	let from = keyOk(options.from ?? null) ?? periods[0]?.key ?? null;
 	if (from && to && periods.findIndex((p) => p.key === from) > periods.findIndex((p) => p.key === to))
 		from = periods[0]?.key ?? null;
 	const shown = kind
@@ -78,11 +114,7 @@ export async function loadDashboard(
 		: [];
 	const baseline = baselineOf(periods, allPeriods, rule.baselinePeriod);
 
-	// A no-JS checkbox form repeats `i`; links join the keys with commas.
-	const selectedRaw = params
-		.getAll('i')
-		.flatMap((v) => v.split(','))
-		.filter(isIndicatorKey);
+	const selectedRaw = (options.indicators ?? []).filter(isIndicatorKey);
 	const selected = selectedRaw.length ? [...new Set(selectedRaw)] : DEFAULT_SELECTED;
 
 	const keys = [...new Set([...shown.map((p) => p.key), ...(baseline ? [baseline.key] : [])])];
@@ -145,27 +177,7 @@ export async function loadDashboard(
 	};
 }
 
-type Scope =
-	| { kind: 'region'; code: string; name: string; level: number }
-	| { kind: 'point'; code: string; name: string; pointId: number };
-
-async function resolveScope(db: Db, target: DashboardTarget): Promise<Scope> {
-	if (target.kind === 'region') {
-		const region = await db
-			.selectFrom('regions')
-			.select(['code', 'name', 'level'])
-			.where('code', '=', target.code)
-			.executeTakeFirstOrThrow();
-		return { kind: 'region', code: region.code, name: region.name, level: region.level };
-	}
-	const point = await db
-		.selectFrom('points')
-		.innerJoin('regions', 'regions.code', 'points.region_code')
-		.select(['points.id', 'regions.code', 'regions.name'])
-		.where('points.id', '=', target.pointId)
-		.executeTakeFirstOrThrow();
-	return { kind: 'point', code: point.code, name: point.name, pointId: point.id };
-}
+type Scope = DashboardScope;
 
 /** The rule's baseline, or for another kind of period the first one starting on or after it. */
 function baselineOf(periods: PeriodView[], all: PeriodView[], key: string | null): PeriodView | null {
@@ -177,25 +189,13 @@ function baselineOf(periods: PeriodView[], all: PeriodView[], key: string | null
 
 async function lastClosedKind(db: Db, kinds: PeriodKind[]): Promise<PeriodKind | null> {
 	if (kinds.length < 2) return kinds[0] ?? null;
-	const row = await db
-		.selectFrom('rounds')
-		.select('period_kind')
-		.where('status', '=', 'closed')
-		.orderBy('period_end', 'desc')
-		.orderBy('id', 'desc')
-		.executeTakeFirst();
-	return row && kinds.includes(row.period_kind) ? row.period_kind : null;
+	const last = await lastClosedRoundKind(db);
+	return last && kinds.includes(last) ? last : null;
 }
 
 async function lastClosedPeriod(db: Db, periods: PeriodView[]): Promise<string | null> {
 	if (periods.length === 0) return null;
-	const row = await db
-		.selectFrom('rounds')
-		.select((eb) => eb.fn.max('period_end').as('end'))
-		.where('status', '=', 'closed')
-		.where('period_kind', '=', periods[0].kind)
-		.executeTakeFirst();
-	const end = row?.end as string | null | undefined;
+	const end = await lastClosedRoundEnd(db, periods[0].kind);
 	if (!end) return null;
 	return [...periods].reverse().find((p) => p.end <= end)?.key ?? null;
 }
@@ -301,104 +301,6 @@ async function reboundsAt(db: Db, scope: Scope, period: string): Promise<Dashboa
 	return { ...counts, rows };
 }
 
-type ReboundScope = { kind: 'region'; code: string } | { kind: 'point'; code: string; pointId: number };
-
-/**
- * The period's flagged points in a subtree (or one point), each once with its flagged
- * indicators: rebounding points first, then those watched, in code order, up to `limit` points.
- * Each read is one range of the (period, status, region) index. Shared by the dashboard, the API
- * and the quarterly report.
- */
-export async function reboundRows(
-	db: Db,
-	period: string,
-	scope: ReboundScope,
-	limit?: number
-): Promise<ReboundView[]> {
-	const points: { pointId: number; pointName: string; regionCode: string; status: 'rebounding' | 'watch' }[] =
-		[];
-	for (const status of ['rebounding', 'watch'] as const) {
-		if (limit !== undefined && points.length >= limit) break;
-		const found = await db
-			.selectFrom('point_indicators as pi')
-			.innerJoin('points as p', 'p.id', 'pi.point_id')
-			.innerJoin('regions as r', 'r.code', 'p.region_code')
-			.select(['p.id as pointId', 'r.name as pointName', 'p.region_code as regionCode'])
-			.where('pi.period_key', '=', period)
-			.where('pi.status', '=', status)
-			.where('pi.indicator', '=', OVERALL)
-			.$call((q) => inScope(q, scope))
-			.orderBy('pi.region_code')
-			.orderBy('pi.point_id')
-			.$if(limit !== undefined, (q) => q.limit(limit! - points.length))
-			.execute();
-		points.push(...found.map((f) => ({ ...f, status })));
-	}
-	if (points.length === 0) return [];
-	const flags = await db
-		.selectFrom('point_indicators')
-		.select([
-			'point_id',
-			'indicator',
-			'status',
-			'reason',
-			'value',
-			'level',
-			'upper',
-			'recent',
-			'span',
-			'submission_id'
-		])
-		.where('period_key', '=', period)
-		.where(
-			'point_id',
-			'in',
-			points.map((p) => p.pointId)
-		)
-		.where('status', 'in', ['rebounding', 'watch'])
-		.where('indicator', '!=', OVERALL)
-		.execute();
-	const byPoint = new Map<number, FlagView[]>();
-	for (const f of flags) {
-		if (!isIndicatorKey(f.indicator)) continue;
-		const list = byPoint.get(f.point_id) ?? [];
-		list.push({
-			indicator: f.indicator,
-			status: f.status as FlagView['status'],
-			reason: (f.reason ?? 'within') as Reason,
-			value: f.value,
-			level: f.level,
-			upper: f.upper,
-			recent: f.recent,
-			span: f.span,
-			evidence: f.submission_id ? 'answer' : 'register',
-			evidenceHref: f.submission_id
-				? `/submissions/${f.submission_id}${f.indicator === 'compliance_rate' ? '' : `#item-${f.indicator}`}`
-				: `/points/${f.point_id}/registers/timeline`
-		});
-		byPoint.set(f.point_id, list);
-	}
-	const order = new Map(INDICATORS.map((d, i) => [d.key as string, i]));
-	return points.map((p) => ({
-		...p,
-		period,
-		flags: (byPoint.get(p.pointId) ?? []).sort(
-			(a, b) =>
-				(a.status === b.status ? 0 : a.status === 'rebounding' ? -1 : 1) ||
-				order.get(a.indicator)! - order.get(b.indicator)!
-		)
-	}));
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function inScope<Q extends { where: (...args: any[]) => any }>(q: Q, scope: ReboundScope): Q {
-	return scope.kind === 'point'
-		? q.where('pi.region_code', '=', scope.code).where('pi.point_id', '=', scope.pointId)
-		: q
-				.where('pi.region_code', '>=', subtreeRange(scope.code)[0])
-				.where('pi.region_code', '<=', subtreeRange(scope.code)[1]);
-}
-
 /** Points rebounding and watched: below the cap the list counts them, above it the kept rows. */
 async function flaggedCounts(db: Db, scope: Scope, period: string, rows: ReboundView[]) {
 	const listed = {
@@ -406,48 +308,17 @@ async function flaggedCounts(db: Db, scope: Scope, period: string, rows: Rebound
 		watching: rows.filter((r) => r.status === 'watch').length
 	};
 	if (rows.length < REBOUND_LIMIT) return listed;
-	if (scope.kind === 'region' && scope.level < VILLAGE_LEVEL) {
-		const row = await db
-			.selectFrom('region_indicators')
-			.select(['rebounding', 'watching'])
-			.where('region_code', '=', scope.code)
-			.where('period_key', '=', period)
-			.where('indicator', '=', OVERALL)
-			.executeTakeFirst();
-		return { total: row?.rebounding ?? 0, watching: row?.watching ?? 0 };
-	}
-	const count = async (status: 'rebounding' | 'watch') =>
-		Number(
-			(
-				await db
-					.selectFrom('point_indicators as pi')
-					.select((eb) => eb.fn.countAll<number>().as('n'))
-					.where('pi.period_key', '=', period)
-					.where('pi.status', '=', status)
-					.where('pi.indicator', '=', OVERALL)
-					.$call((q) => inScope(q, { kind: 'region', code: scope.code }))
-					.executeTakeFirstOrThrow()
-			).n
-		);
-	return { total: await count('rebounding'), watching: await count('watch') };
+	if (scope.kind === 'region' && scope.level < VILLAGE_LEVEL)
+		return regionFlaggedCounts(db, scope.code, period);
+	return {
+		total: await countFlaggedPoints(db, scope.code, period, 'rebounding'),
+		watching: await countFlaggedPoints(db, scope.code, period, 'watch')
+	};
 }
 
 async function latestReporting(db: Db, scope: Scope): Promise<ReportingView | null> {
 	const within = scope.code;
-	const round = await db
-		.selectFrom('rounds')
-		.select(['id', 'name', 'target_region_code'])
-		.where('status', '!=', 'draft')
-		.where((eb) =>
-			eb.or([
-				eb('target_region_code', 'is', null),
-				eb('target_region_code', 'in', lineageOf(within)),
-				eb('target_region_code', 'like', `${within}%`)
-			])
-		)
-		.orderBy('period_end', 'desc')
-		.orderBy('id', 'desc')
-		.executeTakeFirst();
+	const round = await latestRoundWithin(db, within);
 	if (!round) return null;
 	const rate = (await ratesByRound(db, [round.id], within)).get(round.id)!;
 	if (rate.targets === 0) return null;

@@ -5,70 +5,70 @@
 // builds the next tables chunk by chunk, short transactions that let staff and reviewers write in
 // between, keeps the points it has done current there too, and swaps them in when complete; until
 // then everyone reads the old figures, marked as being recalculated.
-import { PostgresAdapter, sql } from 'kysely';
-import type { Answers, AnswerValue, ChecklistDefinition } from '../../domain/checklist';
+import type { ChecklistDefinition } from '../../domain/checklist';
 import {
-	DEFAULT_TREND_RULE,
-	periodKeyOf,
 	pointIndicatorRows,
-	statusOfLetter,
 	type PeriodInput,
 	type PointIndicatorRow,
 	type TrendRule
 } from '../../domain/indicators';
-import { SENSITIVITIES, type Sensitivity } from '../../domain/rebound';
 import { lineageOf } from '../../domain/regions';
-import type { PeriodView } from '../../domain/trend-view';
 import { writeAudit } from '../audit/audit.repository';
-import { now, type Db } from '../db';
+import type { Db } from '../db';
 import { worker } from '../jobs/worker';
-import { emptyRegisterData, loadRegisterData } from '../registers/registers.queries';
-import type { IndicatorPeriodsTable, PointIndicatorsTable, RegionIndicatorsTable } from '../db/schema';
+import { refuse } from '../refusal';
+import { countPoints, loadChunkInputs, loadDefinitions, pointIdsAfter } from './kept-inputs.queries';
+import {
+	addRegionDeltas,
+	countIndicatorPeriods,
+	deleteNextPointRows,
+	deleteNextRegionRows,
+	lockPoints,
+	nextTablePoints,
+	periodStart,
+	pointRowsOf,
+	readTrendRule,
+	rememberPeriods,
+	swapKeptTables,
+	writePointRows,
+	writeTrendRule,
+	type KeptTarget,
+	type PointRow,
+	type PointRowKey,
+	type RegionRow
+} from './kept.repository';
+import {
+	advanceRebuild,
+	claimRebuild,
+	findPendingRebuild,
+	findQueuedRebuild,
+	findRunningRebuild,
+	insertRebuild,
+	isRebuildRunning,
+	markRebuildDone,
+	markRebuildFailed,
+	requeueRunningRebuilds,
+	supersedePendingRebuilds
+} from './rebuilds.repository';
 
-const RULE_KEY = 'trend_rule';
+export { listIndicatorPeriods } from './kept.repository';
+
 const CHUNK = 200;
-const WRITE_BATCH = 500;
-
-/** Where kept figures are written: the tables everyone reads, or the ones a rebuild fills. */
-type Target = 'live' | 'next';
-const TABLES = {
-	live: { point: 'point_indicators', region: 'region_indicators' },
-	next: { point: 'point_indicators_next', region: 'region_indicators_next' }
-} as const;
 
 const rebuilds = worker('rebuild worker', drainRebuilds);
 
-export function parseTrendRule(json: string | null | undefined): TrendRule {
-	if (!json) return { ...DEFAULT_TREND_RULE };
-	try {
-		const raw = JSON.parse(json) as Partial<TrendRule>;
-		return {
-			baselinePeriod: typeof raw.baselinePeriod === 'string' ? raw.baselinePeriod : null,
-			sensitivity: SENSITIVITIES.includes(raw.sensitivity as Sensitivity)
-				? (raw.sensitivity as Sensitivity)
-				: DEFAULT_TREND_RULE.sensitivity
-		};
-	} catch {
-		return { ...DEFAULT_TREND_RULE };
-	}
-}
-
 /** The rule the kept figures were made by. */
-export async function getTrendRule(db: Db): Promise<TrendRule> {
-	const row = await db
-		.selectFrom('app_settings')
-		.select('value')
-		.where('key', '=', RULE_KEY)
-		.executeTakeFirst();
-	return parseTrendRule(row?.value);
-}
+export const getTrendRule = (db: Db): Promise<TrendRule> => readTrendRule(db);
 
 /**
  * A new rule applies to every point and period: it is saved with a rebuild, and is in force
- * (everyone's figures switch) when the rebuild completes.
+ * (everyone's figures switch) when the rebuild completes. The baseline must be a period that has
+ * figures (refused as `trend_baseline_unknown`).
  */
 export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRule): Promise<number> {
 	const id = await db.transaction().execute(async (trx) => {
+		if (rule.baselinePeriod && (await periodStart(trx, rule.baselinePeriod)) === null)
+			refuse('baselinePeriod', 'trend_baseline_unknown');
 		const before = (await pendingRebuild(trx))?.rule ?? (await getTrendRule(trx));
 		await writeAudit(trx, {
 			userId: actorId,
@@ -87,16 +87,6 @@ export async function setTrendRule(db: Db, actorId: number | null, rule: TrendRu
 	return id;
 }
 
-export async function listIndicatorPeriods(db: Db): Promise<PeriodView[]> {
-	const rows = await db
-		.selectFrom('indicator_periods')
-		.selectAll()
-		.orderBy('end_date')
-		.orderBy('start_date', 'desc')
-		.execute();
-	return rows.map((r) => ({ key: r.key, kind: r.kind, start: r.start_date, end: r.end_date }));
-}
-
 /**
  * The one entry point for kept figures: the points whose submissions, registers or rounds changed
  * in this transaction. Refreshes the live figures, and a running rebuild's for the points it has
@@ -106,14 +96,10 @@ export async function pointChanged(trx: Db, points: number | readonly number[]):
 	const pointIds = typeof points === 'number' ? [points] : [...points];
 	if (!pointIds.length) return;
 	await refreshPoints(trx, pointIds, { target: 'live' });
-	const job = await trx
-		.selectFrom('rebuilds')
-		.select(['rule', 'done_through'])
-		.where('status', '=', 'running')
-		.executeTakeFirst();
+	const job = await findRunningRebuild(trx);
 	if (!job) return;
-	const done = pointIds.filter((id) => id <= job.done_through);
-	if (done.length) await refreshPoints(trx, done, { target: 'next', rule: parseTrendRule(job.rule) });
+	const done = pointIds.filter((id) => id <= job.doneThrough);
+	if (done.length) await refreshPoints(trx, done, { target: 'next', rule: job.rule });
 }
 
 // ---- Rebuilds -------------------------------------------------------------------------------
@@ -134,21 +120,16 @@ export interface RebuildView {
 
 /** The rebuild waiting or under way, if any: its rule is the one that will be in force. */
 export async function pendingRebuild(db: Db): Promise<RebuildView | null> {
-	const row = await db
-		.selectFrom('rebuilds')
-		.selectAll()
-		.where('status', 'in', ['queued', 'running'])
-		.orderBy('id', 'desc')
-		.executeTakeFirst();
+	const row = await findPendingRebuild(db);
 	if (!row) return null;
 	return {
 		id: row.id,
-		status: row.status as 'queued' | 'running',
-		rule: parseTrendRule(row.rule),
+		status: row.status,
+		rule: row.rule,
 		reason: row.reason,
-		donePoints: row.done_points,
-		totalPoints: row.total_points,
-		progress: row.total_points ? Math.floor((row.done_points / row.total_points) * 100) : 0
+		donePoints: row.donePoints,
+		totalPoints: row.totalPoints,
+		progress: row.totalPoints ? Math.floor((row.donePoints / row.totalPoints) * 100) : 0
 	};
 }
 
@@ -162,43 +143,16 @@ export async function requestRebuild(
 ): Promise<number> {
 	const pending = await pendingRebuild(trx);
 	const rule = input.rule ?? pending?.rule ?? (await getTrendRule(trx));
-	await trx
-		.updateTable('rebuilds')
-		.set({ status: 'superseded', finished_at: now() })
-		.where('status', 'in', ['queued', 'running'])
-		.execute();
-	const row = await trx
-		.insertInto('rebuilds')
-		.values({
-			rule: JSON.stringify(rule),
-			status: 'queued',
-			reason: input.reason,
-			done_through: 0,
-			done_points: 0,
-			total_points: 0,
-			created_by: input.actorId,
-			created_at: now()
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
+	await supersedePendingRebuilds(trx);
+	return insertRebuild(trx, { rule, reason: input.reason, actorId: input.actorId });
 }
 
 /** Every point's figures from scratch, waiting for it (the demo, the benchmark, tests). */
 export async function rebuildIndicators(db: Db): Promise<{ points: number; periods: number; rows: number }> {
 	await db.transaction().execute((trx) => requestRebuild(trx, { reason: 'rule', actorId: null }));
 	const rows = await kickRebuilds(db);
-	const [points, periods] = await Promise.all([
-		db
-			.selectFrom('points')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.executeTakeFirstOrThrow(),
-		db
-			.selectFrom('indicator_periods')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.executeTakeFirstOrThrow()
-	]);
-	return { points: Number(points.n), periods: Number(periods.n), rows };
+	const [points, periods] = await Promise.all([countPoints(db), countIndicatorPeriods(db)]);
+	return { points, periods, rows };
 }
 
 /** Starts the worker if it is idle; resolves (with the rows written) when no rebuild waits. */
@@ -208,11 +162,7 @@ export const startRebuilds = (db: Db): void => rebuilds.start(db);
 
 /** At start-up: a rebuild a restart interrupted starts again from its first point. */
 export async function resumeRebuilds(db: Db): Promise<void> {
-	await db
-		.updateTable('rebuilds')
-		.set({ status: 'queued', done_through: 0, done_points: 0 })
-		.where('status', '=', 'running')
-		.execute();
+	await requeueRunningRebuilds(db);
 	rebuilds.start(db);
 }
 
@@ -221,52 +171,19 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 async function drainRebuilds(db: Db): Promise<number> {
 	let written = 0;
 	for (;;) {
-		const job = await db
-			.selectFrom('rebuilds')
-			.selectAll()
-			.where('status', '=', 'queued')
-			.orderBy('id', 'desc')
-			.executeTakeFirst();
+		const job = await findQueuedRebuild(db);
 		if (!job) return written;
-		const total = await db
-			.selectFrom('points')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.executeTakeFirstOrThrow();
-		const claimed = await db
-			.updateTable('rebuilds')
-			.set({
-				status: 'running',
-				started_at: now(),
-				total_points: Number(total.n),
-				done_through: 0,
-				done_points: 0
-			})
-			.where('id', '=', job.id)
-			.where('status', '=', 'queued')
-			.executeTakeFirst();
-		if (Number(claimed.numUpdatedRows) === 0) continue;
+		const total = await countPoints(db);
+		if (!(await claimRebuild(db, job.id, total))) continue;
 		try {
-			written += await runRebuild(db, job.id, parseTrendRule(job.rule));
+			written += await runRebuild(db, job.id, job.rule);
 		} catch (e) {
 			rebuilds.log(e);
-			await db
-				.updateTable('rebuilds')
-				.set({ status: 'failed', error: String(e), finished_at: now() })
-				.where('id', '=', job.id)
-				.where('status', '=', 'running')
-				.execute();
+			await markRebuildFailed(db, job.id, String(e));
 			await clearNext(db);
 		}
 	}
 }
-
-const stillRunning = async (trx: Db, id: number) =>
-	!!(await trx
-		.selectFrom('rebuilds')
-		.select('id')
-		.where('id', '=', id)
-		.where('status', '=', 'running')
-		.executeTakeFirst());
 
 async function runRebuild(db: Db, id: number, rule: TrendRule): Promise<number> {
 	await clearNext(db);
@@ -276,26 +193,14 @@ async function runRebuild(db: Db, id: number, rule: TrendRule): Promise<number> 
 	for (;;) {
 		const started = performance.now();
 		const step = await db.transaction().execute(async (trx) => {
-			if (!(await stillRunning(trx, id))) return null;
-			const ids = (
-				await trx
-					.selectFrom('points')
-					.select('id')
-					.where('id', '>', through)
-					.orderBy('id')
-					.limit(size)
-					.execute()
-			).map((r) => r.id);
+			if (!(await isRebuildRunning(trx, id))) return null;
+			const ids = await pointIdsAfter(trx, through, size);
 			if (ids.length === 0) {
 				await swapIn(trx, id, rule);
 				return { ids, rows: 0 };
 			}
 			const rows = await refreshPoints(trx, ids, { target: 'next', rule, fresh: true });
-			await trx
-				.updateTable('rebuilds')
-				.set((eb) => ({ done_through: ids.at(-1)!, done_points: eb('done_points', '+', ids.length) }))
-				.where('id', '=', id)
-				.execute();
+			await advanceRebuild(trx, id, ids.at(-1)!, ids.length);
 			return { ids, rows };
 		});
 		if (step === null) {
@@ -317,53 +222,25 @@ async function runRebuild(db: Db, id: number, rule: TrendRule): Promise<number> 
 
 /** The next tables become the live ones, and the rule they were made by is in force. */
 async function swapIn(trx: Db, id: number, rule: TrendRule) {
-	for (const [live, next] of [
-		[TABLES.live.point, TABLES.next.point],
-		[TABLES.live.region, TABLES.next.region]
-	] as const) {
-		await trx.schema.alterTable(live).renameTo(`${live}_swap`).execute();
-		await trx.schema.alterTable(next).renameTo(live).execute();
-		await trx.schema.alterTable(`${live}_swap`).renameTo(next).execute();
-	}
-	const value = JSON.stringify(rule);
-	await trx
-		.insertInto('app_settings')
-		.values({ key: RULE_KEY, value })
-		.onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-		.execute();
-	await trx
-		.updateTable('rebuilds')
-		.set({ status: 'done', finished_at: now() })
-		.where('id', '=', id)
-		.execute();
+	await swapKeptTables(trx);
+	await writeTrendRule(trx, rule);
+	await markRebuildDone(trx, id);
 }
 
 /** Empties the next tables a point range at a time, so no one transaction holds writers long. */
 async function clearNext(db: Db) {
 	for (;;) {
-		const batch = await db
-			.selectFrom(TABLES.next.point)
-			.select('point_id')
-			.distinct()
-			.orderBy('point_id')
-			.limit(20)
-			.execute();
+		const batch = await nextTablePoints(db, 20);
 		if (batch.length === 0) break;
-		await db
-			.deleteFrom(TABLES.next.point)
-			.where(
-				'point_id',
-				'in',
-				batch.map((r) => r.point_id)
-			)
-			.execute();
+		await deleteNextPointRows(db, batch);
 		await yieldToRequests();
 	}
-	await db.deleteFrom(TABLES.next.region).execute();
+	await deleteNextRegionRows(db);
 }
 
-type Delta = Pick<RegionIndicatorsTable, 'total' | 'points' | 'holding' | 'watching' | 'rebounding'>;
-type PointRow = PointIndicatorsTable;
+// ---- Refreshing points ----------------------------------------------------------------------
+
+type Delta = Pick<RegionRow, 'total' | 'points' | 'holding' | 'watching' | 'rebounding'>;
 
 const rowKey = (period: string, indicator: string) => `${period}\u0000${indicator}`;
 
@@ -389,6 +266,9 @@ const sameRow = (a: PointRow, b: PointRow) =>
 	a.statuses === b.statuses &&
 	a.submission_id === b.submission_id;
 
+const isZero = (d: Delta) =>
+	d.total === 0 && d.points === 0 && d.holding === 0 && d.watching === 0 && d.rebounding === 0;
+
 /**
  * Recomputes the points' whole series, writes the rows that changed and adds the difference to
  * every region above each point. Returns the number of point rows written.
@@ -396,40 +276,28 @@ const sameRow = (a: PointRow, b: PointRow) =>
 async function refreshPoints(
 	trx: Db,
 	pointIds: number[],
-	options: { target: Target; rule?: TrendRule; fresh?: boolean }
+	options: { target: KeptTarget; rule?: TrendRule; fresh?: boolean }
 ): Promise<number> {
 	if (pointIds.length === 0) return 0;
-	const tables = TABLES[options.target];
 	const rule = options.rule ?? (await getTrendRule(trx));
 	// An admin picks the baseline from periods that exist, so it is known before any chunk.
-	const baselineStart = rule.baselinePeriod
-		? ((
-				await trx
-					.selectFrom('indicator_periods')
-					.select('start_date')
-					.where('key', '=', rule.baselinePeriod)
-					.executeTakeFirst()
-			)?.start_date ?? null)
-		: null;
+	const baselineStart = rule.baselinePeriod ? await periodStart(trx, rule.baselinePeriod) : null;
 	const definitions = new Map<number, ChecklistDefinition | null>();
-	const deltas = new Map<string, RegionIndicatorsTable>();
+	const deltas = new Map<string, RegionRow>();
 	let written = 0;
 
 	for (let i = 0; i < pointIds.length; i += CHUNK) {
 		const chunk = pointIds.slice(i, i + CHUNK);
-		// Two writers refreshing the same point must not both add a difference computed from the
-		// same old rows. SQLite has one writer at a time; PostgreSQL needs the rows locked.
-		if (trx.getExecutor().adapter instanceof PostgresAdapter)
-			await trx.selectFrom('points').select('id').where('id', 'in', chunk).forUpdate().execute();
-		const data = await loadChunk(trx, chunk);
+		await lockPoints(trx, chunk);
+		const data = await loadChunkInputs(trx, chunk);
 		await rememberPeriods(trx, data.periods);
 		await loadDefinitions(trx, data.versionIds, definitions);
 		const existing = options.fresh
 			? new Map<number, PointRow[]>()
-			: await existingRows(trx, tables.point, chunk);
+			: await pointRowsOf(trx, options.target, chunk);
 
 		const upserts: PointRow[] = [];
-		const removals: { point_id: number; period_key: string; indicator: string }[] = [];
+		const removals: PointRowKey[] = [];
 		for (const point of data.points) {
 			const periods: PeriodInput[] = (data.targets.get(point.id) ?? []).map((t) => {
 				const submission = data.submissions.get(`${point.id}:${t.roundId}`);
@@ -449,7 +317,7 @@ async function refreshPoints(
 			});
 			const computed = pointIndicatorRows(
 				dedupePeriods(periods),
-				data.registers.get(point.id) ?? emptyRegisterData(),
+				data.registers.get(point.id)!,
 				rule,
 				baselineStart
 			).map((r) => toRow(point, r));
@@ -492,10 +360,14 @@ async function refreshPoints(
 				removals.push({ point_id: old.point_id, period_key: old.period_key, indicator: old.indicator });
 			}
 		}
-		await writePointRows(trx, tables.point, upserts, removals, !options.fresh);
+		await writePointRows(trx, options.target, upserts, removals, !options.fresh);
 		written += upserts.length;
 	}
-	await writeDeltas(trx, tables.region, [...deltas.values()]);
+	await addRegionDeltas(
+		trx,
+		options.target,
+		[...deltas.values()].filter((d) => !isZero(d))
+	);
 	return written;
 }
 
@@ -531,220 +403,4 @@ function dedupePeriods(periods: PeriodInput[]): PeriodInput[] {
 			byKey.set(p.key, p);
 	}
 	return [...byKey.values()];
-}
-
-interface TargetPeriod {
-	roundId: number;
-	versionId: number;
-	key: string;
-	kind: IndicatorPeriodsTable['kind'];
-	start: string;
-	end: string;
-}
-
-async function loadChunk(trx: Db, chunk: number[]) {
-	const [points, targetRows, answerRows, registers] = await Promise.all([
-		trx.selectFrom('points').select(['id', 'region_code']).where('id', 'in', chunk).execute(),
-		trx
-			.selectFrom('round_targets as t')
-			.innerJoin('rounds as r', 'r.id', 't.round_id')
-			.select([
-				't.point_id',
-				'r.id',
-				'r.template_version_id',
-				'r.period_kind',
-				'r.period_start',
-				'r.period_end'
-			])
-			.where('t.point_id', 'in', chunk)
-			.where('r.status', '!=', 'draft')
-			.execute(),
-		trx
-			.selectFrom('answers as a')
-			.innerJoin('submissions as s', 's.id', 'a.submission_id')
-			.select(['s.id', 's.point_id', 's.round_id', 'a.item_key', 'a.value'])
-			.where('s.point_id', 'in', chunk)
-			.where('s.status', '=', 'accepted')
-			.execute(),
-		loadRegisterData(trx, chunk)
-	]);
-
-	const targets = new Map<number, TargetPeriod[]>();
-	const periods = new Map<string, Omit<TargetPeriod, 'roundId' | 'versionId'>>();
-	const versionIds = new Set<number>();
-	for (const t of targetRows) {
-		const ref = { kind: t.period_kind, start: t.period_start, end: t.period_end };
-		const period = { key: periodKeyOf(ref), ...ref };
-		periods.set(period.key, period);
-		versionIds.add(t.template_version_id);
-		const list = targets.get(t.point_id) ?? [];
-		list.push({ roundId: t.id, versionId: t.template_version_id, ...period });
-		targets.set(t.point_id, list);
-	}
-
-	const submissions = new Map<string, { id: number; answers: Answers }>();
-	for (const a of answerRows) {
-		const key = `${a.point_id}:${a.round_id}`;
-		let s = submissions.get(key);
-		if (!s) submissions.set(key, (s = { id: a.id, answers: {} }));
-		s.answers[a.item_key] = JSON.parse(a.value) as AnswerValue;
-	}
-
-	return { points, targets, periods: [...periods.values()], versionIds, submissions, registers };
-}
-
-async function rememberPeriods(trx: Db, periods: Omit<TargetPeriod, 'roundId' | 'versionId'>[]) {
-	for (let i = 0; i < periods.length; i += WRITE_BATCH) {
-		await trx
-			.insertInto('indicator_periods')
-			.values(
-				periods
-					.slice(i, i + WRITE_BATCH)
-					.map((p) => ({ key: p.key, kind: p.kind, start_date: p.start, end_date: p.end }))
-			)
-			.onConflict((oc) => oc.column('key').doNothing())
-			.execute();
-	}
-}
-
-async function loadDefinitions(trx: Db, ids: Set<number>, cache: Map<number, ChecklistDefinition | null>) {
-	const missing = [...ids].filter((id) => !cache.has(id));
-	if (missing.length === 0) return;
-	const rows = await trx
-		.selectFrom('template_versions')
-		.select(['id', 'definition'])
-		.where('id', 'in', missing)
-		.execute();
-	for (const r of rows) cache.set(r.id, JSON.parse(r.definition) as ChecklistDefinition);
-}
-
-async function existingRows(trx: Db, table: (typeof TABLES)[Target]['point'], chunk: number[]) {
-	const rows = await trx.selectFrom(table).selectAll().where('point_id', 'in', chunk).execute();
-	const byPoint = new Map<number, PointRow[]>();
-	for (const r of rows) {
-		const list = byPoint.get(r.point_id) ?? [];
-		list.push(r);
-		byPoint.set(r.point_id, list);
-	}
-	return byPoint;
-}
-
-async function writePointRows(
-	trx: Db,
-	table: (typeof TABLES)[Target]['point'],
-	upserts: PointRow[],
-	removals: { point_id: number; period_key: string; indicator: string }[],
-	mayExist: boolean
-) {
-	for (const r of removals) {
-		await trx
-			.deleteFrom(table)
-			.where('point_id', '=', r.point_id)
-			.where('period_key', '=', r.period_key)
-			.where('indicator', '=', r.indicator)
-			.execute();
-	}
-	for (let i = 0; i < upserts.length; i += WRITE_BATCH) {
-		const batch = upserts.slice(i, i + WRITE_BATCH);
-		let q = trx.insertInto(table).values(batch);
-		if (mayExist)
-			q = q.onConflict((oc) =>
-				oc.columns(['point_id', 'period_key', 'indicator']).doUpdateSet({
-					value: sql`excluded.value`,
-					status: sql`excluded.status`,
-					reason: sql`excluded.reason`,
-					level: sql`excluded.level`,
-					upper: sql`excluded.upper`,
-					recent: sql`excluded.recent`,
-					span: sql`excluded.span`,
-					history: sql`excluded.history`,
-					statuses: sql`excluded.statuses`,
-					submission_id: sql`excluded.submission_id`
-				})
-			);
-		await q.execute();
-	}
-}
-
-async function writeDeltas(
-	trx: Db,
-	table: (typeof TABLES)[Target]['region'],
-	deltas: RegionIndicatorsTable[]
-) {
-	const changed = deltas.filter(
-		(d) => d.total !== 0 || d.points !== 0 || d.holding !== 0 || d.watching !== 0 || d.rebounding !== 0
-	);
-	const column = (c: string) => sql.ref(`${table}.${c}`);
-	for (let i = 0; i < changed.length; i += WRITE_BATCH) {
-		await trx
-			.insertInto(table)
-			.values(changed.slice(i, i + WRITE_BATCH))
-			.onConflict((oc) =>
-				oc.columns(['region_code', 'period_key', 'indicator']).doUpdateSet({
-					total: sql`${column('total')} + excluded.total`,
-					points: sql`${column('points')} + excluded.points`,
-					holding: sql`${column('holding')} + excluded.holding`,
-					watching: sql`${column('watching')} + excluded.watching`,
-					rebounding: sql`${column('rebounding')} + excluded.rebounding`
-				})
-			)
-			.execute();
-	}
-}
-
-export interface SensitivityPreview {
-	/** The latest period with judged points (of the kind last used), or null with no data. */
-	period: string | null;
-	points: number;
-	/** Points rebounding and watched overall at that period under each sensitivity. */
-	counts: Record<Sensitivity, { rebounding: number; watch: number }>;
-}
-
-/**
- * What each sensitivity would flag at the latest period, read from the overall rows (each keeps
- * the point's standing under all three), so an admin sees it before choosing.
- */
-export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
-	const counts = Object.fromEntries(
-		SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])
-	) as SensitivityPreview['counts'];
-	// The newest period whose round has closed, as the dashboard shows by default (an open round
-	// has only its register figures yet); each look is one range of the (period, status) index.
-	const closed = await db
-		.selectFrom('rounds')
-		.select((eb) => eb.fn.max('period_end').as('end'))
-		.where('status', '=', 'closed')
-		.executeTakeFirst();
-	const closedEnd = (closed?.end as string | null | undefined) ?? null;
-	let latest: string | null = null;
-	for (const p of (await listIndicatorPeriods(db)).reverse()) {
-		if (closedEnd && p.end > closedEnd) continue;
-		const judged = await db
-			.selectFrom('point_indicators')
-			.select('point_id')
-			.where('period_key', '=', p.key)
-			.where('status', 'in', ['holding', 'watch', 'rebounding'])
-			.where('indicator', '=', 'overall')
-			.limit(1)
-			.executeTakeFirst();
-		if (judged) {
-			latest = p.key;
-			break;
-		}
-	}
-	if (!latest) return { period: null, points: 0, counts };
-	const rows = await db
-		.selectFrom('point_indicators')
-		.select(['statuses'])
-		.where('period_key', '=', latest)
-		.where('indicator', '=', 'overall')
-		.execute();
-	for (const r of rows) {
-		SENSITIVITIES.forEach((s, i) => {
-			const status = statusOfLetter(r.statuses?.[i]);
-			if (status === 'rebounding') counts[s].rebounding++;
-			if (status === 'watch') counts[s].watch++;
-		});
-	}
-	return { period: latest, points: rows.length, counts };
 }

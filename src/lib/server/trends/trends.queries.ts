@@ -1,11 +1,13 @@
 // Reads of the kept figures. A region's trend is a read of its own rows (the sums were kept as
 // its points changed), so it costs the same for a township as for the province.
+import { OVERALL, statusOfLetter } from '../../domain/indicators';
 import type { PeriodKind } from '../../domain/periods';
+import { SENSITIVITIES, type Sensitivity } from '../../domain/rebound';
 import { VILLAGE_LEVEL } from '../../domain/regions';
 import type { PeriodView } from '../../domain/trend-view';
 import type { Db } from '../db';
 import type { RegionIndicatorsTable } from '../db/schema';
-import { listIndicatorPeriods } from './indicators.service';
+import { listIndicatorPeriods } from './kept.repository';
 
 export interface KeptRow {
 	period: string;
@@ -193,4 +195,61 @@ export async function keptChildren(
 	return children
 		.map((c) => ({ ...c, rows: byOwner.get(c.pointId === null ? c.code : String(c.pointId)) ?? [] }))
 		.filter((c) => c.rows.length > 0);
+}
+
+export interface SensitivityPreview {
+	/** The latest period with judged points (of the kind last used), or null with no data. */
+	period: string | null;
+	points: number;
+	/** Points rebounding and watched overall at that period under each sensitivity. */
+	counts: Record<Sensitivity, { rebounding: number; watch: number }>;
+}
+
+/**
+ * What each sensitivity would flag at the latest period, read from the overall rows (each keeps
+ * the point's standing under all three), so an admin sees it before choosing.
+ */
+export async function sensitivityPreview(db: Db): Promise<SensitivityPreview> {
+	const counts = Object.fromEntries(
+		SENSITIVITIES.map((s) => [s, { rebounding: 0, watch: 0 }])
+	) as SensitivityPreview['counts'];
+	// The newest period whose round has closed, as the dashboard shows by default (an open round
+	// has only its register figures yet); each look is one range of the (period, status) index.
+	const closed = await db
+		.selectFrom('rounds')
+		.select((eb) => eb.fn.max('period_end').as('end'))
+		.where('status', '=', 'closed')
+		.executeTakeFirst();
+	const closedEnd = (closed?.end as string | null | undefined) ?? null;
+	let latest: string | null = null;
+	for (const p of (await listIndicatorPeriods(db)).reverse()) {
+		if (closedEnd && p.end > closedEnd) continue;
+		const judged = await db
+			.selectFrom('point_indicators')
+			.select('point_id')
+			.where('period_key', '=', p.key)
+			.where('status', 'in', ['holding', 'watch', 'rebounding'])
+			.where('indicator', '=', OVERALL)
+			.limit(1)
+			.executeTakeFirst();
+		if (judged) {
+			latest = p.key;
+			break;
+		}
+	}
+	if (!latest) return { period: null, points: 0, counts };
+	const rows = await db
+		.selectFrom('point_indicators')
+		.select(['statuses'])
+		.where('period_key', '=', latest)
+		.where('indicator', '=', OVERALL)
+		.execute();
+	for (const r of rows) {
+		SENSITIVITIES.forEach((s, i) => {
+			const status = statusOfLetter(r.statuses?.[i]);
+			if (status === 'rebounding') counts[s].rebounding++;
+			if (status === 'watch') counts[s].watch++;
+		});
+	}
+	return { period: latest, points: rows.length, counts };
 }

@@ -62,3 +62,23 @@ export function listUsers(db: Db, q?: string): Promise<UserListItem[]> {
 		.orderBy('users.username')
 		.execute();
 }
+
+export async function countUsers(db: Db): Promise<number> {
+	const row = await db
+		.selectFrom('users')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** The accounts whose scope is this point, active or not. */
+export function listPointStaff(
+	db: Db,
+	pointId: number
+): Promise<{ id: number; username: string; name: string; active: number }[]> {
+	return db
+		.selectFrom('users')
+		.select(['id', 'username', 'display_name as name', 'active'])
+		.where('point_id', '=', pointId)
+		.execute();
+}

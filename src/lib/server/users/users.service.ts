@@ -3,24 +3,13 @@ import { generateOneTimePassword, hashPassword, verifyPassword } from '../auth/p
 import { endOtherSessions } from '../auth/session';
 import { clearFailures, throttledCheck, throttleKeys } from '../auth/throttle';
 import { now, type Db } from '../db';
+import { refuse, refuseNotFound } from '../refusal';
 import type { UserRow } from '../db/schema';
 import { findUser, findUserByUsername, insertUser, updateUser } from './users.repository';
 import type { Role } from '../../domain/roles';
 import { findPointByRegion } from '../points/points.repository';
 import { findRegion } from '../regions/regions.repository';
 import { VILLAGE_LEVEL } from '../../domain/regions';
-
-export type ScopeProblem = 'region_required' | 'region_unknown' | 'point_required' | 'point_unknown';
-export type UserProblem = ScopeProblem | 'username_taken';
-
-export class UserInputError extends Error {
-	constructor(
-		readonly field: 'username' | 'scopeCode',
-		readonly problem: UserProblem
-	) {
-		super(problem);
-	}
-}
 
 export interface UserScopeInput {
 	role: Role;
@@ -31,15 +20,15 @@ export interface UserScopeInput {
 /** Analysts and reviewers need a region above village level; staff need exactly one point. */
 async function resolveScope(db: Db, input: UserScopeInput) {
 	if (input.role === 'analyst' || input.role === 'reviewer') {
-		if (!input.scopeCode) throw new UserInputError('scopeCode', 'region_required');
+		if (!input.scopeCode) refuse('scopeCode', 'region_required');
 		const region = await findRegion(db, input.scopeCode);
-		if (!region || region.level >= VILLAGE_LEVEL) throw new UserInputError('scopeCode', 'region_unknown');
+		if (!region || region.level >= VILLAGE_LEVEL) refuse('scopeCode', 'region_unknown');
 		return { region_code: region.code, point_id: null };
 	}
 	if (input.role === 'staff') {
-		if (!input.scopeCode) throw new UserInputError('scopeCode', 'point_required');
+		if (!input.scopeCode) refuse('scopeCode', 'point_required');
 		const point = await findPointByRegion(db, input.scopeCode);
-		if (!point || !point.active) throw new UserInputError('scopeCode', 'point_unknown');
+		if (!point || !point.active) refuse('scopeCode', 'point_unknown');
 		return { region_code: null, point_id: point.id };
 	}
 	return { region_code: null, point_id: null };
@@ -62,7 +51,7 @@ export async function createUser(
 	const password = input.password ?? generateOneTimePassword();
 	const passwordHash = await hashPassword(password);
 	const id = await db.transaction().execute(async (trx) => {
-		if (await findUserByUsername(trx, username)) throw new UserInputError('username', 'username_taken');
+		if (await findUserByUsername(trx, username)) refuse('username', 'username_taken');
 		const scope = await resolveScope(trx, input);
 		const row = {
 			username,
@@ -97,7 +86,9 @@ export async function updateUserProfile(
 ): Promise<void> {
 	await db.transaction().execute(async (trx) => {
 		const before = await findUser(trx, userId);
-		if (!before) throw new Error('user not found');
+		if (!before) refuseNotFound();
+		// An admin cannot take away their own rights: someone must be left to manage users.
+		if (userId === actorId && input.role !== 'admin') refuse('role', 'user_cannot_demote_self');
 		const scope = await resolveScope(trx, input);
 		const after = { display_name: input.displayName.trim(), role: input.role, ...scope };
 		const changes = diff(before, after);
@@ -132,6 +123,7 @@ export async function resetPassword(db: Db, actorId: number, userId: number): Pr
 }
 
 export async function setUserActive(db: Db, actorId: number, userId: number, active: boolean) {
+	if (!active && userId === actorId) refuse('', 'user_cannot_deactivate_self');
 	await db.transaction().execute(async (trx) => {
 		const before = await findUser(trx, userId);
 		if (!before || before.active === (active ? 1 : 0)) return;
@@ -147,9 +139,10 @@ export async function setUserActive(db: Db, actorId: number, userId: number, act
 	});
 }
 
-export type ChangePasswordResult = 'ok' | 'wrong_current' | 'same_as_current' | { locked: number };
-
-/** Sets a new password, clears the first-sign-in flag and ends the user's other sessions. */
+/**
+ * Sets a new password, clears the first-sign-in flag and ends the user's other sessions. Refuses
+ * `password_wrong_current` or `password_locked` (429) on `current`, `password_same_as_current` on `next`.
+ */
 export async function changePassword(
 	db: Db,
 	user: Pick<UserRow, 'id'>,
@@ -157,9 +150,9 @@ export async function changePassword(
 	next: string,
 	keepToken: string | null,
 	ip: string | null
-): Promise<ChangePasswordResult> {
+): Promise<void> {
 	const row = await findUser(db, user.id);
-	if (!row) return 'wrong_current';
+	if (!row) refuse('current', 'password_wrong_current');
 	// The current password is a secret like the sign-in one: guesses share its throttle.
 	const keys = throttleKeys(row.username, ip ?? 'unknown');
 	const checked = await throttledCheck(
@@ -178,9 +171,11 @@ export async function changePassword(
 				})
 		}
 	);
-	if (!checked.ok) return checked.reason === 'locked' ? { locked: checked.seconds } : 'wrong_current';
+	if (!checked.ok && checked.reason === 'locked')
+		refuse('current', 'password_locked', { seconds: checked.seconds }, 429);
+	if (!checked.ok) refuse('current', 'password_wrong_current');
 	await clearFailures(db, keys);
-	if (current === next) return 'same_as_current';
+	if (current === next) refuse('next', 'password_same_as_current');
 	const passwordHash = await hashPassword(next);
 	await db.transaction().execute(async (trx) => {
 		await updateUser(trx, user.id, { password_hash: passwordHash, must_change_password: 0 });
@@ -193,5 +188,4 @@ export async function changePassword(
 			ip
 		});
 	});
-	return 'ok';
 }

@@ -3,6 +3,7 @@ import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
 import { countPoints } from '$lib/server/points/points.repository';
 import { countRegionsByLevel } from '$lib/server/regions/regions.repository';
+import { countUsers } from '$lib/server/users/users.repository';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -10,11 +11,8 @@ export const load: PageServerLoad = async (event) => {
 	const [levels, points, users, recent] = await Promise.all([
 		countRegionsByLevel(db()),
 		countPoints(db()),
-		db()
-			.selectFrom('users')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.executeTakeFirstOrThrow(),
+		countUsers(db()),
 		listAudit(db(), { limit: 10 })
 	]);
-	return { levels, points, users: Number(users.n), recent };
+	return { levels, points, users, recent };
 };

@@ -2,6 +2,7 @@ import { chinaDate, isIsoDate } from '$lib/domain/periods';
 import { canSeeRegion, notFound, readerScope, requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import {
+	filterCategories,
 	listCertificateRows,
 	listSecondmentRows,
 	listSignboardRows,
@@ -40,11 +41,7 @@ export const load = (async (event) => {
 	};
 	const today = chinaDate();
 	const [categories, result] = await Promise.all([
-		kind === 'signboards'
-			? db().selectFrom('signboard_categories').select(['id', 'name']).orderBy('name').execute()
-			: kind === 'certificates'
-				? db().selectFrom('certificate_items').select(['id', 'name']).orderBy('name').execute()
-				: Promise.resolve([]),
+		filterCategories(db(), kind),
 		kind === 'signboards'
 			? listSignboardRows(db(), filter).then((r) => ({ kind, ...r }) as const)
 			: kind === 'certificates'

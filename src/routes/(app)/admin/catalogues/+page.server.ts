@@ -1,37 +1,61 @@
 import { fail } from '@sveltejs/kit';
-import { setError, superValidate } from 'sveltekit-superforms';
+import { message, superValidate, withFiles } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { certificateItemSchema, signboardCategorySchema } from '$lib/forms/catalogues';
-import { catalogueKinds, type CatalogueKind } from '$lib/domain/catalogues';
+import {
+	catalogueImportSchema,
+	certificateItemSchema,
+	signboardCategorySchema,
+	type CatalogueImportReport
+} from '$lib/forms/catalogues';
+import type { CatalogueKind } from '$lib/domain/catalogues';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import {
 	CATALOGUE_MAX_FILE_BYTES,
-	CatalogueNameTaken,
+	importCatalogue,
+	refuseOversizedCatalogueFile,
+	type CatalogueProblem
+} from '$lib/server/registers/catalogue-import.service';
+import {
 	createCertificateItem,
 	createSignboardCategory,
 	hasStarterEntries,
-	importCatalogue,
 	listCertificateItems,
-	listSignboardCategories,
-	type CatalogueProblem
+	listSignboardCategories
 } from '$lib/server/registers/catalogues.service';
 import type { Actions, PageServerLoad } from './$types';
 
 const SHOWN_PROBLEMS = 300;
 const MB = CATALOGUE_MAX_FILE_BYTES / 1024 / 1024;
 
+const importForm = () =>
+	superValidate<{ kind: CatalogueKind; file: File }, CatalogueImportReport>(zod4(catalogueImportSchema()), {
+		id: 'import'
+	});
+
 export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'admin');
-	const [signboards, certificates, starter, signboardForm, certificateForm] = await Promise.all([
-		listSignboardCategories(db()),
-		listCertificateItems(db()),
-		hasStarterEntries(db()),
-		superValidate(zod4(signboardCategorySchema()), { id: 'signboard' }),
-		superValidate(zod4(certificateItemSchema()), { id: 'certificate' })
-	]);
-	return { signboards, certificates, starter, signboardForm, certificateForm, maxMb: MB };
+	const [signboards, certificates, starter, signboardForm, certificateForm, catalogueImport] =
+		await Promise.all([
+			listSignboardCategories(db()),
+			listCertificateItems(db()),
+			hasStarterEntries(db()),
+			superValidate(zod4(signboardCategorySchema()), { id: 'signboard' }),
+			superValidate(zod4(certificateItemSchema()), { id: 'certificate' }),
+			importForm()
+		]);
+	catalogueImport.data.kind = 'signboard';
+	return {
+		signboards,
+		certificates,
+		starter,
+		signboardForm,
+		certificateForm,
+		importForm: catalogueImport,
+		maxMb: MB
+	};
 };
 
 const columnLabel: Record<string, () => string> = {
@@ -40,22 +64,15 @@ const columnLabel: Record<string, () => string> = {
 	placement: m.catalogue_col_placement
 };
 
+/** One line of the import's report, in the admin's language. */
 function describe(kind: CatalogueKind, p: CatalogueProblem): string {
 	switch (p.reason) {
-		case 'too_big':
-			return m.catalogue_problem_too_big({ mb: MB });
-		case 'unsupported_type':
-			return m.catalogue_problem_unsupported_type();
 		case 'unreadable':
 			return m.catalogue_problem_unreadable();
 		case 'not_utf8':
 			return m.catalogue_problem_not_utf8();
-		case 'empty_file':
-			return m.catalogue_problem_empty_file();
 		case 'too_many_rows':
 			return m.catalogue_problem_too_many_rows({ max: p.detail ?? '' });
-		case 'part_too_big':
-			return m.catalogue_problem_part_too_big({ mb: Number(p.detail ?? 0) / 1024 / 1024 });
 		case 'too_many_columns':
 			return m.catalogue_problem_too_many_columns({ column: p.column ?? '', max: p.detail ?? '' });
 		case 'cell_too_long':
@@ -106,9 +123,7 @@ export const actions: Actions = {
 		try {
 			await createSignboardCategory(db(), admin.id, form.data);
 		} catch (e) {
-			if (e instanceof CatalogueNameTaken)
-				return setError(form, 'name', m.catalogue_name_taken(), { status: 400 });
-			throw e;
+			return refusedForm(form, e);
 		}
 		return added(await superValidate(zod4(signboardCategorySchema()), { id: 'signboard' }), form.data.name);
 	},
@@ -119,43 +134,47 @@ export const actions: Actions = {
 		try {
 			await createCertificateItem(db(), admin.id, form.data);
 		} catch (e) {
-			if (e instanceof CatalogueNameTaken)
-				return setError(form, 'name', m.catalogue_name_taken(), { status: 400 });
-			throw e;
+			return refusedForm(form, e);
 		}
 		return added(await superValidate(zod4(certificateItemSchema()), { id: 'certificate' }), form.data.name);
 	},
 	import: async (event) => {
 		const admin = requireRole(event, 'admin');
-		const data = await event.request.formData();
-		const kindValue = String(data.get('kind') ?? '');
-		const kind = catalogueKinds.find((k) => k === kindValue);
-		const upload = data.get('file');
-		const failWith = (status: number, error: string) =>
-			fail(status, { importError: error, kind: kind ?? 'signboard', problems: [], more: 0 });
-		if (!kind) return failWith(400, m.field_choose());
-		if (!(upload instanceof File) || upload.size === 0) return failWith(400, m.catalogue_import_no_file());
-		if (upload.size > CATALOGUE_MAX_FILE_BYTES) return failWith(413, m.catalogue_problem_too_big({ mb: MB }));
-
-		const bytes = new Uint8Array(await upload.arrayBuffer());
-		const outcome = await importCatalogue(db(), kind, { name: upload.name, bytes }, admin.id);
-		if (!outcome.ok) {
-			return fail(400, {
-				importError: m.catalogue_import_failed({ count: outcome.problems.length }),
-				kind,
-				problems: outcome.problems
-					.slice(0, SHOWN_PROBLEMS)
-					.map((p) => ({ line: p.line, reason: describe(kind, p) })),
-				more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
+		const form = await superValidate<{ kind: CatalogueKind; file: File }, CatalogueImportReport>(
+			event.request,
+			zod4(catalogueImportSchema()),
+			{ id: 'import' }
+		);
+		// A File cannot go back to the page: withFiles takes it out of the answer.
+		if (!form.valid) return fail(400, withFiles({ form }));
+		const { kind, file } = form.data;
+		try {
+			// Refused before its bytes are copied; the guarded reader checks the bytes again.
+			refuseOversizedCatalogueFile(file.size);
+			const bytes = new Uint8Array(await file.arrayBuffer());
+			const outcome = await importCatalogue(db(), kind, { name: file.name, bytes }, admin.id);
+			if (!outcome.ok) {
+				return message(
+					form,
+					{
+						failed: m.catalogue_import_failed({ count: outcome.problems.length }),
+						problems: outcome.problems
+							.slice(0, SHOWN_PROBLEMS)
+							.map((p) => ({ line: p.line, reason: describe(kind, p) })),
+						more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
+					},
+					{ status: 400 }
+				);
+			}
+			return message(form, {
+				done: m.catalogue_import_done({
+					added: outcome.added,
+					updated: outcome.updated,
+					unchanged: outcome.unchanged
+				})
 			});
+		} catch (e) {
+			return refusedForm(withFiles(form), e);
 		}
-		return {
-			kind,
-			importDone: m.catalogue_import_done({
-				added: outcome.added,
-				updated: outcome.updated,
-				unchanged: outcome.unchanged
-			})
-		};
 	}
 };

@@ -1,4 +1,7 @@
 import { fail } from '@sveltejs/kit';
+import { message, setError, superValidate, withFiles } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { divisionImportSchema, type DivisionImportReport } from '$lib/forms/imports';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
@@ -8,9 +11,25 @@ import type { Actions, PageServerLoad } from './$types';
 
 const SHOWN_PROBLEMS = 300;
 
-export const load: PageServerLoad = (event) => {
+const importForm = (data?: FormData) => {
+	const schema = zod4(divisionImportSchema());
+	return data
+		? superValidate<{ files: File[] }, DivisionImportReport>(data, schema)
+		: superValidate<{ files: File[] }, DivisionImportReport>(schema);
+};
+
+/** The posted form, with the empty part a file input sends when nothing was chosen left out. */
+async function postedFiles(request: Request): Promise<FormData> {
+	const data = await request.formData();
+	const files = data.getAll('files').filter((f) => f instanceof File && f.size > 0);
+	data.delete('files');
+	for (const f of files) data.append('files', f);
+	return data;
+}
+
+export const load: PageServerLoad = async (event) => {
 	requireRole(event, 'admin');
-	return {};
+	return { form: await importForm() };
 };
 
 function describe(p: ImportProblem): string {
@@ -51,31 +70,38 @@ function describe(p: ImportProblem): string {
 export const actions: Actions = {
 	default: async (event) => {
 		const admin = requireRole(event, 'admin');
-		const data = await event.request.formData();
-		const uploads = data.getAll('files').filter((f): f is File => f instanceof File && f.size > 0);
-		if (uploads.length === 0) return fail(400, { error: m.import_no_files(), problems: [], more: 0 });
-		const tooBig = uploads.find((f) => f.size > MAX_FILE_BYTES);
+		const form = await importForm(await postedFiles(event.request));
+		// Files cannot go back to the page: withFiles takes them out of the answer.
+		if (!form.valid) return fail(400, withFiles({ form }));
+		const tooBig = form.data.files.find((f) => f.size > MAX_FILE_BYTES);
 		if (tooBig)
-			return fail(413, {
-				error: m.import_too_big({ file: tooBig.name, mb: MAX_FILE_BYTES / 1024 / 1024 }),
-				problems: [],
-				more: 0
-			});
+			return setError(
+				form,
+				'files._errors',
+				m.import_too_big({ file: tooBig.name, mb: MAX_FILE_BYTES / 1024 / 1024 }),
+				{
+					status: 413
+				}
+			);
 
 		// Bytes, not f.text(): that decodes lossily, and the import refuses what is not UTF-8.
 		const files = await Promise.all(
-			uploads.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
+			form.data.files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
 		);
 		const outcome = await importDivisions(db(), files, admin.id);
 		if (!outcome.ok) {
-			return fail(400, {
-				error: m.import_failed({ count: outcome.problems.length }),
-				problems: outcome.problems
-					.slice(0, SHOWN_PROBLEMS)
-					.map((p) => ({ file: p.file, line: p.line, code: p.code ?? '', reason: describe(p) })),
-				more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
-			});
+			return message(
+				form,
+				{
+					failed: m.import_failed({ count: outcome.problems.length }),
+					problems: outcome.problems
+						.slice(0, SHOWN_PROBLEMS)
+						.map((p) => ({ file: p.file, line: p.line, code: p.code ?? '', reason: describe(p) })),
+					more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
+				},
+				{ status: 400 }
+			);
 		}
-		return { done: m.import_done({ added: outcome.added, renamed: outcome.renamed }) };
+		return message(form, { done: m.import_done({ added: outcome.added, renamed: outcome.renamed }) });
 	}
 };

@@ -1,9 +1,13 @@
 import { fail } from '@sveltejs/kit';
+import { superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
 import { guessPointType, lineageOf, levelOfCode, VILLAGE_LEVEL } from '$lib/domain/regions';
-import { m } from '$lib/paraglide/messages.js';
+import { markPointSchema } from '$lib/forms/schemas';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
-import { markAsPoint, PointInputError } from '$lib/server/points/points.service';
+import { refusedForm } from '$lib/server/forms/refused';
+import { findPointsByRegions } from '$lib/server/points/points.repository';
+import { markAsPoint } from '$lib/server/points/points.service';
 import { findRegion, findRegions, listChildren, searchRegions } from '$lib/server/regions/regions.repository';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,13 +26,7 @@ export const load: PageServerLoad = async (event) => {
 			}));
 	// Village-level rows show their point, so an admin can mark or open it right there.
 	const villageCodes = rows.filter((r) => r.level === VILLAGE_LEVEL).map((r) => r.code);
-	const points = villageCodes.length
-		? await db()
-				.selectFrom('points')
-				.select(['id', 'region_code', 'active', 'type'])
-				.where('region_code', 'in', villageCodes)
-				.execute()
-		: [];
+	const points = await findPointsByRegions(db(), villageCodes);
 	const pointOf = new Map(points.map((p) => [p.region_code, p]));
 
 	return {
@@ -58,23 +56,17 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+	// One small form per village row; the row is the hidden `code`. The page shows the outcome above
+	// the table, from the action's answer.
 	mark: async (event) => {
 		const admin = requireRole(event, 'admin');
-		const form = await event.request.formData();
-		const code = String(form.get('code') ?? '');
-		const type = String(form.get('type') ?? '');
-		if (type !== 'village' && type !== 'community') return fail(400, { code, error: m.field_choose() });
+		const form = await superValidate(event.request, zod4(markPointSchema()), { id: 'mark' });
+		if (!form.valid) return fail(400, { form });
 		try {
-			const id = await markAsPoint(db(), admin.id, code, type);
-			return { marked: { code, id } };
+			const id = await markAsPoint(db(), admin.id, form.data.code, form.data.type);
+			return { form, marked: { code: form.data.code, id } };
 		} catch (e) {
-			if (e instanceof PointInputError) {
-				return fail(400, {
-					code,
-					error: e.problem === 'not_village_level' ? m.point_not_village_level() : m.region_not_found()
-				});
-			}
-			throw e;
+			return refusedForm(form, e);
 		}
 	}
 };

@@ -1,17 +1,12 @@
 import { fail } from '@sveltejs/kit';
-import { message, setError, superValidate } from 'sveltekit-superforms';
+import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
+import { reportSettingsSchema } from '$lib/forms/report-settings';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
-import {
-	getReportSettings,
-	REPORT_SETTING_RANGE,
-	setReportSettings,
-	type ReportSettings
-} from '$lib/server/reports/reports.service';
-import { reportSettingsSchema } from '../../../../lib/forms/report-settings';
+import { getReportSettings, setReportSettings } from '$lib/server/reports/reports.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,15 +22,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	save: async (event) => {
 		const admin = requireRole(event, 'admin');
-		const raw = await event.request.formData();
-		const form = await superValidate(raw, zod4(reportSettingsSchema()));
-		// Integer fields are parsed leniently (1.5 reads as 1): the typed text must be whole.
-		for (const key of Object.keys(REPORT_SETTING_RANGE) as (keyof ReportSettings)[]) {
-			if (!/^\s*\d+\s*$/.test(String(raw.get(key) ?? ''))) {
-				const { min, max } = REPORT_SETTING_RANGE[key];
-				setError(form, key, m.report_settings_error_range({ min, max }), { overwrite: true });
-			}
-		}
+		const form = await superValidate(event.request, zod4(reportSettingsSchema()));
 		if (!form.valid) return fail(400, { form });
 		await setReportSettings(db(), admin.id, form.data);
 		return message(form, m.report_settings_saved());

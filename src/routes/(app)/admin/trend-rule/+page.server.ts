@@ -1,18 +1,19 @@
 import { fail } from '@sveltejs/kit';
-import { message, setError, superValidate } from 'sveltekit-superforms';
+import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { m } from '$lib/paraglide/messages.js';
+import { trendRuleSchema } from '$lib/forms/trend-rule';
 import { requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import {
 	getTrendRule,
 	listIndicatorPeriods,
 	pendingRebuild,
-	sensitivityPreview,
 	setTrendRule
 } from '$lib/server/trends/indicators.service';
-import { trendRuleSchema } from '../../../../lib/forms/trend-rule';
+import { sensitivityPreview } from '$lib/server/trends/trends.queries';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -38,10 +39,14 @@ export const actions: Actions = {
 		const admin = requireRole(event, 'admin');
 		const form = await superValidate(event.request, zod4(trendRuleSchema()));
 		if (!form.valid) return fail(400, { form });
-		const baseline = form.data.baselinePeriod || null;
-		if (baseline && !(await listIndicatorPeriods(db())).some((p) => p.key === baseline))
-			return setError(form, 'baselinePeriod', m.trends_rule_error_period());
-		await setTrendRule(db(), admin.id, { baselinePeriod: baseline, sensitivity: form.data.sensitivity });
+		try {
+			await setTrendRule(db(), admin.id, {
+				baselinePeriod: form.data.baselinePeriod || null,
+				sensitivity: form.data.sensitivity
+			});
+		} catch (e) {
+			return refusedForm(form, e);
+		}
 		return message(form, m.trends_rule_saved_rebuilding());
 	}
 };

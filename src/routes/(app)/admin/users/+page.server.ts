@@ -1,13 +1,13 @@
 import { fail } from '@sveltejs/kit';
-import { message, setError, superValidate } from 'sveltekit-superforms';
+import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { roles } from '$lib/domain/roles';
 import { userSchema } from '$lib/forms/schemas';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
-import { userProblemMessage } from '$lib/server/users/user-errors';
+import { refusedForm } from '$lib/server/forms/refused';
 import { listUsers } from '$lib/server/users/users.repository';
-import { createUser, UserInputError } from '$lib/server/users/users.service';
+import { createUser } from '$lib/server/users/users.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -39,8 +39,7 @@ export const actions: Actions = {
 				id: created.id
 			});
 		} catch (e) {
-			if (e instanceof UserInputError) return setError(form, e.field, userProblemMessage(e.problem));
-			throw e;
+			return refusedForm(form, e);
 		}
 	}
 };

@@ -7,7 +7,7 @@ export const load: PageServerLoad = async (event) => {
 	event.depends('app:report');
 	return {
 		report,
-		print: report.status === 'done' ? printHref(report) : null,
+		print: printHref(report),
 		// Sent here by a repeat request for a report already pending.
 		repeated: event.url.searchParams.has('pending')
 	};

@@ -1,20 +1,14 @@
+import { redirect } from '@sveltejs/kit';
 import { isQuarterKey } from '$lib/domain/periods';
 import { getLocale } from '$lib/paraglide/runtime';
-import { canSeeRegion, notFound, requireRole } from '$lib/server/auth/access';
+import { notFound, requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
-import { barChartPng, lineChartPng } from '$lib/server/reports/chart-png';
-import { loadReportData } from '$lib/server/reports/report-data';
-import {
-	reportFront,
-	reportSections,
-	type ReportBlock,
-	type ReportChart,
-	type ReportLocale,
-	type ReportSection
-} from '$lib/server/reports/report-text';
-import { findRegion } from '$lib/server/regions/regions.repository';
+import { reportChartPng } from '$lib/server/reports/chart-png';
+import type { ReportBlock, ReportSection } from '$lib/server/reports/report-text';
+import { findPrintedReport, printableReport, type StoredReport } from '$lib/server/reports/reports.service';
+import type { ReportLocale } from '$lib/text/reports';
 import type { PageServerLoad } from './$types';
-import { REPORT_READERS } from '../report-access.server';
+import { printHref, REPORT_READERS, refusedError, requireReport } from '../report-access.server';
 
 /** A chart block as the page draws it: the server-drawn PNG inlined (the CSP allows data: images). */
 export type PrintBlock =
@@ -23,44 +17,54 @@ export interface PrintSection extends Omit<ReportSection, 'blocks'> {
 	blocks: PrintBlock[];
 }
 
-async function chartSrc(chart: ReportChart): Promise<string> {
-	const png =
-		chart.type === 'line'
-			? await lineChartPng({ ...chart.spec, width: 1200, height: 600 })
-			: await barChartPng({
-					...chart.spec,
-					width: 1200,
-					height: chart.spec.labels.length > 8 ? 720 : 600
-				});
-	return `data:image/png;base64,${png.toString('base64')}`;
+async function printBlock(block: ReportBlock): Promise<PrintBlock> {
+	if (block.kind !== 'chart') return block;
+	const { png } = await reportChartPng(block.chart);
+	return {
+		kind: 'chart',
+		id: block.id,
+		caption: block.caption,
+		src: `data:image/png;base64,${png.toString('base64')}`
+	};
 }
 
-// The same report the files hold, drawn live from the same data and words, for the region and
-// quarter in the query. Outside the reader's scope, an unknown region or a bad quarter: 404.
-export const load: PageServerLoad = async (event) => {
+/**
+ * The address the print view had before reports stored their words: the region, quarter, issuer
+ * and language. It now goes to the newest finished report asked with those; none in scope: 404.
+ */
+async function earlierAddress(event: Parameters<PageServerLoad>[0]): Promise<never> {
 	const user = requireRole(event, ...REPORT_READERS);
 	const q = event.url.searchParams;
-	const regionCode = q.get('region') ?? '';
 	const quarter = q.get('quarter') ?? '';
-	if (!isQuarterKey(quarter) || !canSeeRegion(user, regionCode) || !(await findRegion(db(), regionCode)))
-		notFound();
 	const lang = q.get('lang');
 	const locale: ReportLocale = lang === 'zh' || lang === 'en' ? lang : getLocale() === 'en' ? 'en' : 'zh';
-	const issuer = (q.get('issuer') ?? '').trim().slice(0, 200) || undefined;
+	if (!isQuarterKey(quarter)) notFound();
+	const id = await findPrintedReport(db(), user, {
+		regionCode: q.get('region') ?? '',
+		quarter,
+		issuer: (q.get('issuer') ?? '').trim().slice(0, 200),
+		locale
+	});
+	if (id === undefined) notFound();
+	redirect(307, printHref({ id, status: 'done', printable: true })!);
+}
 
-	const data = await loadReportData(db(), user, { regionCode, quarter, issuer, locale });
-	const front = reportFront(data, locale);
+// The report as its files hold it, from the words the report job stored: the same sections the
+// Word document lays out, with the charts drawn at the same size. Out of scope or unknown: 404.
+export const load: PageServerLoad = async (event) => {
+	if (!event.url.searchParams.has('report')) return earlierAddress(event);
+	const { report } = await requireReport(event, event.url.searchParams.get('report'));
+	let stored: StoredReport;
+	try {
+		stored = await printableReport(db(), report);
+	} catch (e) {
+		refusedError(e);
+	}
 	const sections: PrintSection[] = await Promise.all(
-		reportSections(data, locale).map(async (section) => ({
+		stored.sections.map(async (section) => ({
 			...section,
-			blocks: await Promise.all(
-				section.blocks.map(async (block): Promise<PrintBlock> =>
-					block.kind === 'chart'
-						? { kind: 'chart', id: block.id, caption: block.caption, src: await chartSrc(block.chart) }
-						: block
-				)
-			)
+			blocks: await Promise.all(section.blocks.map(printBlock))
 		}))
 	);
-	return { front, sections, locale, title: front.title };
+	return { front: stored.front, sections, locale: stored.locale, title: stored.front.title };
 };

@@ -6,6 +6,8 @@ import { closeRound, findRound, openRound } from '$lib/server/checklists/rounds.
 import { listTargets, rateByChild, rateOf } from '$lib/server/checklists/reporting.queries';
 import { findVersion } from '$lib/server/checklists/templates.service';
 import { db } from '$lib/server/db';
+import { isRefusal } from '$lib/server/refusal';
+import { refusalMessage } from '$lib/text/refusals';
 import { findRegions } from '$lib/server/regions/regions.repository';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -63,17 +65,31 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+/** A refused open or close: the round changed meanwhile. */
+function refused(e: unknown) {
+	if (!isRefusal(e)) throw e;
+	return fail(e.status, { error: refusalMessage(e.problems[e.field]) });
+}
+
 export const actions: Actions = {
 	open: async (event) => {
 		const { user, round } = await access(event);
 		if (!canManageRound(user, round.target_region_code)) notFound();
-		if (!(await openRound(db(), user.id, round.id))) return fail(409, { error: m.round_wrong_state() });
+		try {
+			await openRound(db(), user.id, round.id);
+		} catch (e) {
+			return refused(e);
+		}
 		return { done: m.round_opened() };
 	},
 	close: async (event) => {
 		const { user, round } = await access(event);
 		if (!canManageRound(user, round.target_region_code)) notFound();
-		if (!(await closeRound(db(), user.id, round.id))) return fail(409, { error: m.round_wrong_state() });
+		try {
+			await closeRound(db(), user.id, round.id);
+		} catch (e) {
+			return refused(e);
+		}
 		return { done: m.round_closed() };
 	}
 };

@@ -5,19 +5,11 @@ import { chinaDate, quarterOf } from '$lib/domain/periods';
 import { roundSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
 import { canManageRound, requireRole } from '$lib/server/auth/access';
-import { createRound, RoundInputError, type RoundProblem } from '$lib/server/checklists/rounds.service';
+import { createRound } from '$lib/server/checklists/rounds.service';
 import { listPublishedVersions } from '$lib/server/checklists/templates.service';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import type { Actions, PageServerLoad } from './$types';
-
-const problemText: Record<RoundProblem['code'], () => string> = {
-	bad_period: m.round_bad_period,
-	end_before_start: m.round_end_before_start,
-	not_published: m.round_not_published,
-	unknown_region: m.scope_region_unknown,
-	due_before_open: m.round_due_before_open,
-	bad_date: m.date_invalid
-};
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'admin', 'analyst');
@@ -44,8 +36,7 @@ export const actions: Actions = {
 		try {
 			id = await createRound(db(), user.id, { ...form.data, targetRegion: target });
 		} catch (e) {
-			if (e instanceof RoundInputError) return setError(form, e.problem.field, problemText[e.problem.code]());
-			throw e;
+			return refusedForm(form, e);
 		}
 		redirect(303, `/rounds/${id}`);
 	}

@@ -1,23 +1,24 @@
 import { fail } from '@sveltejs/kit';
+import { message, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
 import { allItems } from '$lib/domain/checklist';
+import { acceptSchema, reasonSchema } from '$lib/forms/checklist';
 import { m } from '$lib/paraglide/messages.js';
 import { canReviewPoint, notFound, requirePoint } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
-import { findRound } from '$lib/server/checklists/rounds.service';
+import { expectedVersion } from '$lib/server/checklists/form-data';
 import {
 	acceptSubmission,
 	findSubmissionById,
 	loadChecklist,
 	reopenSubmission,
-	returnSubmission,
-	type ReviewOutcome
+	returnSubmission
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
+import { jsonFromColumn } from '$lib/server/db/json-columns';
+import { refusedForm } from '$lib/server/forms/refused';
 import { findPointView } from '$lib/server/points/points.repository';
-import { cleanText, textProblemMessage } from '$lib/forms/text-rule';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-
-const REASON_MAX = 500;
 
 async function access(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 	const submission = await findSubmissionById(db(), Number(event.params.id));
@@ -34,7 +35,7 @@ async function access(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 export const load: PageServerLoad = async (event) => {
 	const { submission, point, canReview } = await access(event);
 	const state = (await loadChecklist(db(), submission.round_id, point.id))!;
-	const round = (await findRound(db(), submission.round_id))!;
+	const { round } = state;
 	const history = await listAudit(db(), {
 		entityType: 'submission',
 		entityId: String(submission.id),
@@ -58,56 +59,57 @@ export const load: PageServerLoad = async (event) => {
 		notes: state.notes,
 		previous: state.previous,
 		previousRound: state.previousRound,
-		history,
+		// Each entry's changes as they were recorded: { key: [from, to] }, the state change, the reason.
+		history: history.map((h) => ({
+			...h,
+			changes: jsonFromColumn<Record<string, unknown> | null>(h.changes, null)
+		})),
 		labels,
-		canReview
+		canReview,
+		acceptForm: await superValidate(zod4(acceptSchema()), { id: 'accept' }),
+		returnForm: await superValidate(zod4(reasonSchema()), { id: 'return' }),
+		reopenForm: await superValidate(zod4(reasonSchema()), { id: 'reopen' })
 	};
 };
 
-function reasonOf(form: FormData) {
-	const clean = cleanText(String(form.get('reason') ?? ''), { max: REASON_MAX, multiline: true });
-	if ('problem' in clean) return { error: textProblemMessage(clean.problem) };
-	if (!clean.value) return { error: m.review_reason_required() };
-	return { reason: clean.value };
-}
-
-function answer(outcome: ReviewOutcome, done: string) {
-	if (outcome.ok) return { done };
-	return fail(409, { error: outcome.reason === 'stale' ? m.review_stale() : m.review_wrong_state() });
-}
-
-const versionOf = (form: FormData) =>
-	/^\d+$/.test(String(form.get('version'))) ? Number(form.get('version')) : undefined;
+/** The version the reviewer saw; without one, the step is not checked against it. */
+const seen = (posted: string) => expectedVersion(posted) ?? undefined;
 
 export const actions: Actions = {
 	accept: async (event) => {
 		const { user, submission, canReview } = await access(event);
 		if (!canReview) notFound();
-		const form = await event.request.formData();
-		return answer(await acceptSubmission(db(), user.id, submission.id, versionOf(form)), m.review_accepted());
+		const form = await superValidate(event.request, zod4(acceptSchema()), { id: 'accept' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			await acceptSubmission(db(), user.id, submission.id, seen(form.data.version));
+		} catch (e) {
+			return refusedForm(form, e);
+		}
+		return message(form, m.review_accepted());
 	},
 	return: async (event) => {
 		const { user, submission, canReview } = await access(event);
 		if (!canReview) notFound();
-		const form = await event.request.formData();
-		const r = reasonOf(form);
-		if ('error' in r)
-			return fail(400, { action: 'return', reasonError: r.error, reason: String(form.get('reason') ?? '') });
-		return answer(
-			await returnSubmission(db(), user.id, submission.id, r.reason, versionOf(form)),
-			m.review_returned()
-		);
+		const form = await superValidate(event.request, zod4(reasonSchema()), { id: 'return' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			await returnSubmission(db(), user.id, submission.id, form.data.reason, seen(form.data.version));
+		} catch (e) {
+			return refusedForm(form, e);
+		}
+		return message(form, m.review_returned());
 	},
 	reopen: async (event) => {
 		const { user, submission, canReview } = await access(event);
 		if (!canReview) notFound();
-		const form = await event.request.formData();
-		const r = reasonOf(form);
-		if ('error' in r)
-			return fail(400, { action: 'reopen', reasonError: r.error, reason: String(form.get('reason') ?? '') });
-		return answer(
-			await reopenSubmission(db(), user.id, submission.id, r.reason, versionOf(form)),
-			m.review_reopened()
-		);
+		const form = await superValidate(event.request, zod4(reasonSchema()), { id: 'reopen' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			await reopenSubmission(db(), user.id, submission.id, form.data.reason, seen(form.data.version));
+		} catch (e) {
+			return refusedForm(form, e);
+		}
+		return message(form, m.review_reopened());
 	}
 };

@@ -1,5 +1,7 @@
 import { fail } from '@sveltejs/kit';
-import { parseDefinition } from '$lib/domain/checklist-schema';
+import { message, superValidate } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { definitionFromText, TEMPLATE_JSON_MAX, templateJsonSchema } from '$lib/forms/checklist';
 import { m } from '$lib/paraglide/messages.js';
 import { notFound, requireRole } from '$lib/server/auth/access';
 import {
@@ -9,10 +11,10 @@ import {
 	saveDraft
 } from '$lib/server/checklists/templates.service';
 import { db } from '$lib/server/db';
+import { isRefusal } from '$lib/server/refusal';
+import { refusalMessage } from '$lib/text/refusals';
 import { applyChange, checkEditor, editorContext, readEditor, toEditor, type Change } from './editor.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-
-const MAX_JSON = 200_000;
 
 async function template(id: string) {
 	const t = (await listTemplates(db())).find((x) => x.id === Number(id));
@@ -29,12 +31,16 @@ export const load: PageServerLoad = async (event) => {
 	// The working copy: the draft, else the latest published version (saving it makes a new draft).
 	const working = (draft ?? t.versions.find((v) => v.status === 'published') ?? shown).definition;
 	const canEdit = user.role === 'admin';
+	const editorText = JSON.stringify(working, null, 2);
+	const jsonForm = await superValidate(zod4(templateJsonSchema()), { id: 'json' });
+	jsonForm.data.definition = editorText;
 	return {
 		template: { id: t.id, name: t.name },
 		versions: t.versions.map((v) => ({ version: v.version, status: v.status, publishedAt: v.publishedAt })),
 		shown,
 		editor: canEdit ? toEditor(working, editorContext(t.versions)) : null,
-		editorText: JSON.stringify(working, null, 2),
+		editorText,
+		jsonForm,
 		hasDraft: !!draft,
 		canEdit
 	};
@@ -69,23 +75,27 @@ export const actions: Actions = {
 	save: async (event) => {
 		const admin = requireRole(event, 'admin');
 		const t = await template(event.params.id);
-		const text = String((await event.request.formData()).get('definition') ?? '');
-		if (text.length > MAX_JSON) return fail(400, { text: '', problems: [m.template_too_large()] });
-		let json: unknown;
-		try {
-			json = JSON.parse(text);
-		} catch {
-			return fail(400, { text, problems: [m.template_not_json()] });
+		const form = await superValidate(event.request, zod4(templateJsonSchema()), { id: 'json' });
+		if (!form.valid) {
+			// Too long to send back: the page shows the working copy instead.
+			if (form.data.definition.length > TEMPLATE_JSON_MAX) form.data.definition = '';
+			return fail(400, { form });
 		}
-		const parsed = parseDefinition(json);
-		if (!parsed.ok) return fail(400, { text, problems: parsed.problems });
+		// The schema has checked it: this reads what it checked.
+		const parsed = definitionFromText(form.data.definition);
+		if (!('definition' in parsed)) return fail(400, { form });
 		const saved = await saveDraft(db(), admin.id, t.id, parsed.definition);
-		return { done: m.template_draft_saved({ version: saved.version }) };
+		return message(form, m.template_draft_saved({ version: saved.version }));
 	},
 	publish: async (event) => {
 		const admin = requireRole(event, 'admin');
 		const t = await template(event.params.id);
-		if (!(await publishDraft(db(), admin.id, t.id))) return fail(409, { problems: [m.template_no_draft()] });
+		try {
+			await publishDraft(db(), admin.id, t.id);
+		} catch (e) {
+			if (!isRefusal(e)) throw e;
+			return fail(e.status, { problems: Object.values(e.problems).map(refusalMessage) });
+		}
 		return { done: m.template_published_done() };
 	},
 	discard: async (event) => {

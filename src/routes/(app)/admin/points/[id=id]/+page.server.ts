@@ -7,9 +7,11 @@ import { m } from '$lib/paraglide/messages.js';
 import { notFound, requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import { findPointView } from '$lib/server/points/points.repository';
 import { setPointActive, updatePointDetails } from '$lib/server/points/points.service';
 import { findRegions } from '$lib/server/regions/regions.repository';
+import { listPointStaff } from '$lib/server/users/users.repository';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadPoint(id: string) {
@@ -24,11 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const [lineage, history, staff] = await Promise.all([
 		findRegions(db(), lineageOf(point.regionCode).slice(0, -1)),
 		listAudit(db(), { entityType: 'point', entityId: String(point.id), limit: 50 }),
-		db()
-			.selectFrom('users')
-			.select(['id', 'username', 'display_name as name', 'active'])
-			.where('point_id', '=', point.id)
-			.execute()
+		listPointStaff(db(), point.id)
 	]);
 	const form = await superValidate(
 		{ type: point.type, contactName: point.contactName, contactPhone: point.contactPhone },
@@ -43,7 +41,11 @@ export const actions: Actions = {
 		const point = await loadPoint(event.params.id);
 		const form = await superValidate(event.request, zod4(pointSchema()));
 		if (!form.valid) return fail(400, { form });
-		await updatePointDetails(db(), admin.id, point.id, form.data);
+		try {
+			await updatePointDetails(db(), admin.id, point.id, form.data);
+		} catch (e) {
+			return refusedForm(form, e);
+		}
 		return message(form, m.saved());
 	},
 	deactivate: async (event) => {

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { message, setError, superValidate } from 'sveltekit-superforms';
+import { message, superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { userEditSchema } from '$lib/forms/schemas';
 import { m } from '$lib/paraglide/messages.js';
@@ -7,14 +7,11 @@ import { notFound, requireRole } from '$lib/server/auth/access';
 import { listAudit } from '$lib/server/audit/audit.repository';
 import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
-import { userProblemMessage } from '$lib/server/users/user-errors';
+import { refusedForm } from '$lib/server/forms/refused';
+import { isRefusal } from '$lib/server/refusal';
 import { findUser } from '$lib/server/users/users.repository';
-import {
-	resetPassword,
-	setUserActive,
-	updateUserProfile,
-	UserInputError
-} from '$lib/server/users/users.service';
+import { resetPassword, setUserActive, updateUserProfile } from '$lib/server/users/users.service';
+import { refusalMessage } from '$lib/text/refusals';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadUser(id: string) {
@@ -60,14 +57,10 @@ export const actions: Actions = {
 		const user = await loadUser(event.params.id);
 		const form = await superValidate(event.request, zod4(userEditSchema()));
 		if (!form.valid) return fail(400, { form });
-		if (user.id === admin.id && form.data.role !== 'admin')
-			return setError(form, 'role', m.user_cannot_demote_self());
 		try {
 			await updateUserProfile(db(), admin.id, user.id, form.data);
 		} catch (e) {
-			if (e instanceof UserInputError && e.field !== 'username')
-				return setError(form, e.field, userProblemMessage(e.problem));
-			throw e;
+			return refusedForm(form, e);
 		}
 		return message(form, m.saved());
 	},
@@ -80,8 +73,13 @@ export const actions: Actions = {
 	deactivate: async (event) => {
 		const admin = requireRole(event, 'admin');
 		const user = await loadUser(event.params.id);
-		if (user.id === admin.id) return fail(400, { status: m.user_cannot_deactivate_self() });
-		await setUserActive(db(), admin.id, user.id, false);
+		try {
+			await setUserActive(db(), admin.id, user.id, false);
+		} catch (e) {
+			// This page's buttons answer with a status line, not a form.
+			if (!isRefusal(e)) throw e;
+			return fail(e.status, { status: refusalMessage(e.problems[e.field]!) });
+		}
 		return { status: m.user_deactivated() };
 	},
 	activate: async (event) => {

@@ -1,27 +1,27 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { superValidate, type SuperValidated } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
 import type { z } from 'zod';
 import { chinaDate } from '$lib/domain/periods';
 import {
 	certificateCountSchema,
 	certificateStatusSchema,
 	plateSchema,
-	readForm,
+	registerFormIds as FORM_IDS,
 	rehangSchema,
 	removeSchema,
 	returnSchema,
-	secondmentSchema,
-	type FieldErrors
+	secondmentSchema
 } from '$lib/forms/registers';
-import { registerProblemMessage } from '$lib/text/registers';
-import { notFound } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
+import { refuseNotFound } from '$lib/server/refusal';
 import {
 	listPointCertificates,
 	recordCertificateCount,
 	setCertificateStatus
 } from '$lib/server/registers/certificates.service';
 import { savePhoto } from '$lib/server/registers/photos.service';
-import { RegisterNotFound, type RegisterResult } from '$lib/server/registers/register-result';
 import {
 	addSecondment,
 	listSecondments,
@@ -56,6 +56,21 @@ export const load = (async (event) => {
 	const editId = Number(event.url.searchParams.get('edit'));
 	const editing = canEdit ? (secondments.find((s) => s.id === editId) ?? null) : null;
 	const hung = signboards.filter((s) => s.state === 'hung');
+
+	const plateForm = await superValidate(zod4(plateSchema()), { id: FORM_IDS.addPlate });
+	plateForm.data.hungOn = today;
+	const secondmentForm = await superValidate(zod4(secondmentSchema()), { id: FORM_IDS.secondment });
+	if (editing)
+		secondmentForm.data = {
+			personName: editing.personName,
+			post: editing.post,
+			borrowingUnit: editing.borrowingUnit,
+			startDate: editing.startDate,
+			expectedEnd: editing.expectedEnd,
+			approved: editing.approved,
+			approvalRef: editing.approvalRef
+		};
+
 	return {
 		point,
 		breadcrumbs,
@@ -68,6 +83,8 @@ export const load = (async (event) => {
 		certificates,
 		secondments,
 		editing,
+		plateForm,
+		secondmentForm,
 		counts: {
 			hung: hung.length,
 			exterior: hung.filter((s) => s.placement === 'exterior').length,
@@ -94,133 +111,124 @@ type ActionName =
 	| 'editSecondment'
 	| 'returnSecondment';
 
-/** What a refused form gets back: which form (and row), what was sent, and a message per field. */
-export interface RegisterFailure {
-	action: ActionName;
-	target: number | null;
-	values: Record<string, string>;
-	errors: FieldErrors;
+/** The posted form, and the rest of the request (a file, an id outside the schema). */
+interface Posted<S extends z.ZodObject> {
+	userId: number;
+	pointId: number;
+	data: z.output<S>;
+	request: FormData;
 }
 
-const refuse = (
-	action: ActionName,
-	target: number | null,
-	values: Record<string, string>,
-	errors: FieldErrors
-) => fail(400, { action, target, values, errors } satisfies RegisterFailure);
-
-const messages = (errors: Partial<Record<string, string>>): FieldErrors =>
-	Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, registerProblemMessage(v ?? '')]));
-
-const targetOf = (values: Record<string, string>, key: string) => Number(values[key]) || null;
-
 /**
- * Runs one register change for the point's own staff: read and check the form, run the service,
- * then back to the tab (a redirect, so a reload never posts twice).
+ * Runs one register change for the point's own staff: check the form, run the service, then back
+ * to the tab (a redirect, so a reload never posts twice). A refused form comes back with the
+ * sentence next to its field and what was typed; another point's thing is a 404.
  */
-async function change<T>(
+async function change<S extends z.ZodObject>(
 	event: RequestEvent,
 	action: ActionName,
 	tab: Tab,
-	schema: () => Parameters<typeof readForm>[0],
-	targetKey: string | null,
-	run: (ctx: {
-		userId: number;
-		pointId: number;
-		data: T;
-		form: FormData;
-		values: Record<string, string>;
-	}) => Promise<RegisterResult>
+	schema: S,
+	formId: string,
+	run: (posted: Posted<S>) => Promise<unknown>
 ) {
 	const { user, point } = await editablePoint(event);
-	const form = await event.request.formData();
-	const read = readForm(schema(), form);
-	const target = targetKey ? targetOf(read.values, targetKey) : null;
-	if (!read.ok) return refuse(action, target, read.values, read.errors);
-	let result: RegisterResult;
+	const request = await event.request.formData();
+	const form = (await superValidate(request, zod4(schema), { id: formId })) as SuperValidated<z.output<S>>;
+	if (!form.valid) return fail(400, { form });
 	try {
-		result = await run({
-			userId: user.id,
-			pointId: point.id,
-			data: read.data as T,
-			form,
-			values: read.values
-		});
+		await run({ userId: user.id, pointId: point.id, data: form.data, request });
 	} catch (e) {
-		if (e instanceof RegisterNotFound) notFound();
-		throw e;
+		return refusedForm(form, e);
 	}
-	if (!result.ok) return refuse(action, target, read.values, messages(result.errors));
 	redirect(303, `/points/${point.id}/registers?tab=${tab}&done=${action}`);
 }
 
-type Data<S extends () => z.ZodType> = z.output<ReturnType<S>>;
+/** The evidence photo, if one was chosen: a file input left empty still posts a nameless, empty part. */
+function chosenFile(request: FormData, name: string): File | null {
+	const file = request.get(name);
+	return file instanceof File && (file.size > 0 || file.name !== '') ? file : null;
+}
 
 export const actions: Actions = {
 	addPlate: (event) =>
-		change<Data<typeof plateSchema>>(event, 'addPlate', 'signboards', plateSchema, null, (c) =>
-			addSignboard(db(), c.userId, c.pointId, c.data)
+		change(event, 'addPlate', 'signboards', plateSchema(), FORM_IDS.addPlate, ({ userId, pointId, data }) =>
+			addSignboard(db(), userId, pointId, { ...data, placement: data.placement || null })
 		),
 	removePlate: (event) =>
-		change<Data<typeof removeSchema>>(event, 'removePlate', 'signboards', removeSchema, 'id', (c) => {
-			const file = c.form.get('photo');
-			// A file input left empty still posts a nameless, zero-byte part.
-			const photo =
-				file instanceof File && (file.size > 0 || file.name !== '')
-					? () => savePhoto(db(), { pointId: c.pointId, userId: c.userId, file })
-					: undefined;
-			return removeSignboard(db(), c.userId, c.pointId, c.data.id, {
-				removedOn: c.data.removedOn,
-				note: c.data.note,
-				photo
-			});
-		}),
+		change(
+			event,
+			'removePlate',
+			'signboards',
+			removeSchema(),
+			FORM_IDS.removePlate,
+			({ userId, pointId, data, request }) => {
+				const file = chosenFile(request, 'photo');
+				return removeSignboard(db(), userId, pointId, data.id, {
+					removedOn: data.removedOn,
+					note: data.note,
+					photo: file ? () => savePhoto(db(), { pointId, userId, file }) : undefined
+				});
+			}
+		),
 	rehangPlate: (event) =>
-		change<Data<typeof rehangSchema>>(event, 'rehangPlate', 'signboards', rehangSchema, 'id', (c) =>
-			rehangSignboard(db(), c.userId, c.pointId, c.data.id, { hungOn: c.data.hungOn, note: c.data.note })
+		change(
+			event,
+			'rehangPlate',
+			'signboards',
+			rehangSchema(),
+			FORM_IDS.rehangPlate,
+			({ userId, pointId, data }) =>
+				rehangSignboard(db(), userId, pointId, data.id, { hungOn: data.hungOn, note: data.note })
 		),
 	setCertificate: (event) =>
-		change<Data<typeof certificateStatusSchema>>(
+		change(
 			event,
 			'setCertificate',
 			'certificates',
-			certificateStatusSchema,
-			'itemId',
-			(c) => setCertificateStatus(db(), c.userId, c.pointId, c.data)
+			certificateStatusSchema(),
+			FORM_IDS.setCertificate,
+			({ userId, pointId, data }) => setCertificateStatus(db(), userId, pointId, data)
 		),
 	countCertificate: (event) =>
-		change<Data<typeof certificateCountSchema>>(
+		change(
 			event,
 			'countCertificate',
 			'certificates',
-			certificateCountSchema,
-			'itemId',
-			(c) => recordCertificateCount(db(), c.userId, c.pointId, c.data)
+			certificateCountSchema(),
+			FORM_IDS.countCertificate,
+			({ userId, pointId, data }) => recordCertificateCount(db(), userId, pointId, data)
 		),
 	addSecondment: (event) =>
-		change<Data<typeof secondmentSchema>>(
+		change(
 			event,
 			'addSecondment',
 			'secondments',
-			secondmentSchema,
-			null,
-			(c) => addSecondment(db(), c.userId, c.pointId, c.data)
+			secondmentSchema(),
+			FORM_IDS.secondment,
+			({ userId, pointId, data }) => addSecondment(db(), userId, pointId, data)
 		),
 	editSecondment: (event) =>
-		change<Data<typeof secondmentSchema>>(
+		change(
 			event,
 			'editSecondment',
 			'secondments',
-			secondmentSchema,
-			'id',
-			(c) => {
-				const id = Number(c.values.id);
-				if (!Number.isSafeInteger(id) || id <= 0) throw new RegisterNotFound();
-				return updateSecondment(db(), c.userId, c.pointId, id, c.data);
+			secondmentSchema(),
+			FORM_IDS.secondment,
+			({ userId, pointId, data, request }) => {
+				const id = Number(request.get('id'));
+				if (!Number.isSafeInteger(id) || id <= 0) refuseNotFound();
+				return updateSecondment(db(), userId, pointId, id, data);
 			}
 		),
 	returnSecondment: (event) =>
-		change<Data<typeof returnSchema>>(event, 'returnSecondment', 'secondments', returnSchema, 'id', (c) =>
-			recordSecondmentReturn(db(), c.userId, c.pointId, c.data.id, { returnDate: c.data.returnDate })
+		change(
+			event,
+			'returnSecondment',
+			'secondments',
+			returnSchema(),
+			FORM_IDS.returnSecondment,
+			({ userId, pointId, data }) =>
+				recordSecondmentReturn(db(), userId, pointId, data.id, { returnDate: data.returnDate })
 		)
 };

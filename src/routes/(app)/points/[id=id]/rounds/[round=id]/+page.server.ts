@@ -1,32 +1,47 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { problemMessage } from '$lib/text/checklist';
-import { allItems, toFormValue, type Answers, type FieldProblem } from '$lib/domain/checklist';
-import { m } from '$lib/paraglide/messages.js';
+import { superValidate, type SuperValidated } from 'sveltekit-superforms';
+import { zod4 } from 'sveltekit-superforms/adapters';
+import { allItems, toFormValue, type Answers } from '$lib/domain/checklist';
+import { isLocked } from '$lib/domain/submission-state';
+import { checklistSectionSchema, sameSectionSchema, submitSchema } from '$lib/forms/checklist';
 import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';
-import { readAnswerFields, readClientToken, readExpectedVersion } from '$lib/server/checklists/form-data';
 import {
-	findSubmission,
+	answerFields,
+	clientToken,
+	expectedVersion,
+	itemKeys,
+	sectionAt
+} from '$lib/server/checklists/form-data';
+import {
+	findChecklistFrame,
 	isTarget,
 	loadChecklist,
 	saveAnswers,
-	submit
+	saveSameAsLast,
+	submit,
+	submitSameAsLast
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import { findPointView } from '$lib/server/points/points.repository';
+import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only the point's own staff fill its checklist; anyone else gets the same 404 as a missing page. */
+/**
+ * Only the point's own staff fill its checklist; anyone else gets the same 404 as a missing page.
+ * Reads the round and its items once; whether the round asks the point, the page checks here and
+ * each write checks in its own transaction.
+ */
 async function access(event: Pick<RequestEvent, 'url' | 'locals' | 'params'>) {
 	const params = event.params as { id: string; round: string };
 	const point = await findPointView(db(), Number(params.id));
 	const { user } = requirePoint(event, point);
 	if (!canEditPointRecords(user, { id: point!.id, regionCode: point!.regionCode })) notFound();
-	const roundId = Number(params.round);
-	if (!(await isTarget(db(), roundId, point!.id))) notFound();
-	const state = await loadChecklist(db(), roundId, point!.id);
-	if (!state || state.round.status === 'draft') notFound();
-	return { user, point: point!, roundId, state };
+	const frame = await findChecklistFrame(db(), Number(params.round));
+	if (!frame || frame.round.status === 'draft') notFound();
+	const target = { roundId: frame.round.id, pointId: point!.id, definition: frame.definition };
+	return { user, point: point!, frame, target };
 }
 
 function sectionParam(url: URL, count: number): number | 'review' {
@@ -36,14 +51,12 @@ function sectionParam(url: URL, count: number): number | 'review' {
 	return Number.isInteger(n) && n >= 0 && n < count ? n : 0;
 }
 
-const messages = (problems: Record<string, FieldProblem>) =>
-	Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, problemMessage(p)]));
-
 export const load: PageServerLoad = async (event) => {
-	const { point, state } = await access(event);
+	const { point, frame } = await access(event);
+	if (!(await isTarget(db(), frame.round.id, point.id))) notFound();
+	const state = (await loadChecklist(db(), frame.round.id, point.id, frame))!;
 	const { definition, submission } = state;
-	const locked =
-		submission?.status === 'submitted' || submission?.status === 'accepted' || state.round.status !== 'open';
+	const locked = isLocked(submission?.status, state.round.status === 'open');
 	return {
 		point: { id: point.id, name: point.name },
 		round: {
@@ -80,136 +93,100 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-type Refusal =
-	| { ok: false; reason: 'problems'; problems: Record<string, FieldProblem> }
-	| { ok: false; reason: 'stale' | 'locked' | 'closed' | 'not_target' | 'empty' };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyForm = SuperValidated<Record<string, any>, any>;
 
-function failFor(outcome: Refusal, extra: Record<string, unknown> = {}) {
-	switch (outcome.reason) {
-		case 'problems':
-			return fail(400, {
-				problems: messages(outcome.problems),
-				confirm: Object.keys(outcome.problems).filter(
-					(k) => outcome.problems[k].code === 'needs_confirmation'
-				),
-				...extra
-			});
-		case 'stale':
-			return fail(409, { error: m.checklist_stale() });
-		case 'locked':
-			return fail(409, { error: m.checklist_locked() });
-		case 'closed':
-			return fail(409, { error: m.checklist_round_closed() });
-		case 'empty':
-			return fail(400, { error: m.checklist_empty() });
-		case 'not_target':
-			return notFound();
-	}
+/** A refused save: each answer's sentence on its item, and the items that ask for a reason. */
+function refusedAnswers(form: AnyForm, e: unknown) {
+	const failure = refusedForm(form, e);
+	const confirm = Object.entries((e as Refusal).problems)
+		.filter(([, p]) => p.code === 'answer_needs_confirmation')
+		.map(([key]) => key);
+	return fail(failure.status, { ...failure.data, confirm });
 }
+
+const badSection = (form: AnyForm) =>
+	refusedForm(form, new Refusal({ '': { code: 'checklist_bad_section' } }));
 
 const nextHref = (goto: string) => `?section=${goto === 'review' || /^\d+$/.test(goto) ? goto : '0'}`;
 
 export const actions: Actions = {
 	/** Saves the section on screen and moves to the one asked for. */
 	save: async (event) => {
-		const { user, point, roundId, state } = await access(event);
-		const form = await event.request.formData();
-		const index = Number(form.get('section'));
-		const section = state.definition.sections[index];
-		if (!section) return fail(400, { error: m.checklist_bad_section() });
-		const { raw, notes } = readAnswerFields(form, section.items);
-		const outcome = await saveAnswers(db(), user.id, {
-			roundId,
-			pointId: point.id,
-			expectedVersion: readExpectedVersion(form),
-			itemKeys: section.items.map((i) => i.key),
-			raw,
-			notes
+		const { user, frame, target } = await access(event);
+		const form = await superValidate(event.request, zod4(checklistSectionSchema(frame.definition)), {
+			id: 'section'
 		});
-		if (!outcome.ok) return failFor(outcome, { values: raw, notes, section: index });
-		const fallback = index + 1 < state.definition.sections.length ? String(index + 1) : 'review';
-		redirect(303, nextHref(String(form.get('goto') ?? fallback)));
+		if (!form.valid) return fail(400, { form });
+		const at = sectionAt(frame.definition, form.data.section);
+		if (!at) return badSection(form);
+		const { raw, notes } = answerFields(form.data, at.section.items);
+		try {
+			await saveAnswers(db(), user.id, {
+				...target,
+				expectedVersion: expectedVersion(form.data.version),
+				itemKeys: itemKeys(at.section.items),
+				raw,
+				notes
+			});
+		} catch (e) {
+			return refusedAnswers(form, e);
+		}
+		redirect(303, nextHref(form.data.goto ?? (at.last ? 'review' : String(at.index + 1))));
 	},
 
 	/** Takes the last accepted answers for one section and moves on. */
 	sameSection: async (event) => {
-		const { user, point, roundId, state } = await access(event);
-		const form = await event.request.formData();
-		const index = Number(form.get('section'));
-		const section = state.definition.sections[index];
-		if (!section) return fail(400, { error: m.checklist_bad_section() });
-		const raw = Object.fromEntries(section.items.map((i) => [i.key, toFormValue(state.previous[i.key])]));
-		const outcome = await saveAnswers(db(), user.id, {
-			roundId,
-			pointId: point.id,
-			expectedVersion: readExpectedVersion(form),
-			itemKeys: section.items.map((i) => i.key),
-			raw,
-			notes: {}
-		});
-		if (!outcome.ok) return failFor(outcome, { section: index });
-		redirect(303, nextHref(index + 1 < state.definition.sections.length ? String(index + 1) : 'review'));
+		const { user, frame, target } = await access(event);
+		const form = await superValidate(event.request, zod4(sameSectionSchema()), { id: 'sameSection' });
+		if (!form.valid) return fail(400, { form });
+		const at = sectionAt(frame.definition, form.data.section);
+		if (!at) return badSection(form);
+		try {
+			await saveSameAsLast(db(), user.id, {
+				...target,
+				expectedVersion: expectedVersion(form.data.version),
+				itemKeys: itemKeys(at.section.items)
+			});
+		} catch (e) {
+			return refusedAnswers(form, e);
+		}
+		redirect(303, nextHref(at.last ? 'review' : String(at.index + 1)));
 	},
 
 	/** Nothing changed: the last accepted answers, submitted in one step. */
 	sameAll: async (event) => {
-		const { user, point, roundId, state } = await access(event);
-		const form = await event.request.formData();
-		const raw = Object.fromEntries(
-			allItems(state.definition).map((i) => [i.key, toFormValue(state.previous[i.key])])
-		);
-		const saved = await saveAnswers(db(), user.id, {
-			roundId,
-			pointId: point.id,
-			expectedVersion: readExpectedVersion(form),
-			raw,
-			notes: {}
-		});
-		if (!saved.ok) {
-			// A double tap or a retry finds the first one already submitted: done, as submit answers it.
-			const now = await findSubmission(db(), roundId, point.id);
-			if (now?.status === 'submitted' || now?.status === 'accepted') redirect(303, '?section=review');
-			return failFor(saved);
-		}
-		const outcome = await submit(db(), user.id, {
-			roundId,
-			pointId: point.id,
-			expectedVersion: saved.version,
-			clientToken: readClientToken(form)
-		});
-		if (!outcome.ok) {
-			if (outcome.reason === 'problems') redirect(303, '?section=review');
-			return failFor(outcome);
+		const { user, target } = await access(event);
+		const form = await superValidate(event.request, zod4(submitSchema()), { id: 'sameAll' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			// Answers that cannot be submitted as they are stay saved; the review step shows them.
+			await submitSameAsLast(db(), user.id, {
+				...target,
+				expectedVersion: expectedVersion(form.data.version),
+				clientToken: clientToken(form.data.clientToken)
+			});
+		} catch (e) {
+			return refusedAnswers(form, e);
 		}
 		redirect(303, '?section=review');
 	},
 
 	submit: async (event) => {
-		const { user, point, roundId, state } = await access(event);
-		const form = await event.request.formData();
-		const outcome = await submit(db(), user.id, {
-			roundId,
-			pointId: point.id,
-			expectedVersion: readExpectedVersion(form),
-			clientToken: readClientToken(form)
-		});
-		if (outcome.ok) redirect(303, '?section=review');
-		if (outcome.reason === 'problems') {
-			const texts = messages(outcome.problems);
-			const list = state.definition.sections.flatMap((s, si) =>
-				s.items
-					.filter((i) => texts[i.key])
-					.map((i) => ({
-						section: si,
-						sectionTitle: s.title,
-						key: i.key,
-						label: i.label,
-						message: texts[i.key]
-					}))
-			);
-			return fail(400, { submitProblems: list });
+		const { user, target } = await access(event);
+		const form = await superValidate(event.request, zod4(submitSchema()), { id: 'submit' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			await submit(db(), user.id, {
+				...target,
+				expectedVersion: expectedVersion(form.data.version),
+				clientToken: clientToken(form.data.clientToken)
+			});
+		} catch (e) {
+			// Each item's sentence on its key; the page lists them by section.
+			return refusedForm(form, e);
 		}
-		return failFor(outcome);
+		redirect(303, '?section=review');
 	}
 };
 

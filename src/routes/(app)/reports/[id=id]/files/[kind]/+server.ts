@@ -1,17 +1,9 @@
 import fs from 'node:fs';
-import { error } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages.js';
 import { notFound } from '$lib/server/auth/access';
-import {
-	REPORT_FILES,
-	REPORT_MIME,
-	reportFilePath,
-	type ReportFileKind
-} from '$lib/server/reports/reports.service';
+import { isReportFileKind, REPORT_MIME, type ReportFileKind } from '$lib/server/reports/report-files';
+import { reportFile } from '$lib/server/reports/reports.service';
 import type { RequestHandler } from './$types';
-import { requireReport } from '../../../report-access.server';
-
-const isKind = (kind: string): kind is ReportFileKind => Object.hasOwn(REPORT_FILES, kind);
+import { refusedError, requireReport } from '../../../report-access.server';
 
 const extension: Record<ReportFileKind, string> = { docx: 'docx', xlsx: 'xlsx', csv: 'csv' };
 
@@ -34,12 +26,16 @@ const encodeRFC5987 = (s: string) =>
 export const GET: RequestHandler = async (event) => {
 	const { report } = await requireReport(event);
 	const kind = event.params.kind;
-	if (!isKind(kind)) notFound();
-	if (report.status === 'expired') error(410, m.reports_expired_gone());
-	if (report.status !== 'done') notFound();
+	if (!isReportFileKind(kind)) notFound();
+	let where: string;
+	try {
+		where = reportFile(report, kind);
+	} catch (e) {
+		refusedError(e);
+	}
 	let bytes: Buffer;
 	try {
-		bytes = fs.readFileSync(reportFilePath(report.id, kind));
+		bytes = fs.readFileSync(where);
 	} catch (e) {
 		if ((e as NodeJS.ErrnoException).code === 'ENOENT') notFound();
 		throw e;
