@@ -58,7 +58,6 @@ export const INDICATORS = [
 ] as const satisfies readonly IndicatorDef[];
 
 export type IndicatorKey = (typeof INDICATORS)[number]['key'];
-export const INDICATOR_KEYS: IndicatorKey[] = INDICATORS.map((d) => d.key);
 /** A point's overall standing: rebounding when any indicator is. Its value is how many are. */
 export const OVERALL = 'overall';
 export type KeptIndicator = IndicatorKey | typeof OVERALL;

@@ -8,6 +8,10 @@ export function chinaDate(at: Date = new Date()): string {
 	return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+// Period keys: `2026-03` a month, `2026-Q1` a quarter, anything else a custom round's key.
+const QUARTER_KEY = /^(\d{4})-Q([1-4])$/;
+const MONTH_KEY = /^(\d{4})-(\d{2})$/;
+
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
@@ -17,13 +21,13 @@ export function periodRange(
 	value: string
 ): { start: string; end: string } | null {
 	if (kind === 'month') {
-		const match = /^(\d{4})-(\d{2})$/.exec(value);
+		const match = MONTH_KEY.exec(value);
 		if (!match) return null;
 		const [y, m] = [Number(match[1]), Number(match[2])];
 		if (m < 1 || m > 12) return null;
 		return { start: `${y}-${pad(m)}-01`, end: `${y}-${pad(m)}-${pad(lastDay(y, m))}` };
 	}
-	const match = /^(\d{4})-Q([1-4])$/.exec(value);
+	const match = QUARTER_KEY.exec(value);
 	if (!match) return null;
 	const [y, q] = [Number(match[1]), Number(match[2])];
 	const first = (q - 1) * 3 + 1;
@@ -42,9 +46,6 @@ export function isLate(dueOn: string, submittedAt: Date): boolean {
 }
 
 // ---- Period keys: `2026-03` a month, `2026-Q1` a quarter, anything else a custom round's key ----
-
-const QUARTER_KEY = /^(\d{4})-Q([1-4])$/;
-const MONTH_KEY = /^(\d{4})-(\d{2})$/;
 
 export type ParsedPeriod =
 	| { kind: 'quarter'; year: number; quarter: number }

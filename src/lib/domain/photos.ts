@@ -1,7 +1,5 @@
 // Shared by the upload forms (client) and the photo service (server).
 
-export type PhotoProblem = 'empty' | 'too_large' | 'not_image' | 'too_many_pixels';
-
 /** The largest evidence photo, in MB as forms and messages show it. */
 export const MAX_PHOTO_MB = 5;
 

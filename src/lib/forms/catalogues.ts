@@ -1,6 +1,7 @@
 // Zod schemas for the catalogue forms, built per request so their messages follow the user's language.
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
+import type { ImportReport } from '$lib/forms/imports';
 import { optionalText, requiredText } from '$lib/forms/text-rule';
 import {
 	catalogueKinds,
@@ -36,6 +37,5 @@ export const catalogueImportSchema = () =>
 		file: z.file({ error: () => m.catalogue_import_no_file() })
 	});
 
-/** What an import answers, shown under its form: the counts, or every bad row (up to a cap). */
-export type CatalogueImportReport =
-	{ done: string } | { failed: string; problems: { line: number; reason: string }[]; more: number };
+/** What the catalogue import answers (forms/imports.ts). */
+export type CatalogueImportReport = ImportReport<{ line: number; reason: string }>;

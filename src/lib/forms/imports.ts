@@ -9,10 +9,6 @@ export const divisionImportSchema = () =>
 	});
 
 /** What an import answers, shown under its form: the counts, or every bad row (up to a cap). */
-export type DivisionImportReport =
-	| { done: string }
-	| {
-			failed: string;
-			problems: { file: string; line: number; code: string; reason: string }[];
-			more: number;
-	  };
+export type ImportReport<Problem> = { done: string } | { failed: string; problems: Problem[]; more: number };
+
+export type DivisionImportReport = ImportReport<{ file: string; line: number; code: string; reason: string }>;

@@ -41,12 +41,6 @@ export function cleanText(
 	return { value: tidy };
 }
 
-export function textProblemMessage(problem: TextProblem): string {
-	return problem.code === 'bad_characters'
-		? m.field_bad_characters()
-		: m.field_too_long({ max: problem.max });
-}
-
 /**
  * A text field under the rule. It stays a ZodString (overwrite, not transform), so .min() and
  * .regex() can follow and see the tidied value. Messages resolve when a value is checked, so a

@@ -64,6 +64,13 @@ export function formatFileSize(bytes: number): string {
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** The punctuation around text: full-width in Chinese, ASCII with its spaces in English. */
+export function punctuation(locale: string) {
+	return locale === 'zh'
+		? { colon: '：', comma: '，', semi: '；', list: '、', aside: (s: string) => `（${s}）` }
+		: { colon: ': ', comma: ', ', semi: '; ', list: ', ', aside: (s: string) => ` (${s})` };
+}
+
 /** A file name without the characters Windows and phones refuse. */
 export function safeFileName(name: string): string {
 	return name.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 120);

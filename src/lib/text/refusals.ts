@@ -92,6 +92,7 @@ export const refusalMessages = {
 	// — points and regions —
 	point_not_village_level: () => m.point_not_village_level(),
 	region_not_found: () => m.region_not_found(),
+	division_file_too_big: (p) => m.import_too_big({ file: p.file ?? '', mb: p.mb ?? '' }),
 
 	// — reports —
 	report_region_outside: () => m.reports_region_outside(),

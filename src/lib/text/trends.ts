@@ -6,7 +6,7 @@ import type { IndicatorTrend } from '$lib/domain/trend-view';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { parsePeriodKey } from '../domain/periods';
-import { formatNumber, formatSigned, MONTHS_SHORT_EN, percentChange } from './format';
+import { formatNumber, formatSigned, MONTHS_SHORT_EN, percentChange, punctuation } from './format';
 
 type Message = (inputs?: object, options?: { locale?: 'zh' | 'en' }) => string;
 const lang = (locale: string) => ({ locale: locale === 'en' ? ('en' as const) : ('zh' as const) });
@@ -45,15 +45,12 @@ export function periodLabel(key: string | null | undefined, locale = getLocale()
 	return p.key;
 }
 
-const punct = (locale: string) =>
-	locale === 'zh' ? { colon: '：', comma: '，', semi: '；' } : { colon: ': ', comma: ', ', semi: '; ' };
-
 /**
  * The chart's one line: 平均每点位 外挂标牌：基线 2024年第4季度 5.2 块 → 2026年第3季度 2.1 块（−60%），
  * 较上期 +0.3；2 个点位反弹.
  */
 export function trendSummary(t: IndicatorTrend, scope: 'region' | 'point', locale = getLocale()): string {
-	const p = punct(locale);
+	const p = punctuation(locale);
 	const name = indicatorName(t.indicator);
 	const subject = scope === 'region' ? m.trends_mean_of({ name }) : name;
 	if (!t.latest) return `${subject}${p.colon}${m.trends_no_data()}`;

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { writeAudit } from '$lib/server/audit/audit.repository';
 import { lucia } from '$lib/server/auth/session';
+import { signOut } from '$lib/server/auth/sign-in.service';
 import { db } from '$lib/server/db';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,14 +10,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const { session, user } = event.locals;
 		if (session && user) {
-			await lucia.invalidateSession(session.id);
-			await writeAudit(db(), {
-				userId: user.id,
-				action: 'sign_out',
-				entityType: 'sign_in',
-				entityId: user.username,
-				ip: event.getClientAddress()
-			});
+			await signOut(db(), { sessionId: session.id, user, ip: event.getClientAddress() });
 		}
 		const cookie = lucia.createBlankSessionCookie();
 		event.cookies.set(cookie.name, cookie.value, { path: '/', ...cookie.attributes });

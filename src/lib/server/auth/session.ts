@@ -12,7 +12,8 @@ import {
 	findSessionWithUser,
 	insertSession,
 	listUserSessions,
-	updateSessionExpiry
+	updateSessionExpiry,
+	type SessionWithUser
 } from './sessions.repository';
 
 /** Sessions are stored under the SHA-256 of the cookie token, never the token itself. */
@@ -87,14 +88,7 @@ declare module 'lucia' {
 	interface Register {
 		Lucia: typeof lucia;
 		UserId: number;
-		DatabaseUserAttributes: {
-			username: string;
-			display_name: string;
-			role: PublicUser['role'];
-			region_code: string | null;
-			point_id: number | null;
-			must_change_password: 0 | 1;
-		};
+		DatabaseUserAttributes: Omit<SessionWithUser['user'], 'id'>;
 	}
 }
 

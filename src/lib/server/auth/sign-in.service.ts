@@ -3,6 +3,7 @@ import type { Db } from '../db';
 import { refuse } from '../refusal';
 import { findUserByUsername } from '../users/users.repository';
 import { burnVerify, verifyPassword } from './password';
+import { lucia } from './session';
 import { clearFailures, throttledCheck, throttleKeys } from './throttle';
 
 /**
@@ -61,4 +62,19 @@ export async function signIn(
 		});
 	});
 	return user.id;
+}
+
+/** Ends the session and audits the sign-out. */
+export async function signOut(
+	db: Db,
+	input: { sessionId: string; user: { id: number; username: string }; ip: string }
+): Promise<void> {
+	await lucia.invalidateSession(input.sessionId);
+	await writeAudit(db, {
+		userId: input.user.id,
+		action: 'sign_out',
+		entityType: 'sign_in',
+		entityId: input.user.username,
+		ip: input.ip
+	});
 }

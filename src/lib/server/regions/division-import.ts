@@ -8,11 +8,27 @@ import {
 	readCsv,
 	readCsvSync,
 	REGION_LIMITS,
+	REGION_MAX_FILE_BYTES,
 	REGION_MAX_NAME,
 	type ReadProblem,
 	type ReadResult
 } from '../imports/guarded-reader';
+import { refuse } from '../refusal';
 import { findKnownCodes, findRegionNames, insertRegions, renameRegion } from './regions.repository';
+
+const MB = 1024 * 1024;
+
+/** Refuses a file over the limit before its bytes are copied; the guarded reader checks them again. */
+export function refuseOversizedDivisionFiles(files: readonly { name: string; size: number }[]): void {
+	const tooBig = files.find((f) => f.size > REGION_MAX_FILE_BYTES);
+	if (tooBig)
+		refuse(
+			'files._errors',
+			'division_file_too_big',
+			{ file: tooBig.name, mb: REGION_MAX_FILE_BYTES / MB },
+			413
+		);
+}
 
 export interface DivisionRow {
 	file: string;

@@ -12,6 +12,7 @@ import {
 	type SecondmentView
 } from '../../domain/registers';
 import type { Db } from '../db';
+import { jsonFromColumn } from '../db/json-columns';
 import type { SignboardPlacement } from '../db/schema';
 import { toSecondmentRecord } from './secondments.repository';
 
@@ -218,10 +219,7 @@ export async function pointTimeline(db: Db, pointId: number, today = chinaDate()
 		});
 	}
 	for (const row of statusRows) {
-		const changes = JSON.parse(row.changes ?? '{}') as {
-			status?: [string, string];
-			since?: [string, string];
-		};
+		const changes = jsonFromColumn<{ status?: [string, string]; since?: [string, string] }>(row.changes, {});
 		const status = changes.status?.[1];
 		const since = changes.since?.[1];
 		if (!status || !since) continue;
@@ -307,10 +305,14 @@ export function filterCategories(
 	return Promise.resolve([]);
 }
 
-const pageOf = (f: RegisterFilter) => ({
-	limit: PAGE_SIZE + 1,
-	offset: (Math.max(1, f.page ?? 1) - 1) * PAGE_SIZE
-});
+const pageOffset = (f: RegisterFilter) => (Math.max(1, f.page ?? 1) - 1) * PAGE_SIZE;
+
+/** The page's rows, read one past the page so `hasMore` needs no count; every row with `all`. */
+function pageRows<T>(list: T[], f: RegisterFilter): { rows: T[]; hasMore: boolean } {
+	return f.all
+		? { rows: list, hasMore: false }
+		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+}
 
 export interface SignboardListRow {
 	id: number;
@@ -361,16 +363,14 @@ export async function listSignboardRows(db: Db, f: RegisterFilter) {
 		.$if(!!f.to, (q) => q.where(lastDate, '<=', f.to!))
 		.orderBy('p.region_code')
 		.orderBy('s.id')
-		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
+		.$if(!f.all, (q) => q.limit(PAGE_SIZE + 1).offset(pageOffset(f)))
 		.execute();
 	const list: SignboardListRow[] = rows.map((r) => ({
 		...r,
 		rehung: Number(r.rehung) === 1,
 		rebound: isRebound(r)
 	}));
-	return f.all
-		? { rows: list, hasMore: false }
-		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return pageRows(list, f);
 }
 
 export interface CertificateListRow {
@@ -420,15 +420,13 @@ export async function listCertificateRows(db: Db, f: RegisterFilter) {
 		.orderBy('n.period_start', 'desc')
 		.orderBy('p.region_code')
 		.orderBy('i.name')
-		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
+		.$if(!f.all, (q) => q.limit(PAGE_SIZE + 1).offset(pageOffset(f)))
 		.execute();
 	const list: CertificateListRow[] = rows.map((r) => ({
 		...r,
 		violation: isCertificateViolation({ itemStatus: r.itemStatus, issued: r.issued })
 	}));
-	return f.all
-		? { rows: list, hasMore: false }
-		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return pageRows(list, f);
 }
 
 export interface SecondmentListRow extends SecondmentView {
@@ -460,7 +458,7 @@ export async function listSecondmentRows(db: Db, f: RegisterFilter, today = chin
 		.orderBy('p.region_code')
 		.orderBy('s.start_date', 'desc')
 		.orderBy('s.id')
-		.$if(!f.all, (q) => q.limit(pageOf(f).limit).offset(pageOf(f).offset))
+		.$if(!f.all, (q) => q.limit(PAGE_SIZE + 1).offset(pageOffset(f)))
 		.execute();
 	const list: SecondmentListRow[] = rows.map((r) => ({
 		...secondmentView(toSecondmentRecord(r), today),
@@ -468,7 +466,5 @@ export async function listSecondmentRows(db: Db, f: RegisterFilter, today = chin
 		pointName: r.pointName,
 		regionCode: r.regionCode
 	}));
-	return f.all
-		? { rows: list, hasMore: false }
-		: { rows: list.slice(0, PAGE_SIZE), hasMore: list.length > PAGE_SIZE };
+	return pageRows(list, f);
 }

@@ -3,8 +3,8 @@
 // report-csv.ts) only decide how a value is stored; both take these tables, so the CSV is the
 // 填报明细 sheet column for column.
 import type { AnswerValue, ChoiceOption, ItemKind } from '../../domain/checklist';
-import { indicatorDef, INDICATORS } from '../../domain/indicators';
-import { round1 } from '../../text/format';
+import { indicatorDef } from '../../domain/indicators';
+import { punctuation, round1 } from '../../text/format';
 import { reportLabels, unitLabel, type ReportLabels } from '../../text/report-labels';
 import type { ReportLocale } from '../../text/reports';
 import { explainFlag, indicatorName, statusName } from '../../text/trends';
@@ -81,21 +81,47 @@ function itemColumnKind(item: ItemColumn, data: ReportData): ColumnKind {
 
 const yesNo = (b: boolean, l: ReportLabels) => (b ? l.yes : l.no);
 
-function placeColumns(l: ReportLabels): Column[] {
-	return [
-		{ header: l.county, kind: 'text' },
-		{ header: l.township, kind: 'text' },
-		{ header: l.point, kind: 'text' },
-		{ header: l.code, kind: 'text' }
-	];
+/** A column with the way one row gives its value. */
+interface Field<R> extends Column {
+	value: (row: R) => Value;
 }
 
-function placeValues(data: ReportData, pointName: string, regionCode: string): Value[] {
+const field = <R>(header: string, kind: ColumnKind, value: (row: R) => Value): Field<R> => ({
+	header,
+	kind,
+	value
+});
+/** A short flag or state, shown centred. */
+const centred = <R>(header: string, value: (row: R) => Value): Field<R> => ({
+	header,
+	kind: 'text',
+	center: true,
+	value
+});
+
+/** The one table-definition helper: a row per item, its columns and values from one list of fields. */
+function table<R>(items: readonly R[], fields: Field<R>[]): Table {
+	return {
+		columns: fields.map(({ header, kind, center }) => (center ? { header, kind, center } : { header, kind })),
+		count: items.length,
+		*rows() {
+			for (const item of items) yield fields.map((f) => f.value(item));
+		}
+	};
+}
+
+interface Placed {
+	pointName: string;
+	regionCode: string;
+}
+
+/** County, township, point and code: the first columns of every per-point sheet. */
+function placeFields<R extends Placed>(data: ReportData, l: ReportLabels): Field<R>[] {
 	return [
-		data.regionNames[regionCode.slice(0, 6)] ?? null,
-		data.regionNames[regionCode.slice(0, 9)] ?? null,
-		pointName,
-		regionCode
+		field(l.county, 'text', (r) => data.regionNames[r.regionCode.slice(0, 6)] ?? null),
+		field(l.township, 'text', (r) => data.regionNames[r.regionCode.slice(0, 9)] ?? null),
+		field(l.point, 'text', (r) => r.pointName),
+		field(l.code, 'text', (r) => r.regionCode)
 	];
 }
 
@@ -103,96 +129,58 @@ function placeValues(data: ReportData, pointName: string, regionCode: string): V
 export function submissionTable(data: ReportData, locale: ReportLocale = 'zh'): Table {
 	const l = reportLabels(locale);
 	const items = data.items as ItemColumn[];
-	const kinds = items.map((i) => itemColumnKind(i, data));
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.round, kind: 'text' },
-			{ header: l.status, kind: 'text', center: true },
-			{ header: l.isLate, kind: 'text', center: true },
-			{ header: l.submittedAt, kind: 'time' },
-			{ header: l.reviewedAt, kind: 'time' },
-			...items.map((i, n) => ({ header: i.label, kind: kinds[n] }))
-		],
-		count: data.submissions.length,
-		*rows() {
-			for (const s of data.submissions)
-				yield [
-					...placeValues(data, s.pointName, s.regionCode),
-					s.roundName,
-					l.submissionState[s.status] ?? s.status,
-					yesNo(s.late, l),
-					s.submittedAt,
-					s.reviewedAt,
-					...items.map((item) => answerValue(item, s.answers[item.key], l))
-				];
-		}
-	};
+	type Row = ReportData['submissions'][number];
+	return table<Row>(data.submissions, [
+		...placeFields<Row>(data, l),
+		field(l.round, 'text', (s) => s.roundName),
+		centred(l.status, (s) => l.submissionState[s.status] ?? s.status),
+		centred(l.isLate, (s) => yesNo(s.late, l)),
+		field(l.submittedAt, 'time', (s) => s.submittedAt),
+		field(l.reviewedAt, 'time', (s) => s.reviewedAt),
+		...items.map((item) =>
+			field<Row>(item.label, itemColumnKind(item, data), (s) => answerValue(item, s.answers[item.key], l))
+		)
+	]);
 }
 
-function figureValues(f: IndicatorFigure): Value[] {
+function figureFields<R>(l: ReportLabels, figureOf: (row: R) => IndicatorFigure): Field<R>[] {
 	return [
-		f.latest,
-		f.previous,
-		f.baseline,
-		change(f.latest, f.previous),
-		change(f.latest, f.baseline),
-		f.holding,
-		f.rebounding,
-		f.points
-	];
-}
-
-function figureColumns(l: ReportLabels): Column[] {
-	return [
-		{ header: l.latest, kind: 'decimal' },
-		{ header: l.previous, kind: 'decimal' },
-		{ header: l.baseline, kind: 'decimal' },
-		{ header: l.vsPrevious, kind: 'change' },
-		{ header: l.vsBaseline, kind: 'change' },
-		{ header: l.holding, kind: 'number' },
-		{ header: l.rebounding, kind: 'number' },
-		{ header: l.points, kind: 'number' }
+		field(l.latest, 'decimal', (r) => figureOf(r).latest),
+		field(l.previous, 'decimal', (r) => figureOf(r).previous),
+		field(l.baseline, 'decimal', (r) => figureOf(r).baseline),
+		field(l.vsPrevious, 'change', (r) => change(figureOf(r).latest, figureOf(r).previous)),
+		field(l.vsBaseline, 'change', (r) => change(figureOf(r).latest, figureOf(r).baseline)),
+		field(l.holding, 'number', (r) => figureOf(r).holding),
+		field(l.rebounding, 'number', (r) => figureOf(r).rebounding),
+		field(l.points, 'number', (r) => figureOf(r).points)
 	];
 }
 
 export function headlineTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	return {
-		columns: [{ header: l.indicator, kind: 'text' }, { header: l.unit, kind: 'text' }, ...figureColumns(l)],
-		count: data.indicators.length,
-		*rows() {
-			for (const f of data.indicators)
-				yield [indicatorName(f.indicator, locale), unitLabel(f.indicator, locale), ...figureValues(f)];
-		}
-	};
+	return table<IndicatorFigure>(data.indicators, [
+		field(l.indicator, 'text', (f) => indicatorName(f.indicator, locale)),
+		field(l.unit, 'text', (f) => unitLabel(f.indicator, locale)),
+		...figureFields<IndicatorFigure>(l, (f) => f)
+	]);
 }
 
 export function reportingTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	const rate = (r: { targets: number; onTime: number; late: number }) =>
-		r.targets > 0 ? (r.onTime + r.late) / r.targets : null;
-	const rows: Value[][] = [];
-	if (data.reporting) {
-		const r = data.reporting;
-		rows.push([l.wholeRegion, data.region.code, r.targets, r.onTime, r.late, r.missing, r.accepted, rate(r)]);
-	}
-	for (const r of data.reportingByChild)
-		rows.push([r.name, r.code, r.targets, r.onTime, r.late, r.missing, r.accepted, rate(r)]);
-	return {
-		columns: [
-			{ header: l.regionName, kind: 'text' },
-			{ header: l.code, kind: 'text' },
-			{ header: l.targets, kind: 'number' },
-			{ header: l.onTime, kind: 'number' },
-			{ header: l.late, kind: 'number' },
-			{ header: l.missing, kind: 'number' },
-			{ header: l.accepted, kind: 'number' },
-			{ header: l.rate, kind: 'percent' }
-		],
-		count: rows.length,
-		rows: () => rows
-	};
+	const rows = data.reporting
+		? [{ ...data.reporting, name: l.wholeRegion, code: data.region.code }, ...data.reportingByChild]
+		: data.reportingByChild;
+	type Row = (typeof rows)[number];
+	return table<Row>(rows, [
+		field(l.regionName, 'text', (r) => r.name),
+		field(l.code, 'text', (r) => r.code),
+		field(l.targets, 'number', (r) => r.targets),
+		field(l.onTime, 'number', (r) => r.onTime),
+		field(l.late, 'number', (r) => r.late),
+		field(l.missing, 'number', (r) => r.missing),
+		field(l.accepted, 'number', (r) => r.accepted),
+		field(l.rate, 'percent', (r) => (r.targets > 0 ? (r.onTime + r.late) / r.targets : null))
+	]);
 }
 
 /** One row per region (the report's own first, then each child) and indicator: easy to filter. */
@@ -202,178 +190,97 @@ export function byRegionTable(data: ReportData, locale: ReportLocale): Table {
 		{ code: data.region.code, name: data.region.name, figures: data.indicators },
 		...data.childTables
 	];
-	return {
-		columns: [
-			{ header: l.code, kind: 'text' },
-			{ header: l.regionName, kind: 'text' },
-			{ header: l.indicator, kind: 'text' },
-			{ header: l.unit, kind: 'text' },
-			...figureColumns(l)
-		],
-		count: groups.length * INDICATORS.length,
-		*rows() {
-			for (const g of groups)
-				for (const f of g.figures)
-					yield [
-						g.code,
-						g.name,
-						indicatorName(f.indicator, locale),
-						unitLabel(f.indicator, locale),
-						...figureValues(f)
-					];
-		}
-	};
+	const rows = groups.flatMap((g) => g.figures.map((figure) => ({ code: g.code, name: g.name, figure })));
+	type Row = (typeof rows)[number];
+	return table<Row>(rows, [
+		field(l.code, 'text', (r) => r.code),
+		field(l.regionName, 'text', (r) => r.name),
+		field(l.indicator, 'text', (r) => indicatorName(r.figure.indicator, locale)),
+		field(l.unit, 'text', (r) => unitLabel(r.figure.indicator, locale)),
+		...figureFields<Row>(l, (r) => r.figure)
+	]);
 }
 
 export function signboardTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.signText, kind: 'text' },
-			{ header: l.category, kind: 'text' },
-			{ header: l.categoryStatus, kind: 'text', center: true },
-			{ header: l.placement, kind: 'text', center: true },
-			{ header: l.signState, kind: 'text', center: true },
-			{ header: l.lastDate, kind: 'date' },
-			{ header: l.rehung, kind: 'text', center: true },
-			{ header: l.rebound, kind: 'text', center: true }
-		],
-		count: data.signboards.length,
-		*rows() {
-			for (const s of data.signboards)
-				yield [
-					...placeValues(data, s.pointName, s.regionCode),
-					s.text,
-					s.categoryName,
-					l.categoryStatuses[s.categoryStatus] ?? s.categoryStatus,
-					l.placements[s.placement] ?? s.placement,
-					l.signStates[s.state] ?? s.state,
-					s.lastDate,
-					yesNo(s.rehung, l),
-					yesNo(s.rebound, l)
-				];
-		}
-	};
+	type Row = ReportData['signboards'][number];
+	return table<Row>(data.signboards, [
+		...placeFields<Row>(data, l),
+		field(l.signText, 'text', (s) => s.text),
+		field(l.category, 'text', (s) => s.categoryName),
+		centred(l.categoryStatus, (s) => l.categoryStatuses[s.categoryStatus] ?? s.categoryStatus),
+		centred(l.placement, (s) => l.placements[s.placement] ?? s.placement),
+		centred(l.signState, (s) => l.signStates[s.state] ?? s.state),
+		field(l.lastDate, 'date', (s) => s.lastDate),
+		centred(l.rehung, (s) => yesNo(s.rehung, l)),
+		centred(l.rebound, (s) => yesNo(s.rebound, l))
+	]);
 }
 
 export function certificateTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.certItem, kind: 'text' },
-			{ header: l.certItemStatus, kind: 'text', center: true },
-			{ header: l.certIssuing, kind: 'text', center: true },
-			{ header: l.periodStart, kind: 'date' },
-			{ header: l.periodEnd, kind: 'date' },
-			{ header: l.issued, kind: 'number' },
-			{ header: l.violation, kind: 'text', center: true }
-		],
-		count: data.certificates.length,
-		*rows() {
-			for (const c of data.certificates)
-				yield [
-					...placeValues(data, c.pointName, c.regionCode),
-					c.itemName,
-					l.categoryStatuses[c.itemStatus] ?? c.itemStatus,
-					c.status ? (l.certStatuses[c.status] ?? c.status) : null,
-					c.periodStart,
-					c.periodEnd,
-					c.issued,
-					yesNo(c.violation, l)
-				];
-		}
-	};
+	type Row = ReportData['certificates'][number];
+	return table<Row>(data.certificates, [
+		...placeFields<Row>(data, l),
+		field(l.certItem, 'text', (c) => c.itemName),
+		centred(l.certItemStatus, (c) => l.categoryStatuses[c.itemStatus] ?? c.itemStatus),
+		centred(l.certIssuing, (c) => (c.status ? (l.certStatuses[c.status] ?? c.status) : null)),
+		field(l.periodStart, 'date', (c) => c.periodStart),
+		field(l.periodEnd, 'date', (c) => c.periodEnd),
+		field(l.issued, 'number', (c) => c.issued),
+		centred(l.violation, (c) => yesNo(c.violation, l))
+	]);
 }
 
 export function secondmentTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.person, kind: 'text' },
-			{ header: l.post, kind: 'text' },
-			{ header: l.borrowingUnit, kind: 'text' },
-			{ header: l.startDate, kind: 'date' },
-			{ header: l.expectedEnd, kind: 'date' },
-			{ header: l.returnDate, kind: 'date' },
-			{ header: l.secondmentState, kind: 'text', center: true },
-			{ header: l.approved, kind: 'text', center: true },
-			{ header: l.approvalRef, kind: 'text' },
-			{ header: l.overdue, kind: 'text', center: true },
-			{ header: l.violation, kind: 'text', center: true }
-		],
-		count: data.secondments.length,
-		*rows() {
-			for (const s of data.secondments)
-				yield [
-					...placeValues(data, s.pointName, s.regionCode),
-					s.personName,
-					s.post,
-					s.borrowingUnit,
-					s.startDate,
-					s.expectedEnd,
-					s.returnDate,
-					l.secondmentStates[s.state] ?? s.state,
-					yesNo(s.approved, l),
-					s.approvalRef,
-					yesNo(s.overdue, l),
-					yesNo(s.violation, l)
-				];
-		}
-	};
+	type Row = ReportData['secondments'][number];
+	return table<Row>(data.secondments, [
+		...placeFields<Row>(data, l),
+		field(l.person, 'text', (s) => s.personName),
+		field(l.post, 'text', (s) => s.post),
+		field(l.borrowingUnit, 'text', (s) => s.borrowingUnit),
+		field(l.startDate, 'date', (s) => s.startDate),
+		field(l.expectedEnd, 'date', (s) => s.expectedEnd),
+		field(l.returnDate, 'date', (s) => s.returnDate),
+		centred(l.secondmentState, (s) => l.secondmentStates[s.state] ?? s.state),
+		centred(l.approved, (s) => yesNo(s.approved, l)),
+		field(l.approvalRef, 'text', (s) => s.approvalRef),
+		centred(l.overdue, (s) => yesNo(s.overdue, l)),
+		centred(l.violation, (s) => yesNo(s.violation, l))
+	]);
 }
 
 /** Each flagged point once: rebounding points first, then those watched, with every indicator and why. */
 export function reboundTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	const sep = locale === 'zh' ? '；' : '; ';
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.judged, kind: 'text', center: true },
-			{ header: l.flaggedIndicators, kind: 'text' },
-			{ header: l.why, kind: 'text' }
-		],
-		count: data.rebounds.length,
-		*rows() {
-			for (const r of data.rebounds)
-				yield [
-					...placeValues(data, r.pointName, r.regionCode),
-					statusName(r.status, locale),
-					r.flags.map((f) => indicatorName(f.indicator, locale)).join(sep),
-					r.flags
-						.map(
-							(f) =>
-								`${indicatorName(f.indicator, locale)}${locale === 'zh' ? '：' : ': '}${explainFlag(f, indicatorDef(f.indicator)!, locale)}`
-						)
-						.join(locale === 'zh' ? '' : ' ')
-				];
-		}
-	};
+	const p = punctuation(locale);
+	type Row = ReportData['rebounds'][number];
+	return table<Row>(data.rebounds, [
+		...placeFields<Row>(data, l),
+		centred(l.judged, (r) => statusName(r.status, locale)),
+		field(l.flaggedIndicators, 'text', (r) =>
+			r.flags.map((f) => indicatorName(f.indicator, locale)).join(p.semi)
+		),
+		field(l.why, 'text', (r) =>
+			r.flags
+				.map(
+					(f) =>
+						`${indicatorName(f.indicator, locale)}${p.colon}${explainFlag(f, indicatorDef(f.indicator)!, locale)}`
+				)
+				.join(locale === 'zh' ? '' : ' ')
+		)
+	]);
 }
 
 export function lateTable(data: ReportData, locale: ReportLocale): Table {
 	const l = reportLabels(locale);
-	return {
-		columns: [
-			...placeColumns(l),
-			{ header: l.round, kind: 'text' },
-			{ header: l.dueOn, kind: 'date' },
-			{ header: l.lateState, kind: 'text', center: true },
-			{ header: l.submittedAt, kind: 'time' }
-		],
-		count: data.lateOrMissing.length,
-		*rows() {
-			for (const r of data.lateOrMissing)
-				yield [
-					...placeValues(data, r.pointName, r.regionCode),
-					r.roundName,
-					r.dueOn,
-					r.state === 'late' ? l.stateLate : l.stateMissing,
-					r.submittedAt
-				];
-		}
-	};
+	type Row = ReportData['lateOrMissing'][number];
+	return table<Row>(data.lateOrMissing, [
+		...placeFields<Row>(data, l),
+		field(l.round, 'text', (r) => r.roundName),
+		field(l.dueOn, 'date', (r) => r.dueOn),
+		centred(l.lateState, (r) => (r.state === 'late' ? l.stateLate : l.stateMissing)),
+		field(l.submittedAt, 'time', (r) => r.submittedAt)
+	]);
 }

@@ -12,6 +12,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
 import { refusedForm } from '$lib/server/forms/refused';
+import { problemReport, uploadedFile } from '$lib/server/imports/upload';
 import {
 	CATALOGUE_MAX_FILE_BYTES,
 	importCatalogue,
@@ -27,7 +28,6 @@ import {
 } from '$lib/server/registers/catalogues.service';
 import type { Actions, PageServerLoad } from './$types';
 
-const SHOWN_PROBLEMS = 300;
 const MB = CATALOGUE_MAX_FILE_BYTES / 1024 / 1024;
 
 const importForm = () =>
@@ -151,20 +151,14 @@ export const actions: Actions = {
 		try {
 			// Refused before its bytes are copied; the guarded reader checks the bytes again.
 			refuseOversizedCatalogueFile(file.size);
-			const bytes = new Uint8Array(await file.arrayBuffer());
-			const outcome = await importCatalogue(db(), kind, { name: file.name, bytes }, admin.id);
+			const outcome = await importCatalogue(db(), kind, await uploadedFile(file), admin.id);
 			if (!outcome.ok) {
-				return message(
-					form,
-					{
-						failed: m.catalogue_import_failed({ count: outcome.problems.length }),
-						problems: outcome.problems
-							.slice(0, SHOWN_PROBLEMS)
-							.map((p) => ({ line: p.line, reason: describe(kind, p) })),
-						more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
-					},
-					{ status: 400 }
-				);
+				const failed = m.catalogue_import_failed({ count: outcome.problems.length });
+				const report = problemReport(failed, outcome.problems, (p) => ({
+					line: p.line,
+					reason: describe(kind, p)
+				}));
+				return message(form, report, { status: 400 });
 			}
 			return message(form, {
 				done: m.catalogue_import_done({

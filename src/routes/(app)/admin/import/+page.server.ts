@@ -1,15 +1,19 @@
 import { fail } from '@sveltejs/kit';
-import { message, setError, superValidate, withFiles } from 'sveltekit-superforms';
+import { message, superValidate, withFiles } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
 import { divisionImportSchema, type DivisionImportReport } from '$lib/forms/imports';
 import { m } from '$lib/paraglide/messages.js';
 import { requireRole } from '$lib/server/auth/access';
 import { db } from '$lib/server/db';
+import { refusedForm } from '$lib/server/forms/refused';
 import { REGION_MAX_FILE_BYTES as MAX_FILE_BYTES } from '$lib/server/imports/guarded-reader';
-import { importDivisions, type ImportProblem } from '$lib/server/regions/division-import';
+import { problemReport, uploadedFile } from '$lib/server/imports/upload';
+import {
+	importDivisions,
+	refuseOversizedDivisionFiles,
+	type ImportProblem
+} from '$lib/server/regions/division-import';
 import type { Actions, PageServerLoad } from './$types';
-
-const SHOWN_PROBLEMS = 300;
 
 const importForm = (data?: FormData) => {
 	const schema = zod4(divisionImportSchema());
@@ -73,34 +77,24 @@ export const actions: Actions = {
 		const form = await importForm(await postedFiles(event.request));
 		// Files cannot go back to the page: withFiles takes them out of the answer.
 		if (!form.valid) return fail(400, withFiles({ form }));
-		const tooBig = form.data.files.find((f) => f.size > MAX_FILE_BYTES);
-		if (tooBig)
-			return setError(
-				form,
-				'files._errors',
-				m.import_too_big({ file: tooBig.name, mb: MAX_FILE_BYTES / 1024 / 1024 }),
-				{
-					status: 413
-				}
-			);
+		try {
+			refuseOversizedDivisionFiles(form.data.files);
+		} catch (e) {
+			return refusedForm(withFiles(form), e);
+		}
 
-		// Bytes, not f.text(): that decodes lossily, and the import refuses what is not UTF-8.
-		const files = await Promise.all(
-			form.data.files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }))
-		);
+		// Bytes: the import refuses what is not UTF-8.
+		const files = await Promise.all(form.data.files.map(uploadedFile));
 		const outcome = await importDivisions(db(), files, admin.id);
 		if (!outcome.ok) {
-			return message(
-				form,
-				{
-					failed: m.import_failed({ count: outcome.problems.length }),
-					problems: outcome.problems
-						.slice(0, SHOWN_PROBLEMS)
-						.map((p) => ({ file: p.file, line: p.line, code: p.code ?? '', reason: describe(p) })),
-					more: Math.max(0, outcome.problems.length - SHOWN_PROBLEMS)
-				},
-				{ status: 400 }
-			);
+			const failed = m.import_failed({ count: outcome.problems.length });
+			const report = problemReport(failed, outcome.problems, (p) => ({
+				file: p.file,
+				line: p.line,
+				code: p.code ?? '',
+				reason: describe(p)
+			}));
+			return message(form, report, { status: 400 });
 		}
 		return message(form, { done: m.import_done({ added: outcome.added, renamed: outcome.renamed }) });
 	}
