@@ -16,17 +16,9 @@ import type { Role } from '../../src/lib/domain/roles';
 import { closeRound } from '../../src/lib/server/checklists/rounds.service';
 import type { Db } from '../../src/lib/server/db';
 import { freshDatabase } from './db';
-import {
-	newPoint,
-	newRegionTree,
-	newRound,
-	newSubmission,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree,
-	type TestUser
-} from './factories';
+import { newPoint, newRegionTree, newRound, newSubmission, newTemplate, newUser } from './factories';
+import type { PointRef, RegionTree, TestUser } from './factories';
+import { newSignboardCategory } from './registers';
 
 // ---- the checklist ------------------------------------------------------------------------
 
@@ -101,8 +93,8 @@ type Place = keyof RegionTree;
  * community makes a 社区 point, anything else a village, unless `type` says otherwise.
  */
 export type PointSpec = Place | { at: Place; tree?: string; type?: PointType };
-/** A role, with the tree place it is scoped to (admins have none). */
-export type UserSpec = Role | readonly [Role, Place];
+/** A role, with the tree place it is scoped to (admins have none), and a username where it matters. */
+export type UserSpec = Role | readonly [Role, Place] | { role: Role; at?: Place; username?: string };
 
 /** own (the village), neighbour (the community beside it), far (a village in the other county). */
 export const STANDARD_POINTS = { own: 'village', neighbour: 'community', far: 'otherVillage' } as const;
@@ -116,9 +108,17 @@ export const STANDARD_USERS = {
 	admin: 'admin'
 } as const;
 
+/** The points of the report tests, named by place: the village, the community, the far village. */
+export const PLACE_POINTS = { village: 'village', community: 'community', far: 'otherVillage' } as const;
+
+/** The kept category the register tests hang plates of: 党群服务中心, outside. */
+export const KEPT_CATEGORY = { name: '党群服务中心', status: 'kept', placement: 'exterior' } as const;
+
 // ---- submissions --------------------------------------------------------------------------
 
 type SubmissionOptions = NonNullable<Parameters<typeof newSubmission>[4]>;
+
+type Answered = Answers | Sent | null;
 
 class Sent {
 	constructor(
@@ -134,7 +134,9 @@ export function sent(answers: Answers, options: SubmissionOptions): Sent {
 
 // ---- the scenario -------------------------------------------------------------------------
 
-export interface ScenarioOptions<P extends string, U extends string> {
+type CategoryOptions = NonNullable<Parameters<typeof newSignboardCategory>[1]>;
+
+export interface ScenarioOptions<P extends string, U extends string, C extends string = never> {
 	/** The tree's province code, or false for a database without regions. Default '64'. */
 	tree?: string | false;
 	/** More provinces, each with a tree of the same shape, built after the first. */
@@ -143,14 +145,19 @@ export interface ScenarioOptions<P extends string, U extends string> {
 	points?: Record<P, PointSpec>;
 	/** Named users, created in this order after the points. Default none. */
 	users?: Record<U, UserSpec>;
+	/** Named signboard categories in the catalogue. */
+	categories?: Record<C, CategoryOptions>;
 	/** A template with one published version of this definition; needed for rounds. */
 	definition?: ChecklistDefinition;
 	/** One opened quarterly round per quarter, in order. Default none. */
 	quarters?: Quarter[];
 	/** A round's name. Default `${period}轮次`. */
 	roundName?: (q: Quarter, index: number) => string;
-	/** What a point answers in a quarter's round (sent and accepted), or null for nothing. */
-	answers?: (point: P, index: number, q: Quarter) => Answers | Sent | null;
+	/**
+	 * What a point answers in a quarter's round (sent and accepted; `sent` for more), or null for
+	 * nothing: a function, or a table of each point's answers by quarter index (missing: nothing).
+	 */
+	answers?: ((point: P, index: number, q: Quarter) => Answered) | Partial<Record<P, Answered[]>>;
 	/** Indexes into `quarters` of the rounds to close once every submission is in. */
 	closeRounds?: number[];
 	/** Environment variables pointed at a new temp folder each (name → folder prefix), restored on close. */
@@ -159,7 +166,7 @@ export interface ScenarioOptions<P extends string, U extends string> {
 	beforeClose?: (db: Db) => unknown;
 }
 
-export interface Scenario<P extends string = string, U extends string = string> {
+export interface Scenario<P extends string = string, U extends string = string, C extends string = string> {
 	db: Db;
 	/** Settles (`beforeClose`), closes and removes the database, removes the temp folders, restores the env. */
 	close: () => Promise<void>;
@@ -168,6 +175,8 @@ export interface Scenario<P extends string = string, U extends string = string> 
 	trees: Record<string, RegionTree>;
 	points: Record<P, PointRef>;
 	users: Record<U, TestUser>;
+	/** The signboard categories' ids. */
+	categories: Record<C, number>;
 	/** The template and its version; 0 without a definition. */
 	templateId: number;
 	versionId: number;
@@ -178,6 +187,17 @@ export interface Scenario<P extends string = string, U extends string = string> 
 	/** The temp folder behind each of `tempDirs`. */
 	dirs: Record<string, string>;
 }
+
+/**
+ * The usual world of the report and trend tests, to spread and add to: the standard points and
+ * users, the meetings checklist, 2025 Q1–Q3.
+ */
+export const MEETINGS_WORLD: ScenarioOptions<keyof typeof STANDARD_POINTS, keyof typeof STANDARD_USERS> = {
+	points: STANDARD_POINTS,
+	users: STANDARD_USERS,
+	definition: meetingsDefinition(),
+	quarters: QUARTERS_2025
+};
 
 /** Points a variable at a fresh temp folder; the returned function removes it and restores the variable. */
 export function tempEnvDir(name: string, prefix: string): { dir: string; restore: () => void } {
@@ -194,9 +214,11 @@ export function tempEnvDir(name: string, prefix: string): { dir: string; restore
 	};
 }
 
-export async function buildScenario<P extends string = never, U extends string = never>(
-	options: ScenarioOptions<P, U> = {}
-): Promise<Scenario<P, U>> {
+export async function buildScenario<
+	P extends string = never,
+	U extends string = never,
+	C extends string = never
+>(options: ScenarioOptions<P, U, C> = {}): Promise<Scenario<P, U, C>> {
 	const envDirs = Object.entries(options.tempDirs ?? {}).map(([name, prefix]) => ({
 		name,
 		...tempEnvDir(name, prefix)
@@ -227,9 +249,18 @@ export async function buildScenario<P extends string = never, U extends string =
 			);
 		}
 		const users = {} as Record<U, TestUser>;
-		for (const [name, spec] of Object.entries(options.users ?? {}) as [U, UserSpec][])
-			users[name] =
-				typeof spec === 'string' ? await newUser(db, spec) : await newUser(db, spec[0], at(spec[1]));
+		for (const [name, spec] of Object.entries(options.users ?? {}) as [U, UserSpec][]) {
+			const {
+				role,
+				at: place,
+				username
+			} = typeof spec === 'string' ? { role: spec } : 'role' in spec ? spec : { role: spec[0], at: spec[1] };
+			users[name] = await newUser(db, role, place ? at(place) : null, { username });
+		}
+
+		const categories = {} as Record<C, number>;
+		for (const [name, spec] of Object.entries(options.categories ?? {}) as [C, CategoryOptions][])
+			categories[name] = await newSignboardCategory(db, spec);
 
 		const template = options.definition
 			? await newTemplate(db, options.definition)
@@ -245,7 +276,8 @@ export async function buildScenario<P extends string = never, U extends string =
 			const round = await newRound(db, template.versionId, { name, periodKind: 'quarter', ...q });
 			rounds.push(round);
 			for (const p of Object.keys(points) as P[]) {
-				const answered = options.answers?.(p, i, q) ?? null;
+				const { answers: given } = options;
+				const answered = (typeof given === 'function' ? given(p, i, q) : given?.[p]?.[i]) ?? null;
 				if (answered === null) continue;
 				const { answers, options: sendOptions } =
 					answered instanceof Sent ? answered : { answers: answered, options: {} };
@@ -261,6 +293,7 @@ export async function buildScenario<P extends string = never, U extends string =
 			trees,
 			points,
 			users,
+			categories,
 			...template,
 			rounds,
 			submissions,
@@ -275,23 +308,25 @@ export async function buildScenario<P extends string = never, U extends string =
 /**
  * Registers the hooks that build the scenario before each test (`fresh: 'each'`: no test sees
  * another's writes) or once for the file (`fresh: 'all'`: for tests that only read it), and close
- * it after. The returned object is filled in by the hook; its tree, trees, points, users, rounds,
- * submissions and dirs stay the same objects from build to build, so they can be destructured
- * once at the top of a file (`db`, `close` and the template ids must be read from the object).
+ * it after. The returned object is filled in by the hook; its tree, trees, points, users,
+ * categories, rounds, submissions and dirs stay the same objects from build to build, so they can
+ * be destructured once at the top of a file (`db`, `close` and the template ids must be read from
+ * the object).
  */
-export function useScenario<P extends string = never, U extends string = never>(
-	options: ScenarioOptions<P, U>,
+export function useScenario<P extends string = never, U extends string = never, C extends string = never>(
+	options: ScenarioOptions<P, U, C>,
 	{ fresh, timeout }: { fresh: 'each' | 'all'; timeout?: number }
-): Scenario<P, U> {
+): Scenario<P, U, C> {
 	const s = {
 		tree: {},
 		trees: {},
 		points: {},
 		users: {},
+		categories: {},
 		rounds: [],
 		submissions: {},
 		dirs: {}
-	} as unknown as Scenario<P, U>;
+	} as unknown as Scenario<P, U, C>;
 	const before = fresh === 'each' ? beforeEach : beforeAll;
 	const after = fresh === 'each' ? afterEach : afterAll;
 	before(async () => {
@@ -301,6 +336,7 @@ export function useScenario<P extends string = never, U extends string = never>(
 			s.trees[province] = Object.assign(s.trees[province] ?? {}, tree);
 		Object.assign(s.points, built.points);
 		Object.assign(s.users, built.users);
+		Object.assign(s.categories, built.categories);
 		Object.assign(s.submissions, built.submissions);
 		Object.assign(s.dirs, built.dirs);
 		s.rounds.splice(0, s.rounds.length, ...built.rounds);

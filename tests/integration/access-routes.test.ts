@@ -2,7 +2,7 @@
 // a redirect to sign in.
 import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import type { PublicUser, Role } from '../../src/lib/domain/roles';
+import type { Role } from '../../src/lib/domain/roles';
 import * as adminHome from '../../src/routes/(app)/admin/+page.server';
 import * as adminAudit from '../../src/routes/(app)/admin/audit/+page.server';
 import * as adminImport from '../../src/routes/(app)/admin/import/+page.server';

@@ -1,16 +1,12 @@
 // Every form action's success path answers a success (issue 11): either a 303 redirect, or plain
 // data that is not an ActionFailure, with any superforms form in it marked valid. The actions are
 // enumerated from the route files themselves, so a new action without an entry here fails the suite.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import { defaultDefinition } from '../../src/lib/domain/default-template';
 import { closeRound } from '../../src/lib/server/checklists/rounds.service';
 import { ensureDefaultTemplate, saveDraft } from '../../src/lib/server/checklists/templates.service';
-import type { Db } from '../../src/lib/server/db';
 import { addSecondment } from '../../src/lib/server/registers/secondments.service';
 import { addSignboard, removeSignboard } from '../../src/lib/server/registers/signboards.service';
 import { kickReports } from '../../src/lib/server/reports/reports.service';
@@ -36,23 +32,21 @@ import * as languagePage from '../../src/routes/language/+page.server';
 import * as loginPage from '../../src/routes/login/+page.server';
 import * as logoutPage from '../../src/routes/logout/+page.server';
 import * as passwordPage from '../../src/routes/password/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { goodUpload } from '../helpers/divisions';
 import { callAction, callLoad, makeEvent, useLocale, type EventOptions } from '../helpers/event';
 import {
 	everyKindDefinition,
 	newPoint,
 	newRegion,
-	newRegionTree,
 	newRound,
 	newSubmission,
 	newTemplate,
 	newUser,
 	signedIn,
-	TEST_PASSWORD,
-	type RegionTree
+	TEST_PASSWORD
 } from '../helpers/factories';
 import { newCertificateItem, newSignboardCategory } from '../helpers/registers';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -117,15 +111,20 @@ function problemWith(o: Outcome): string | null {
 
 // ---- the data the success paths need ------------------------------------------------------
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let reportDir: string;
-let photoDir: string;
-const saved = { REPORT_DIR: process.env.REPORT_DIR, PHOTO_DIR: process.env.PHOTO_DIR };
-let admin: PublicUser;
-let analyst: PublicUser;
-let reviewer: PublicUser;
+// Not province 64: the division import below uploads a 64 tree of its own.
+const s = useScenario(
+	{
+		tree: '65',
+		users: { admin: 'admin', analyst: ['analyst', 'city'], reviewer: ['reviewer', 'county'] },
+		tempDirs: { REPORT_DIR: 'jfgc-success-reports-', PHOTO_DIR: 'jfgc-success-photos-' },
+		beforeClose: async (db) => {
+			await kickReports(db);
+			await kickRebuilds(db);
+		}
+	},
+	{ fresh: 'all' }
+);
+const { tree, users: u } = s;
 let versionId: number;
 let lastRound: number;
 let round: number;
@@ -135,12 +134,12 @@ let placeCounter = 0;
 /** A fresh village under the tree's township, marked as a point, with its own staff member. */
 async function staffedPoint(): Promise<{ id: number; code: string; staff: PublicUser }> {
 	const code = await newRegion(
-		db,
+		s.db,
 		`${tree.township}${String(100 + ++placeCounter)}`,
 		`走查${placeCounter}村委会`
 	);
-	const { id } = await newPoint(db, code);
-	return { id, code, staff: await newUser(db, 'staff', code) };
+	const { id } = await newPoint(s.db, code);
+	return { id, code, staff: await newUser(s.db, 'staff', code) };
 }
 
 type Staffed = { id: number; code: string; staff: PublicUser };
@@ -150,21 +149,10 @@ const withHistory = {} as Record<'sameAll' | 'sameSection', Staffed>;
 const targets = {} as Record<'save' | 'submit' | 'accept' | 'return' | 'reopen', Staffed>;
 
 beforeAll(async () => {
-	saved.REPORT_DIR = process.env.REPORT_DIR;
-	saved.PHOTO_DIR = process.env.PHOTO_DIR;
-	reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-success-reports-'));
-	photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-success-photos-'));
-	process.env.REPORT_DIR = reportDir;
-	process.env.PHOTO_DIR = photoDir;
-	({ db, close } = await freshDatabase());
+	const db = s.db;
 	// The shipped template first: ensureDefaultTemplate only adds it to an empty table.
 	await ensureDefaultTemplate(db);
 	({ id: templateId } = await db.selectFrom('checklist_templates').select('id').executeTakeFirstOrThrow());
-	// Not province 64: the division import below uploads a 64 tree of its own.
-	tree = await newRegionTree(db, '65');
-	admin = await newUser(db, 'admin');
-	analyst = await newUser(db, 'analyst', tree.city);
-	reviewer = await newUser(db, 'reviewer', tree.county);
 	({ versionId } = await newTemplate(db, everyKindDefinition));
 	withHistory.sameAll = await staffedPoint();
 	withHistory.sameSection = await staffedPoint();
@@ -186,17 +174,6 @@ beforeAll(async () => {
 	for (const name of ['save', 'submit', 'accept', 'return', 'reopen'] as const)
 		targets[name] = await staffedPoint();
 	round = await newRound(db, versionId);
-});
-afterAll(async () => {
-	await kickReports(db);
-	await kickRebuilds(db);
-	await close();
-	fs.rmSync(reportDir, { recursive: true, force: true });
-	fs.rmSync(photoDir, { recursive: true, force: true });
-	for (const [k, v] of Object.entries(saved)) {
-		if (v === undefined) delete process.env[k];
-		else process.env[k] = v;
-	}
 });
 
 // ---- one success path per action ----------------------------------------------------------
@@ -235,7 +212,7 @@ function posted(editor: EditorState, extra: Record<string, string> = {}): FormDa
 async function editorFields(): Promise<EditorState> {
 	const data = await callLoad(
 		templatePage.load,
-		makeEvent({ user: admin, params: { id: String(templateId) } })
+		makeEvent({ user: u.admin, params: { id: String(templateId) } })
 	);
 	if (!data.editor) throw new Error('an admin should get the editor');
 	return structuredClone(data.editor);
@@ -243,7 +220,7 @@ async function editorFields(): Promise<EditorState> {
 
 const editorPost = (action: keyof typeof templatePage.actions, form: FormData) =>
 	call(templatePage.actions[action], {
-		user: admin,
+		user: u.admin,
 		form,
 		params: { id: String(templateId) },
 		url: `/templates/${templateId}?/${action}`
@@ -263,9 +240,9 @@ const registers = async (
 };
 
 async function plate(p: { id: number; staff: PublicUser }): Promise<number> {
-	const added = await addSignboard(db, p.staff.id, p.id, {
+	const added = await addSignboard(s.db, p.staff.id, p.id, {
 		text: '党群服务中心',
-		categoryId: await newSignboardCategory(db),
+		categoryId: await newSignboardCategory(s.db),
 		placement: null,
 		department: null,
 		hungOn: '2026-01-01'
@@ -274,7 +251,7 @@ async function plate(p: { id: number; staff: PublicUser }): Promise<number> {
 }
 
 async function secondment(p: { id: number; staff: PublicUser }): Promise<number> {
-	const added = await addSecondment(db, p.staff.id, p.id, {
+	const added = await addSecondment(s.db, p.staff.id, p.id, {
 		personName: '李娜',
 		post: '文书',
 		borrowingUnit: '县住建局',
@@ -304,9 +281,9 @@ async function review(
 	form: Record<string, string>
 ) {
 	const p = targets[action];
-	const id = await newSubmission(db, round, p.id, { boards: 2, rehung: false, trend: 'same' }, { until });
+	const id = await newSubmission(s.db, round, p.id, { boards: 2, rehung: false, trend: 'same' }, { until });
 	return call(reviewPage.actions[action], {
-		user: reviewer,
+		user: u.reviewer,
 		params: { id: String(id) },
 		url: `/submissions/${id}`,
 		form
@@ -318,10 +295,10 @@ async function catalogueEntry(
 	action: keyof typeof cataloguePage.actions,
 	forms: { signboards?: Record<string, string>; certificates?: Record<string, string> } = {}
 ) {
-	const signboard = await newSignboardCategory(db);
+	const signboard = await newSignboardCategory(s.db);
 	const first = await outcomeOf(() =>
 		call(cataloguePage.actions[action], {
-			user: admin,
+			user: u.admin,
 			params: { kind: 'signboards', id: String(signboard) },
 			url: `/admin/catalogues/signboards/${signboard}`,
 			form: forms.signboards ?? {}
@@ -329,9 +306,9 @@ async function catalogueEntry(
 	);
 	const problem = problemWith(first);
 	if (problem) throw new Error(`for a signboard category: ${problem}`);
-	const certificate = await newCertificateItem(db);
+	const certificate = await newCertificateItem(s.db);
 	return call(cataloguePage.actions[action], {
-		user: admin,
+		user: u.admin,
 		params: { kind: 'certificates', id: String(certificate) },
 		url: `/admin/catalogues/certificates/${certificate}`,
 		form: forms.certificates ?? {}
@@ -341,7 +318,7 @@ async function catalogueEntry(
 async function pointEntry(action: keyof typeof adminPoint.actions, form: Record<string, string> = {}) {
 	const p = await staffedPoint();
 	return call(adminPoint.actions[action], {
-		user: admin,
+		user: u.admin,
 		params: { id: String(p.id) },
 		url: `/admin/points/${p.id}`,
 		form
@@ -349,9 +326,9 @@ async function pointEntry(action: keyof typeof adminPoint.actions, form: Record<
 }
 
 async function userEntry(action: keyof typeof adminUser.actions, form: Record<string, string> = {}) {
-	const target = await newUser(db, 'reviewer', tree.county);
+	const target = await newUser(s.db, 'reviewer', tree.county);
 	return call(adminUser.actions[action], {
-		user: admin,
+		user: u.admin,
 		params: { id: String(target.id) },
 		url: `/admin/users/${target.id}`,
 		form
@@ -361,7 +338,7 @@ async function userEntry(action: keyof typeof adminUser.actions, form: Record<st
 let periodCounter = 0;
 async function roundEntry(action: keyof typeof roundPage.actions, open: boolean) {
 	const month = String(++periodCounter).padStart(2, '0');
-	const id = await newRound(db, versionId, {
+	const id = await newRound(s.db, versionId, {
 		name: `走查轮次${month}`,
 		periodKind: 'month',
 		period: `2024-${month}`,
@@ -369,20 +346,20 @@ async function roundEntry(action: keyof typeof roundPage.actions, open: boolean)
 		dueOn: `2024-${month}-20`,
 		open
 	});
-	return call(roundPage.actions[action], { user: admin, params: { id: String(id) }, url: `/rounds/${id}` });
+	return call(roundPage.actions[action], { user: u.admin, params: { id: String(id) }, url: `/rounds/${id}` });
 }
 
 const successPaths: Record<string, () => Promise<unknown>> = {
 	// -- admin: catalogues
 	'/(app)/admin/catalogues?/addSignboard': () =>
 		call(catalogueAdmin.actions.addSignboard, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/catalogues?/addSignboard',
 			form: { name: '走查妇女之家', status: 'kept', placement: 'interior', note: '' }
 		}),
 	'/(app)/admin/catalogues?/addCertificate': () =>
 		call(catalogueAdmin.actions.addCertificate, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/catalogues?/addCertificate',
 			form: { name: '走查养犬登记证明', status: 'cancelled', basis: '由公安机关办理。' }
 		}),
@@ -390,7 +367,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 		const form = new FormData();
 		form.append('kind', 'signboard');
 		form.append('file', new File(['名称,状态,位置\n走查综治中心,规范保留,外挂标牌\n'], 'list.csv'));
-		return call(catalogueAdmin.actions.import, { user: admin, url: '/admin/catalogues?/import', form });
+		return call(catalogueAdmin.actions.import, { user: u.admin, url: '/admin/catalogues?/import', form });
 	},
 	'/(app)/admin/catalogues/[kind=catalogueKind]/[id=id]?/save': () =>
 		catalogueEntry('save', {
@@ -409,29 +386,29 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/admin/import?/default': () => {
 		const form = new FormData();
 		for (const f of goodUpload()) form.append('files', new File([f.text], f.name, { type: 'text/csv' }));
-		return call(importPage.actions.default, { user: admin, url: '/admin/import', form });
+		return call(importPage.actions.default, { user: u.admin, url: '/admin/import', form });
 	},
 	'/(app)/admin/points/[id=id]?/save': () =>
 		pointEntry('save', { type: 'village', contactName: '王小明', contactPhone: '0951-1234567' }),
 	'/(app)/admin/points/[id=id]?/deactivate': () => pointEntry('deactivate'),
 	'/(app)/admin/points/[id=id]?/activate': () => pointEntry('activate'),
 	'/(app)/admin/regions?/mark': async () => {
-		const code = await newRegion(db, `${tree.township}${String(100 + ++placeCounter)}`, '待标记村委会');
+		const code = await newRegion(s.db, `${tree.township}${String(100 + ++placeCounter)}`, '待标记村委会');
 		return call(adminRegions.actions.mark, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/regions',
 			form: { code, type: 'village' }
 		});
 	},
 	'/(app)/admin/reports-settings?/save': () =>
 		call(reportSettings.actions.save, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/reports-settings',
 			form: { perUser: '3', perRegion: '5', retentionDays: '30' }
 		}),
 	'/(app)/admin/trend-rule?/save': () =>
 		call(trendRule.actions.save, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/trend-rule',
 			form: { baselinePeriod: '', sensitivity: 'robust' }
 		}),
@@ -439,7 +416,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	// -- admin: users
 	'/(app)/admin/users?/create': () =>
 		call(adminUsers.actions.create, {
-			user: admin,
+			user: u.admin,
 			url: '/admin/users',
 			form: { username: 'walk.new', displayName: '新同事', role: 'reviewer', scopeCode: tree.county }
 		}),
@@ -453,7 +430,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/points/[id=id]/registers?/addPlate': () =>
 		registers('addPlate', async () => ({
 			text: '创建工作领导小组办公室',
-			categoryId: String(await newSignboardCategory(db, { status: 'cancelled' })),
+			categoryId: String(await newSignboardCategory(s.db, { status: 'cancelled' })),
 			placement: '',
 			department: '县文明办',
 			hungOn: '2026-01-05'
@@ -467,18 +444,18 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/points/[id=id]/registers?/rehangPlate': () =>
 		registers('rehangPlate', async (p) => {
 			const id = await plate(p);
-			await removeSignboard(db, p.staff.id, p.id, id, { removedOn: '2026-03-01' });
+			await removeSignboard(s.db, p.staff.id, p.id, id, { removedOn: '2026-03-01' });
 			return { id: String(id), hungOn: '2026-04-01', note: '检查后又挂上' };
 		}),
 	'/(app)/points/[id=id]/registers?/setCertificate': () =>
 		registers('setCertificate', async () => ({
-			itemId: String(await newCertificateItem(db, { status: 'cancelled' })),
+			itemId: String(await newCertificateItem(s.db, { status: 'cancelled' })),
 			status: 'stopped',
 			since: '2026-02-01'
 		})),
 	'/(app)/points/[id=id]/registers?/countCertificate': () =>
 		registers('countCertificate', async () => ({
-			itemId: String(await newCertificateItem(db)),
+			itemId: String(await newCertificateItem(s.db)),
 			periodKind: 'quarter',
 			period: '2026-Q1',
 			issued: '2'
@@ -524,13 +501,13 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/points/[id=id]/rounds/[round=id]?/submit': async () => {
 		const p = targets.submit;
 		const id = await newSubmission(
-			db,
+			s.db,
 			round,
 			p.id,
 			{ boards: 2, rehung: false, trend: 'same' },
 			{ until: 'draft' }
 		);
-		const { version } = await db
+		const { version } = await s.db
 			.selectFrom('submissions')
 			.select('version')
 			.where('id', '=', id)
@@ -550,7 +527,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/rounds/[id=id]?/close': () => roundEntry('close', true),
 	'/(app)/rounds/new?/default': () =>
 		call(newRoundPage.actions.default, {
-			user: admin,
+			user: u.admin,
 			url: '/rounds/new',
 			form: {
 				name: '2026年第3季度',
@@ -568,7 +545,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	// -- reports
 	'/(app)/reports?/default': () =>
 		call(reportsPage.actions.default, {
-			user: analyst,
+			user: u.analyst,
 			url: '/reports',
 			form: { regionCode: tree.city, quarter: '2025-Q4', issuer: '', locale: 'zh' }
 		}),
@@ -597,11 +574,11 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/templates/[id=id]?/save': async () =>
 		editorPost('save', posted({ sections: [] }, { definition: JSON.stringify(defaultDefinition) })),
 	'/(app)/templates/[id=id]?/publish': async () => {
-		await saveDraft(db, admin.id, templateId, defaultDefinition);
+		await saveDraft(s.db, u.admin.id, templateId, defaultDefinition);
 		return editorPost('publish', new FormData());
 	},
 	'/(app)/templates/[id=id]?/discard': async () => {
-		await saveDraft(db, admin.id, templateId, defaultDefinition);
+		await saveDraft(s.db, u.admin.id, templateId, defaultDefinition);
 		return editorPost('discard', new FormData());
 	},
 
@@ -609,7 +586,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/language?/default': () =>
 		call(languagePage.actions.default, { url: '/language', form: { locale: 'en', redirectTo: '/' } }),
 	'/login?/default': async () => {
-		const user = await newUser(db, 'reviewer', tree.county);
+		const user = await newUser(s.db, 'reviewer', tree.county);
 		return call(loginPage.actions.default, {
 			url: '/login',
 			form: { username: user.username, password: TEST_PASSWORD },
@@ -617,11 +594,11 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 		});
 	},
 	'/logout?/default': async () => {
-		const { user, session } = await signedIn((await newUser(db, 'analyst', tree.city)).id);
+		const { user, session } = await signedIn((await newUser(s.db, 'analyst', tree.city)).id);
 		return call(logoutPage.actions.default, { user, session, url: '/logout' });
 	},
 	'/password?/default': async () => {
-		const { user, session } = await signedIn((await newUser(db, 'reviewer', tree.county)).id);
+		const { user, session } = await signedIn((await newUser(s.db, 'reviewer', tree.county)).id);
 		return call(passwordPage.actions.default, {
 			user,
 			session,

@@ -1,7 +1,6 @@
 import type { ActionFailure } from '@sveltejs/kit';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/lib/server/db';
+import { describe, expect, it } from 'vitest';
 import {
 	CATALOGUE_MAX_FILE_BYTES,
 	importCatalogue
@@ -10,27 +9,21 @@ import {
 	listCertificateItems,
 	listSignboardCategories
 } from '../../src/lib/server/registers/catalogues.service';
+import { kickRebuilds } from '../../src/lib/server/trends/indicators.service';
 import { actions } from '../../src/routes/(app)/admin/catalogues/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, makeEvent, useLocale } from '../helpers/event';
-import { auditRows, newUser, type TestUser } from '../helpers/factories';
+import { auditRows } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let admin: TestUser;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	admin = await newUser(db, 'admin');
-});
-afterAll(() => close());
-beforeEach(async () => {
-	await db.deleteFrom('signboard_categories').execute();
-	await db.deleteFrom('certificate_items').execute();
-	await db.deleteFrom('audit_log').where('action', '=', 'catalogue.import').execute();
-});
+// Each test gets its own database, with an empty catalogue and no import audited. An import that
+// changes a status rebuilds the trends in the background: that finishes before the database closes.
+const s = useScenario(
+	{ tree: false, users: { admin: 'admin' }, beforeClose: kickRebuilds },
+	{ fresh: 'each' }
+);
+const { users } = s;
 
 const csv = (text: string, name = 'list.csv') => ({ name, bytes: new TextEncoder().encode(text) });
 
@@ -42,27 +35,27 @@ async function xlsx(rows: (string | null)[][], name = 'list.xlsx') {
 }
 
 async function counts() {
-	const [s, c] = await Promise.all([listSignboardCategories(db), listCertificateItems(db)]);
-	return { signboards: s.length, certificates: c.length };
+	const [plates, certs] = await Promise.all([listSignboardCategories(s.db), listCertificateItems(s.db)]);
+	return { signboards: plates.length, certificates: certs.length };
 }
 
 describe('importing catalogues', () => {
 	it('writes nothing from a CSV with one bad row among good ones', async () => {
 		const outcome = await importCatalogue(
-			db,
+			s.db,
 			'signboard',
 			csv('名称,状态,位置\n综治中心,规范保留,外挂标牌\n老龄工作委员会,取消,楼顶\n'),
-			admin.id
+			users.admin.id
 		);
 		expect(outcome).toMatchObject({ ok: false, added: 0, updated: 0 });
 		expect(outcome.problems).toEqual([{ line: 3, reason: 'unknown_placement', detail: '楼顶' }]);
 		expect(await counts()).toEqual({ signboards: 0, certificates: 0 });
-		expect(await auditRows(db, { action: 'catalogue.import' })).toHaveLength(0);
+		expect(await auditRows(s.db, { action: 'catalogue.import' })).toHaveLength(0);
 	});
 
 	it('writes nothing from an XLSX with bad rows, and reports each one', async () => {
 		const outcome = await importCatalogue(
-			db,
+			s.db,
 			'certificate',
 			await xlsx([
 				['名称', '状态', '依据'],
@@ -71,7 +64,7 @@ describe('importing catalogues', () => {
 				['亲属关系证明', '待定', null],
 				['居住证明', '保留', null]
 			]),
-			admin.id
+			users.admin.id
 		);
 		expect(outcome.ok).toBe(false);
 		expect(outcome.problems).toEqual([
@@ -84,20 +77,20 @@ describe('importing catalogues', () => {
 
 	it('adds a good list, and a re-import updates entries by name and brings back deactivated ones', async () => {
 		const first = await importCatalogue(
-			db,
+			s.db,
 			'signboard',
 			csv('name,status,placement,note\n综治中心,kept,exterior,\n老龄工作委员会,cancelled,exterior,旧说明\n'),
-			admin.id
+			users.admin.id
 		);
 		expect(first).toMatchObject({ ok: true, added: 2, updated: 0, unchanged: 0 });
-		await db
+		await s.db
 			.updateTable('signboard_categories')
 			.set({ active: 0 })
 			.where('name', '=', '老龄工作委员会')
 			.execute();
 
 		const second = await importCatalogue(
-			db,
+			s.db,
 			'signboard',
 			await xlsx([
 				['名称', '状态', '位置', '说明'],
@@ -105,10 +98,10 @@ describe('importing catalogues', () => {
 				['老龄工作委员会', '取消', '室内门牌', '新说明'],
 				['村务公开制度', '保留', '上墙制度', null]
 			]),
-			admin.id
+			users.admin.id
 		);
 		expect(second).toMatchObject({ ok: true, added: 1, updated: 1, unchanged: 1 });
-		const rows = await listSignboardCategories(db);
+		const rows = await listSignboardCategories(s.db);
 		expect(
 			rows.map(({ name, status, placement, note, active }) => ({ name, status, placement, note, active }))
 		).toEqual(
@@ -118,17 +111,27 @@ describe('importing catalogues', () => {
 				{ name: '村务公开制度', status: 'kept', placement: 'wall', note: null, active: true }
 			])
 		);
-		const audits = await auditRows(db, { action: 'catalogue.import' });
+		const audits = await auditRows(s.db, { action: 'catalogue.import' });
 		expect(audits).toHaveLength(2);
-		expect(audits[1].user_id).toBe(admin.id);
+		expect(audits[1].user_id).toBe(users.admin.id);
 		expect(JSON.parse(audits[1].changes!)).toMatchObject({ added: ['村务公开制度'], unchanged: 1 });
 	});
 
 	it('keeps the stored basis when the re-imported file has no basis column', async () => {
-		await importCatalogue(db, 'certificate', csv('名称,状态,依据\n死亡证明,保留,某办法第三条\n'), admin.id);
-		const again = await importCatalogue(db, 'certificate', csv('名称,状态\n死亡证明,取消\n'), admin.id);
+		await importCatalogue(
+			s.db,
+			'certificate',
+			csv('名称,状态,依据\n死亡证明,保留,某办法第三条\n'),
+			users.admin.id
+		);
+		const again = await importCatalogue(
+			s.db,
+			'certificate',
+			csv('名称,状态\n死亡证明,取消\n'),
+			users.admin.id
+		);
 		expect(again).toMatchObject({ ok: true, updated: 1 });
-		const [item] = await listCertificateItems(db);
+		const [item] = await listCertificateItems(s.db);
 		expect(item).toMatchObject({ name: '死亡证明', status: 'cancelled', basis: '某办法第三条' });
 	});
 });
@@ -145,7 +148,7 @@ describe('the import form', () => {
 		const result = (await callAction(
 			actions.import,
 			makeEvent({
-				user: admin,
+				user: users.admin,
 				url: '/admin/catalogues?/import',
 				form: upload('signboard', csv('名称,状态,位置\n,取消,外挂标牌\n综治中心,撤销,外挂标牌\n'))
 			})
@@ -168,7 +171,7 @@ describe('the import form', () => {
 		]);
 		const result = (await callAction(
 			actions.import,
-			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('certificate', file) })
+			makeEvent({ user: users.admin, url: '/admin/catalogues?/import', form: upload('certificate', file) })
 		)) as { form: { message: { done: string } } };
 		expect(result.form.message.done).toBe('导入完成：新增 1 条，更新 0 条，0 条无变化。');
 		expect(await counts()).toEqual({ signboards: 0, certificates: 1 });
@@ -177,7 +180,7 @@ describe('the import form', () => {
 	it('asks for a file, and refuses an unknown catalogue kind', async () => {
 		const noFile = (await callAction(
 			actions.import,
-			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('signboard', null) })
+			makeEvent({ user: users.admin, url: '/admin/catalogues?/import', form: upload('signboard', null) })
 		)) as ActionFailure<{ form: { errors: { file?: string[] } } }>;
 		expect(noFile.status).toBe(400);
 		expect(noFile.data.form.errors.file).toEqual(['请选择文件。']);
@@ -185,7 +188,7 @@ describe('the import form', () => {
 		const emptyPart = (await callAction(
 			actions.import,
 			makeEvent({
-				user: admin,
+				user: users.admin,
 				url: '/admin/catalogues?/import',
 				form: upload('signboard', { name: '', bytes: new Uint8Array() })
 			})
@@ -194,7 +197,11 @@ describe('the import form', () => {
 		expect(emptyPart.data.form.errors.file).toEqual(['请选择文件。']);
 		const badKind = (await callAction(
 			actions.import,
-			makeEvent({ user: admin, url: '/admin/catalogues?/import', form: upload('points', csv('名称,状态\n')) })
+			makeEvent({
+				user: users.admin,
+				url: '/admin/catalogues?/import',
+				form: upload('points', csv('名称,状态\n'))
+			})
 		)) as ActionFailure<unknown>;
 		expect(badKind.status).toBe(400);
 	});
@@ -204,7 +211,7 @@ describe('the import form', () => {
 		const big = (await callAction(
 			actions.import,
 			makeEvent({
-				user: admin,
+				user: users.admin,
 				url: '/admin/catalogues?/import',
 				form: upload('signboard', { name: 'big.csv', bytes: new Uint8Array(CATALOGUE_MAX_FILE_BYTES + 1) })
 			})
@@ -215,7 +222,7 @@ describe('the import form', () => {
 		const pdf = (await callAction(
 			actions.import,
 			makeEvent({
-				user: admin,
+				user: users.admin,
 				url: '/admin/catalogues?/import',
 				form: upload('signboard', csv('x', 'list.pdf'))
 			})

@@ -2,8 +2,7 @@
 // event loop, and text that is not clean UTF-8 is refused with its line before anything is written.
 import { isRedirect, type ActionFailure } from '@sveltejs/kit';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/lib/server/db';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
 	CATALOGUE_LIMITS,
 	readCsv,
@@ -16,23 +15,18 @@ import { importCatalogue } from '../../src/lib/server/registers/catalogue-import
 import { listSignboardCategories } from '../../src/lib/server/registers/catalogues.service';
 import { actions as importActions } from '../../src/routes/(app)/admin/import/+page.server';
 import * as loginPage from '../../src/routes/login/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { goodUpload, headers } from '../helpers/divisions';
 import { callAction, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { countRows, newUser, type TestUser } from '../helpers/factories';
+import { countRows } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let admin: TestUser;
-
+const s = useScenario({ tree: false, users: { admin: 'admin' } }, { fresh: 'all' });
+const { users } = s;
 beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	admin = await newUser(db, 'admin');
-	expect((await importDivisions(db, goodUpload(), admin.id)).ok).toBe(true);
+	expect((await importDivisions(s.db, goodUpload(), users.admin.id)).ok).toBe(true);
 });
-afterAll(() => close());
 
 const MB = 1024 * 1024;
 const bytesOf = (...parts: (string | number[])[]) =>
@@ -41,7 +35,7 @@ const bytesOf = (...parts: (string | number[])[]) =>
 	);
 
 async function regionNames(): Promise<Record<string, string>> {
-	const rows = await db.selectFrom('regions').select(['code', 'name']).execute();
+	const rows = await s.db.selectFrom('regions').select(['code', 'name']).execute();
 	return Object.fromEntries(rows.map((r) => [r.code, r.name]));
 }
 
@@ -76,13 +70,16 @@ describe('a workbook shaped to exhaust the server', () => {
 		expect(file.bytes.byteLength).toBeLessThan(100 * 1024);
 		const heapBefore = process.memoryUsage().heapUsed;
 		const started = performance.now();
-		const importing = importCatalogue(db, 'signboard', file, admin.id);
+		const importing = importCatalogue(s.db, 'signboard', file, users.admin.id);
 		const signingIn = (async () => {
 			const t = performance.now();
 			const e = await thrownBy(() =>
 				callAction(
 					loginPage.actions.default,
-					makeEvent({ form: { username: admin.username, password: admin.password }, url: '/login' })
+					makeEvent({
+						form: { username: users.admin.username, password: users.admin.password },
+						url: '/login'
+					})
 				)
 			);
 			expect(isRedirect(e)).toBe(true);
@@ -102,7 +99,7 @@ describe('a workbook shaped to exhaust the server', () => {
 		expect(peakHeap - heapBefore).toBeLessThan(200 * MB);
 		expect(maxLag).toBeLessThan(1000);
 		expect(signInMs).toBeLessThan(1000);
-		expect(await listSignboardCategories(db)).toEqual([]);
+		expect(await listSignboardCategories(s.db)).toEqual([]);
 	});
 
 	it('is refused when a part inflates past its cap, whatever size the zip declares', async () => {
@@ -119,7 +116,7 @@ describe('a workbook shaped to exhaust the server', () => {
 		}
 		// A problem with the whole file refuses the file, naming the cap.
 		await expect(
-			importCatalogue(db, 'signboard', { name: 'bomb.xlsx', bytes }, admin.id)
+			importCatalogue(s.db, 'signboard', { name: 'bomb.xlsx', bytes }, users.admin.id)
 		).rejects.toMatchObject({
 			problems: {
 				file: { code: 'catalogue_file_part_too_big', params: { mb: CATALOGUE_LIMITS.maxPartBytes / MB } }
@@ -163,14 +160,14 @@ describe('a catalogue CSV with a NUL, an overlong name or too many columns', () 
 		]
 	])('refuses %s, naming the line, and writes nothing', async (_what, text, problem) => {
 		const outcome = await importCatalogue(
-			db,
+			s.db,
 			'signboard',
 			{ name: 'list.csv', bytes: bytesOf(text) },
-			admin.id
+			users.admin.id
 		);
 		expect(outcome).toMatchObject({ ok: false, added: 0 });
 		expect(outcome.problems).toEqual([problem]);
-		expect(await listSignboardCategories(db)).toEqual([]);
+		expect(await listSignboardCategories(s.db)).toEqual([]);
 	});
 });
 
@@ -197,7 +194,7 @@ describe('a region CSV that is not clean text', () => {
 	async function upload(name: string, bytes: Uint8Array) {
 		const result = await callAction(
 			importActions.default,
-			makeEvent({ user: admin, form: form(name, bytes), url: '/admin/import' })
+			makeEvent({ user: users.admin, form: form(name, bytes), url: '/admin/import' })
 		);
 		const f = result as ActionFailure<{
 			form: {
@@ -210,7 +207,7 @@ describe('a region CSV that is not clean text', () => {
 
 	it('refuses invalid UTF-8 naming the line of the first bad byte, and renames nothing', async () => {
 		const before = await regionNames();
-		const auditBefore = await countRows(db, 'audit_log');
+		const auditBefore = await countRows(s.db, 'audit_log');
 		// Line 2 renames 6401; line 3 has a name in GBK (吴忠), which is not UTF-8.
 		const bytes = bytesOf(
 			`${headers.cities}\n6401,"银川市（新）",64\n6402,"`,
@@ -226,7 +223,7 @@ describe('a region CSV that is not clean text', () => {
 			}
 		]);
 		expect(await regionNames()).toEqual(before);
-		expect(await countRows(db, 'audit_log')).toBe(auditBefore);
+		expect(await countRows(s.db, 'audit_log')).toBe(auditBefore);
 	});
 
 	it.each([
@@ -258,7 +255,7 @@ describe('a region CSV that is not clean text', () => {
 	it('refuses the same through the service when the text was decoded lossily elsewhere', async () => {
 		const before = await regionNames();
 		const text = `${headers.cities}\n6401,"银川市（新）",64\n6402,"\uFFFD\uFFFD",64\n`;
-		const outcome = await importDivisions(db, [{ name: 'cities.csv', text }], admin.id);
+		const outcome = await importDivisions(s.db, [{ name: 'cities.csv', text }], users.admin.id);
 		expect(outcome).toEqual({
 			ok: false,
 			problems: [{ file: 'cities.csv', line: 3, reason: 'not_utf8' }],

@@ -1,28 +1,22 @@
 import { isRedirect, type ActionFailure } from '@sveltejs/kit';
 import type { SuperValidated } from 'sveltekit-superforms';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { lucia } from '../../src/lib/server/auth/session';
-import type { Db } from '../../src/lib/server/db';
 import * as loginPage from '../../src/routes/login/+page.server';
 import * as logoutPage from '../../src/routes/logout/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { auditRows, newRegionTree, newUser, signedIn, type TestUser } from '../helpers/factories';
+import { auditRows, signedIn } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let reviewer: TestUser;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db);
-	reviewer = await newUser(db, 'reviewer', tree.county, { username: 'wang.fang' });
-});
-afterAll(() => close());
+const s = useScenario(
+	{ users: { reviewer: { role: 'reviewer', at: 'county', username: 'wang.fang' } } },
+	{ fresh: 'all' }
+);
+const { users: u } = s;
 beforeEach(async () => {
-	await db.deleteFrom('sign_in_throttle').execute();
+	await s.db.deleteFrom('sign_in_throttle').execute();
 });
 
 type Form = SuperValidated<{ username: string; password: string }>;
@@ -33,7 +27,7 @@ function signInEvent(username: string, password: string, url = '/login') {
 
 describe('the sign-in form', () => {
 	it('signs in with the right password: a session cookie and a 303 to the page asked for', async () => {
-		const event = signInEvent('wang.fang', reviewer.password, '/login?redirectTo=%2Fregions%2F640104001');
+		const event = signInEvent('wang.fang', u.reviewer.password, '/login?redirectTo=%2Fregions%2F640104001');
 		const e = await thrownBy(() => callAction(loginPage.actions.default, event));
 		expect(isRedirect(e) && e.status).toBe(303);
 		expect(isRedirect(e) && e.location).toBe('/regions/640104001');
@@ -44,9 +38,13 @@ describe('the sign-in form', () => {
 		expect(cookie.name).toBe('jfgc_session');
 		expect(cookie.opts).toMatchObject({ path: '/', httpOnly: true, sameSite: 'lax' });
 		const { user } = await lucia.validateSession(cookie.value);
-		expect(user?.id).toBe(reviewer.id);
+		expect(user?.id).toBe(u.reviewer.id);
 		// Only the token's hash is stored.
-		const stored = await db.selectFrom('sessions').select('id').where('user_id', '=', reviewer.id).execute();
+		const stored = await s.db
+			.selectFrom('sessions')
+			.select('id')
+			.where('user_id', '=', u.reviewer.id)
+			.execute();
 		expect(stored.map((s) => s.id)).not.toContain(cookie.value);
 		expect(stored.map((s) => s.id)).toContainEqual(expect.stringMatching(/^[0-9a-f]{64}$/));
 	});
@@ -54,7 +52,7 @@ describe('the sign-in form', () => {
 	it('goes to / after sign-in when the page asked for is on another site', async () => {
 		const event = signInEvent(
 			'wang.fang',
-			reviewer.password,
+			u.reviewer.password,
 			'/login?redirectTo=https%3A%2F%2Fevil.example%2F'
 		);
 		const e = await thrownBy(() => callAction(loginPage.actions.default, event));
@@ -83,7 +81,7 @@ describe('the sign-in form', () => {
 	});
 
 	it('asks for the missing fields without trying to sign in', async () => {
-		const before = (await auditRows(db)).length;
+		const before = (await auditRows(s.db)).length;
 		const result = (await callAction(
 			loginPage.actions.default,
 			signInEvent('', 'secret-password')
@@ -93,7 +91,7 @@ describe('the sign-in form', () => {
 		expect(result.status).toBe(400);
 		expect(result.data.form.errors.username).toEqual(['此项必填。']);
 		expect(result.data.form.data.password).toBe('');
-		expect((await auditRows(db)).length).toBe(before);
+		expect((await auditRows(s.db)).length).toBe(before);
 	});
 
 	it('answers 429 with the seconds to wait once the account is locked, even for the right password', async () => {
@@ -107,7 +105,7 @@ describe('the sign-in form', () => {
 			statuses.push(r.status);
 		}
 		expect(statuses).toEqual([400, 400, 400, 400, 429]);
-		const event = signInEvent('wang.fang', reviewer.password);
+		const event = signInEvent('wang.fang', u.reviewer.password);
 		const locked = (await callAction(loginPage.actions.default, event)) as Result;
 		expect(locked.status).toBe(429);
 		expect(locked.data.form.message).toMatch(/^登录失败次数过多，请在 (30|29) 秒后再试。$/);
@@ -116,8 +114,8 @@ describe('the sign-in form', () => {
 	});
 
 	it('sends someone already signed in to their start page', async () => {
-		const e = await thrownBy(() => callLoad(loginPage.load, makeEvent({ user: reviewer })));
-		expect(isRedirect(e) && e.location).toBe(`/regions/${reviewer.regionCode}`);
+		const e = await thrownBy(() => callLoad(loginPage.load, makeEvent({ user: u.reviewer })));
+		expect(isRedirect(e) && e.location).toBe(`/regions/${u.reviewer.regionCode}`);
 		const data = await callLoad(loginPage.load, makeEvent());
 		expect(data.form.data).toEqual({ username: '', password: '' });
 	});
@@ -125,7 +123,7 @@ describe('the sign-in form', () => {
 
 describe('signing out', () => {
 	it('ends the session, blanks the cookie, audits it and goes to sign-in', async () => {
-		const { user, session, token } = await signedIn(reviewer.id);
+		const { user, session, token } = await signedIn(u.reviewer.id);
 		const event = makeEvent({ user, session, form: {}, ip: '198.51.100.21' });
 		const e = await thrownBy(() => callAction(logoutPage.actions.default, event));
 		expect(isRedirect(e) && e.location).toBe('/login');
@@ -137,7 +135,11 @@ describe('signing out', () => {
 				opts: expect.objectContaining({ maxAge: 0, path: '/' })
 			})
 		]);
-		const rows = await auditRows(db, { action: 'sign_out' });
-		expect(rows.at(-1)).toMatchObject({ user_id: reviewer.id, entity_id: 'wang.fang', ip: '198.51.100.21' });
+		const rows = await auditRows(s.db, { action: 'sign_out' });
+		expect(rows.at(-1)).toMatchObject({
+			user_id: u.reviewer.id,
+			entity_id: 'wang.fang',
+			ip: '198.51.100.21'
+		});
 	});
 });

@@ -1,30 +1,30 @@
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import type { Session } from 'lucia';
 import type { SuperValidated } from 'sveltekit-superforms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { PublicUser } from '../../src/lib/domain/roles';
 import { verifyPassword } from '../../src/lib/server/auth/password';
 import { lucia } from '../../src/lib/server/auth/session';
-import type { Db } from '../../src/lib/server/db';
 import { createUser } from '../../src/lib/server/users/users.service';
 import * as passwordPage from '../../src/routes/password/+page.server';
 import * as regionPage from '../../src/routes/(app)/regions/[code=region]/+page.server';
 import * as adminHome from '../../src/routes/(app)/admin/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { auditRows, newRegionTree, signedIn, type RegionTree } from '../helpers/factories';
+import { auditRows, signedIn } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
+// Each test gets its own database with a new account in it; one that needs the password changed
+// changes it first.
+const scenario = useScenario({}, { fresh: 'each' });
+const { tree } = scenario;
 let userId: number;
 let oneTimePassword: string;
 
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
+beforeEach(async () => {
 	// As an admin creates an account: a generated one-time password and the first-sign-in flag.
-	const created = await createUser(db, null, {
+	const created = await createUser(scenario.db, null, {
 		username: 'Ma.Li',
 		displayName: '马丽',
 		role: 'reviewer',
@@ -33,10 +33,9 @@ beforeAll(async () => {
 	userId = created.id;
 	oneTimePassword = created.oneTimePassword;
 });
-afterAll(() => close());
 
 async function userRow() {
-	return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+	return scenario.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
 }
 
 type Form = SuperValidated<Record<string, string>>;
@@ -72,6 +71,17 @@ describe('an account created by an admin', () => {
 
 describe('changing the password', () => {
 	const newPassword = 'a-much-better-secret';
+	/** The user's form changing the one-time password for the new one, from this session. */
+	const changed = (signed: { user: PublicUser; session: Session }, ip?: string) =>
+		callAction(
+			passwordPage.actions.default,
+			makeEvent({
+				user: signed.user,
+				session: signed.session,
+				form: { current: oneTimePassword, next: newPassword, confirm: newPassword },
+				ip
+			})
+		);
 
 	it('refuses a wrong current password, says so on that field, and changes nothing', async () => {
 		const before = await userRow();
@@ -87,7 +97,7 @@ describe('changing the password', () => {
 		const form = failedForm(result);
 		expect(form.errors.current).toEqual(['当前密码不正确。']);
 		expect(await userRow()).toEqual(before);
-		expect(await auditRows(db, { action: 'user.change_password' })).toEqual([]);
+		expect(await auditRows(scenario.db, { action: 'user.change_password' })).toEqual([]);
 	});
 
 	it('refuses a new password that is too short, or not typed the same twice', async () => {
@@ -133,21 +143,11 @@ describe('changing the password', () => {
 	});
 
 	it('saves it, clears the flag, retires the old password and ends the other sessions only', async () => {
-		await db.deleteFrom('sessions').execute();
+		await scenario.db.deleteFrom('sessions').execute();
 		const other = await signedIn(userId);
 		const current = await signedIn(userId);
 
-		const e = await thrownBy(() =>
-			callAction(
-				passwordPage.actions.default,
-				makeEvent({
-					user: current.user,
-					session: current.session,
-					form: { current: oneTimePassword, next: newPassword, confirm: newPassword },
-					ip: '198.51.100.4'
-				})
-			)
-		);
+		const e = await thrownBy(() => changed(current, '198.51.100.4'));
 		expect(isRedirect(e) && e.status === 303 && e.location).toBe(`/regions/${tree.county}`);
 
 		const row = await userRow();
@@ -159,9 +159,9 @@ describe('changing the password', () => {
 		const still = await lucia.validateSession(current.token);
 		expect(still.session?.id).toBe(current.token);
 		expect(still.user?.must_change_password).toBe(0);
-		expect(await db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
+		expect(await scenario.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
 
-		const audit = await auditRows(db, { action: 'user.change_password' });
+		const audit = await auditRows(scenario.db, { action: 'user.change_password' });
 		expect(audit).toHaveLength(1);
 		expect(audit[0]).toMatchObject({
 			user_id: userId,
@@ -172,6 +172,7 @@ describe('changing the password', () => {
 	});
 
 	it('then lets the user reach their pages', async () => {
+		expect(isRedirect(await thrownBy(async () => changed(await signedIn(userId))))).toBe(true);
 		const { user, session } = await signedIn(userId);
 		expect(user.mustChangePassword).toBe(false);
 		const data = await callLoad(regionPage.load, makeEvent({ user, session, params: { code: tree.county } }));
@@ -179,7 +180,7 @@ describe('changing the password', () => {
 	});
 
 	it('throttles current-password guesses as sign-in does: locked after 5, even for the right one', async () => {
-		const guessed = await createUser(db, null, {
+		const guessed = await createUser(scenario.db, null, {
 			username: 'guess.me',
 			displayName: '试探',
 			role: 'reviewer',
@@ -202,14 +203,14 @@ describe('changing the password', () => {
 		expect(fifth.errors.current?.[0]).toMatch(/次数过多.*秒后再试/);
 		// Locked: the right password is not even checked, and nothing changes.
 		failedForm(await attempt(guessed.oneTimePassword), 429);
-		const row = await db
+		const row = await scenario.db
 			.selectFrom('users')
 			.selectAll()
 			.where('id', '=', guessed.id)
 			.executeTakeFirstOrThrow();
 		expect(await verifyPassword(row.password_hash, guessed.oneTimePassword)).toBe(true);
 		expect(
-			await auditRows(db, { action: 'user.change_password_failure', entityId: guessed.id })
+			await auditRows(scenario.db, { action: 'user.change_password_failure', entityId: guessed.id })
 		).toHaveLength(5);
 	});
 

@@ -1,57 +1,37 @@
 // A few bytes can declare a picture no browser can decode: such uploads are refused by their
 // header, before anything is stored, with the limit named next to the photo field.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PublicUser } from '../../src/lib/domain/roles';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { refusalMessage } from '../../src/lib/text/refusals';
-import type { Db } from '../../src/lib/server/db';
 import { savePhoto } from '../../src/lib/server/registers/photos.service';
 import { addSignboard } from '../../src/lib/server/registers/signboards.service';
 import * as registersPage from '../../src/routes/(app)/points/[id=id]/registers/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, makeEvent, useLocale } from '../helpers/event';
-import { newPoint, newRegionTree, newUser, type PointRef } from '../helpers/factories';
 import { PNG_SIGNATURE, pngChunk, riff, riffChunk } from '../helpers/images';
-import { newSignboardCategory, refusalOf, registerSnapshot } from '../helpers/registers';
+import { refusalOf, registerSnapshot } from '../helpers/registers';
+import { KEPT_CATEGORY, useScenario } from '../helpers/scenario';
 
-let db: Db;
-let close: () => Promise<void>;
-let photoDir: string;
-let previousPhotoDir: string | undefined;
-let point: PointRef;
-let staff: PublicUser;
-let category: number;
-
-beforeAll(async () => {
-	previousPhotoDir = process.env.PHOTO_DIR;
-	photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-photo-size-'));
-	process.env.PHOTO_DIR = photoDir;
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db, '64');
-	point = await newPoint(db, tree.village, 'village');
-	staff = await newUser(db, 'staff', tree.village);
-	category = await newSignboardCategory(db, { name: '党群服务中心', status: 'kept', placement: 'exterior' });
-});
-
-afterAll(async () => {
-	await close();
-	fs.rmSync(photoDir, { recursive: true, force: true });
-	if (previousPhotoDir === undefined) delete process.env.PHOTO_DIR;
-	else process.env.PHOTO_DIR = previousPhotoDir;
-});
+const s = useScenario(
+	{
+		points: { own: 'village' },
+		users: { staff: ['staff', 'village'] },
+		categories: { kept: KEPT_CATEGORY },
+		tempDirs: { PHOTO_DIR: 'jfgc-photo-size-' }
+	},
+	{ fresh: 'all' }
+);
+const { points, users, categories } = s;
 
 beforeEach(async () => {
-	await db.deleteFrom('photos').execute();
-	fs.rmSync(photoDir, { recursive: true, force: true });
+	await s.db.deleteFrom('photos').execute();
+	fs.rmSync(s.dirs.PHOTO_DIR, { recursive: true, force: true });
 	useLocale('zh');
 });
 
-const storedFiles = () => (fs.existsSync(photoDir) ? fs.readdirSync(photoDir) : []);
-const photoRows = () => db.selectFrom('photos').selectAll().execute();
+const storedFiles = () => (fs.existsSync(s.dirs.PHOTO_DIR) ? fs.readdirSync(s.dirs.PHOTO_DIR) : []);
+const photoRows = () => s.db.selectFrom('photos').selectAll().execute();
 
 /** A well-formed PNG (IHDR, one IDAT, IEND, valid CRCs) of a few dozen bytes declaring any size. */
 function pngDeclaring(width: number, height: number): Buffer {
@@ -85,7 +65,7 @@ function webpDeclaring(width: number, height: number): Buffer {
 }
 
 const file = (bytes: Buffer, name: string, type: string) => new File([new Uint8Array(bytes)], name, { type });
-const save = (f: File) => savePhoto(db, { pointId: point.id, userId: staff.id, file: f });
+const save = (f: File) => savePhoto(s.db, { pointId: points.own.id, userId: users.staff.id, file: f });
 
 describe('savePhoto and declared dimensions', () => {
 	it('refuses a 100000×100000 PNG header and stores nothing', async () => {
@@ -135,22 +115,22 @@ describe('savePhoto and declared dimensions', () => {
 
 describe('removing a plate with such a photo', () => {
 	it('answers 400 with the message on the photo field, writing nothing', async () => {
-		const { id } = (await addSignboard(db, staff.id, point.id, {
+		const { id } = (await addSignboard(s.db, users.staff.id, points.own.id, {
 			text: '党群服务中心',
-			categoryId: category,
+			categoryId: categories.kept,
 			placement: null,
 			department: null,
 			hungOn: '2026-01-01'
 		})) as { id: number };
-		const before = await registerSnapshot(db);
+		const before = await registerSnapshot(s.db);
 		const form = new FormData();
 		form.set('id', String(id));
 		form.set('removedOn', '2026-03-01');
 		form.set('photo', file(pngDeclaring(100_000, 100_000), 'bomb.png', 'image/png'));
 		const event = makeEvent({
-			user: staff,
-			params: { id: String(point.id) },
-			url: `/points/${point.id}/registers`,
+			user: users.staff,
+			params: { id: String(points.own.id) },
+			url: `/points/${points.own.id}/registers`,
 			form
 		});
 		const r = (await callAction(registersPage.actions.removePlate, event)) as ActionFailure<{
@@ -159,7 +139,7 @@ describe('removing a plate with such a photo', () => {
 		expect(r.status).toBe(400);
 		expect(r.data.form.errors.photo?.[0]).toBe(refusalMessage({ code: 'photo_too_many_pixels' }));
 		expect(r.data.form.errors.photo?.[0]).toContain('20000');
-		expect(await registerSnapshot(db)).toEqual(before);
+		expect(await registerSnapshot(s.db)).toEqual(before);
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
 	});

@@ -1,12 +1,10 @@
 // Evidence photos through the real service and the real GET endpoint, stored in a temp PHOTO_DIR.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isHttpError, isRedirect } from '@sveltejs/kit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import { refusalMessage } from '../../src/lib/text/refusals';
-import type { Db } from '../../src/lib/server/db';
 import {
 	deletePhoto,
 	findPhoto,
@@ -15,59 +13,45 @@ import {
 	savePhoto
 } from '../../src/lib/server/registers/photos.service';
 import * as photoEndpoint from '../../src/routes/(app)/photos/[id=id]/+server';
-import { freshDatabase } from '../helpers/db';
 import { makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { newPoint, newRegionTree, newUser, type PointRef } from '../helpers/factories';
 import { jpegWithExif, pngWithText, webpWithExif } from '../helpers/images';
 import { refusalOf } from '../helpers/registers';
+import { useScenario } from '../helpers/scenario';
 
-let db: Db;
-let close: () => Promise<void>;
-let photoDir: string;
-let previousPhotoDir: string | undefined;
-const points = {} as Record<'own' | 'neighbour', PointRef>;
-const users = {} as Record<'staff' | 'neighbourStaff' | 'reviewer' | 'farReviewer', PublicUser>;
-
-beforeAll(async () => {
-	previousPhotoDir = process.env.PHOTO_DIR;
-	photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jfgc-photos-'));
-	process.env.PHOTO_DIR = photoDir;
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db, '64');
-	points.own = await newPoint(db, tree.village, 'village');
-	points.neighbour = await newPoint(db, tree.community, 'community');
-	users.staff = await newUser(db, 'staff', tree.village);
-	users.neighbourStaff = await newUser(db, 'staff', tree.community);
-	users.reviewer = await newUser(db, 'reviewer', tree.county);
-	users.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-});
-
-afterAll(async () => {
-	await close();
-	fs.rmSync(photoDir, { recursive: true, force: true });
-	if (previousPhotoDir === undefined) delete process.env.PHOTO_DIR;
-	else process.env.PHOTO_DIR = previousPhotoDir;
-});
+const s = useScenario(
+	{
+		points: { own: 'village', neighbour: 'community' },
+		users: {
+			staff: ['staff', 'village'],
+			neighbourStaff: ['staff', 'community'],
+			reviewer: ['reviewer', 'county'],
+			farReviewer: ['reviewer', 'otherCounty']
+		},
+		tempDirs: { PHOTO_DIR: 'jfgc-photos-' }
+	},
+	{ fresh: 'all' }
+);
+const { points, users } = s;
 
 beforeEach(async () => {
-	await db.deleteFrom('photos').execute();
-	fs.rmSync(photoDir, { recursive: true, force: true });
+	await s.db.deleteFrom('photos').execute();
+	fs.rmSync(s.dirs.PHOTO_DIR, { recursive: true, force: true });
 });
 
-const storedFiles = () => (fs.existsSync(photoDir) ? fs.readdirSync(photoDir) : []);
-const photoRows = () => db.selectFrom('photos').selectAll().execute();
+const storedFiles = () => (fs.existsSync(s.dirs.PHOTO_DIR) ? fs.readdirSync(s.dirs.PHOTO_DIR) : []);
+const photoRows = () => s.db.selectFrom('photos').selectAll().execute();
 const upload = (bytes: Uint8Array, name: string, type: string) =>
 	new File([new Uint8Array(bytes)], name, { type });
 const has = (bytes: Uint8Array, s: string) => Buffer.from(bytes).includes(Buffer.from(s, 'latin1'));
 
 async function saved(file: File, pointId = points.own.id): Promise<number> {
-	return savePhoto(db, { pointId, userId: users.staff.id, file });
+	return savePhoto(s.db, { pointId, userId: users.staff.id, file });
 }
 
 describe('savePhoto', () => {
 	it('refuses a text file named x.jpg sent as image/jpeg, and writes nothing', async () => {
 		const file = upload(Buffer.from('GPS 38.48N, just some text'), 'x.jpg', 'image/jpeg');
-		const result = await refusalOf(savePhoto(db, { pointId: points.own.id, userId: users.staff.id, file }));
+		const result = await refusalOf(savePhoto(s.db, { pointId: points.own.id, userId: users.staff.id, file }));
 		expect(result).toEqual({ photo: 'photo_not_image' });
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
@@ -77,7 +61,7 @@ describe('savePhoto', () => {
 		const big = Buffer.alloc(MAX_PHOTO_BYTES + 1);
 		jpegWithExif().copy(big);
 		const result = await refusalOf(
-			savePhoto(db, {
+			savePhoto(s.db, {
 				pointId: points.own.id,
 				userId: users.staff.id,
 				file: upload(big, 'big.jpg', 'image/jpeg')
@@ -93,12 +77,12 @@ describe('savePhoto', () => {
 		const exact = Buffer.alloc(MAX_PHOTO_BYTES);
 		jpegWithExif().copy(exact);
 		const id = await saved(upload(exact, 'exact.jpg', 'image/jpeg'));
-		expect((await findPhoto(db, id))?.mime).toBe('image/jpeg');
+		expect((await findPhoto(s.db, id))?.mime).toBe('image/jpeg');
 	});
 
 	it('refuses an empty file', async () => {
 		const result = await refusalOf(
-			savePhoto(db, {
+			savePhoto(s.db, {
 				pointId: points.own.id,
 				userId: users.staff.id,
 				file: upload(new Uint8Array(), 'blank.png', 'image/png')
@@ -111,7 +95,7 @@ describe('savePhoto', () => {
 	it('refuses a file with an image magic number but a broken structure', async () => {
 		const broken = pngWithText().subarray(0, 40);
 		const result = await refusalOf(
-			savePhoto(db, {
+			savePhoto(s.db, {
 				pointId: points.own.id,
 				userId: users.staff.id,
 				file: upload(broken, 'broken.png', 'image/png')
@@ -124,11 +108,11 @@ describe('savePhoto', () => {
 	it('stores a PNG under a random name in PHOTO_DIR, with its metadata stripped on disk', async () => {
 		const original = pngWithText();
 		const id = await saved(upload(original, '../../张三的家.png', 'image/png'));
-		const row = await findPhoto(db, id);
+		const row = await findPhoto(s.db, id);
 		expect(row).toMatchObject({ point_id: points.own.id, mime: 'image/png', created_by: users.staff.id });
 		expect(row!.file_name).toMatch(/^[0-9a-f-]{36}\.png$/);
 		expect(storedFiles()).toEqual([row!.file_name]);
-		const onDisk = fs.readFileSync(path.join(photoDir, row!.file_name));
+		const onDisk = fs.readFileSync(path.join(s.dirs.PHOTO_DIR, row!.file_name));
 		expect(row!.bytes).toBe(onDisk.length);
 		expect(onDisk.length).toBeLessThan(original.length);
 		expect(has(onDisk, 'Zhang San')).toBe(false);
@@ -140,13 +124,13 @@ describe('savePhoto', () => {
 	it('names two uploads of the same picture differently', async () => {
 		const a = await saved(upload(pngWithText(), 'same.png', 'image/png'));
 		const b = await saved(upload(pngWithText(), 'same.png', 'image/png'));
-		expect((await findPhoto(db, a))!.file_name).not.toBe((await findPhoto(db, b))!.file_name);
+		expect((await findPhoto(s.db, a))!.file_name).not.toBe((await findPhoto(s.db, b))!.file_name);
 		expect(storedFiles()).toHaveLength(2);
 	});
 
 	it('takes the type from the bytes, whatever the name and content type say', async () => {
 		const id = await saved(upload(webpWithExif(), 'photo.jpg', 'image/jpeg'));
-		const row = (await findPhoto(db, id))!;
+		const row = (await findPhoto(s.db, id))!;
 		expect(row.mime).toBe('image/webp');
 		expect(row.file_name).toMatch(/\.webp$/);
 		expect(has(readPhoto(row), 'GPS')).toBe(false);
@@ -154,7 +138,7 @@ describe('savePhoto', () => {
 
 	it('strips the Exif GPS from a JPEG before it is written', async () => {
 		const id = await saved(upload(jpegWithExif(), 'IMG_0001.JPG', 'image/jpeg'));
-		const row = (await findPhoto(db, id))!;
+		const row = (await findPhoto(s.db, id))!;
 		expect(row.file_name).toMatch(/\.jpg$/);
 		expect(has(readPhoto(row), 'GPS')).toBe(false);
 	});
@@ -162,20 +146,20 @@ describe('savePhoto', () => {
 	it('removes the written file again when the row cannot be inserted', async () => {
 		const file = upload(pngWithText(), 'x.png', 'image/png');
 		// No such point: the foreign key refuses the row after the file is written.
-		await expect(savePhoto(db, { pointId: 999_999, userId: users.staff.id, file })).rejects.toThrow();
+		await expect(savePhoto(s.db, { pointId: 999_999, userId: users.staff.id, file })).rejects.toThrow();
 		expect(await photoRows()).toEqual([]);
 		expect(storedFiles()).toEqual([]);
 	});
 
 	it('runs inside a caller’s transaction', async () => {
-		const photoId = await db.transaction().execute((trx) =>
+		const photoId = await s.db.transaction().execute((trx) =>
 			savePhoto(trx, {
 				pointId: points.own.id,
 				userId: users.staff.id,
 				file: upload(pngWithText(), 'x.png', 'image/png')
 			})
 		);
-		expect(await findPhoto(db, photoId)).toBeDefined();
+		expect(await findPhoto(s.db, photoId)).toBeDefined();
 	});
 });
 
@@ -183,10 +167,10 @@ describe('deletePhoto', () => {
 	it('removes the row and the file, and ignores a missing id', async () => {
 		const keep = await saved(upload(pngWithText(), 'keep.png', 'image/png'));
 		const drop = await saved(upload(pngWithText(), 'drop.png', 'image/png'));
-		await deletePhoto(db, drop);
-		await deletePhoto(db, 424242);
+		await deletePhoto(s.db, drop);
+		await deletePhoto(s.db, 424242);
 		expect((await photoRows()).map((r) => r.id)).toEqual([keep]);
-		expect(storedFiles()).toEqual([(await findPhoto(db, keep))!.file_name]);
+		expect(storedFiles()).toEqual([(await findPhoto(s.db, keep))!.file_name]);
 	});
 });
 
@@ -220,7 +204,7 @@ describe('GET /photos/[id]', () => {
 		expect(response.headers.get('Cache-Control')).toBe('private, max-age=3600');
 		expect(response.headers.get('Content-Disposition')).toBe(`inline; filename="photo-${id}.png"`);
 		const body = Buffer.from(await response.arrayBuffer());
-		expect(body.equals(readPhoto((await findPhoto(db, id))!))).toBe(true);
+		expect(body.equals(readPhoto((await findPhoto(s.db, id))!))).toBe(true);
 	});
 
 	it('serves the photo to a reviewer whose region covers the point', async () => {
@@ -239,7 +223,7 @@ describe('GET /photos/[id]', () => {
 	it('answers 404 for a missing photo, and for a row whose file is gone', async () => {
 		expect(isHttpError(await thrownBy(() => get(users.staff, 424242)), 404)).toBe(true);
 		const id = await saved(upload(pngWithText(), 'a.png', 'image/png'));
-		fs.rmSync(path.join(photoDir, (await findPhoto(db, id))!.file_name));
+		fs.rmSync(path.join(s.dirs.PHOTO_DIR, (await findPhoto(s.db, id))!.file_name));
 		expect(isHttpError(await thrownBy(() => get(users.staff, id)), 404)).toBe(true);
 	});
 

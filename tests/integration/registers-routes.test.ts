@@ -20,8 +20,8 @@ import {
 	type RegionTree
 } from '../helpers/factories';
 import { jpegWithExif } from '../helpers/images';
-import { newCertificateItem, newSignboardCategory, registerSnapshot } from '../helpers/registers';
-import { useScenario } from '../helpers/scenario';
+import { newCertificateItem, registerSnapshot } from '../helpers/registers';
+import { KEPT_CATEGORY, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -37,24 +37,17 @@ const scenario = useScenario(
 			analyst: ['analyst', 'city'],
 			admin: 'admin'
 		},
+		categories: {
+			kept: KEPT_CATEGORY,
+			cancelled: { name: '创建工作领导小组', status: 'cancelled', placement: 'interior' }
+		},
 		tempDirs: { PHOTO_DIR: 'jfgc-register-photos-' }
 	},
 	{ fresh: 'each' }
 );
-const { tree, points, users: u } = scenario;
-const cat = {} as Record<'kept' | 'cancelled', number>;
+const { tree, points, users: u, categories: cat } = scenario;
 const item = {} as Record<'retained' | 'cancelled', number>;
 beforeEach(async () => {
-	cat.kept = await newSignboardCategory(scenario.db, {
-		name: '党群服务中心',
-		status: 'kept',
-		placement: 'exterior'
-	});
-	cat.cancelled = await newSignboardCategory(scenario.db, {
-		name: '创建工作领导小组',
-		status: 'cancelled',
-		placement: 'interior'
-	});
 	item.retained = await newCertificateItem(scenario.db, { name: '低保申请证明', status: 'retained' });
 	item.cancelled = await newCertificateItem(scenario.db, { name: '无犯罪记录证明', status: 'cancelled' });
 });

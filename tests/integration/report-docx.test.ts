@@ -7,7 +7,7 @@ import { addSecondment } from '../../src/lib/server/registers/secondments.servic
 import { loadReportData, type ReportData } from '../../src/lib/server/reports/report-data';
 import { reportDocx } from '../../src/lib/server/reports/report-docx';
 import { newUser } from '../helpers/factories';
-import { meetingsDefinition, quarter, sent, useScenario } from '../helpers/scenario';
+import { meetingsDefinition, PLACE_POINTS, quarter, sent, useScenario } from '../helpers/scenario';
 
 const LONG_LINE = 'A'.repeat(5000);
 const BURDEN = `"引号" <尖括号> & emoji 🚩 ${LONG_LINE}`;
@@ -29,18 +29,17 @@ const answers = {
 			{ meetings_attended: 6, data_requests: 3, heaviest_burden: BURDEN },
 			{ at: new Date('2026-10-20T02:00:00Z') }
 		)
-	],
-	far: []
+	]
 };
 
 const s = useScenario(
 	{
-		points: { village: 'village', community: 'community', far: 'otherVillage' },
+		points: PLACE_POINTS,
 		definition: meetingsDefinition([
 			{ key: 'heaviest_burden', kind: 'long_text', label: '最突出的负担', required: false, max: 6000 }
 		]),
 		quarters: ['2026-Q1', '2026-Q2', '2026-Q3'].map(quarter),
-		answers: (point, i) => answers[point][i] ?? null,
+		answers,
 		closeRounds: [0, 1]
 	},
 	{ fresh: 'all' }

@@ -17,7 +17,7 @@ import { loadReportData, type ReportData } from '../../src/lib/server/reports/re
 import { writeReportXlsx } from '../../src/lib/server/reports/report-xlsx';
 import { newUser } from '../helpers/factories';
 import { newCertificateItem, newSignboardCategory } from '../helpers/registers';
-import { meetingsDefinition, QUARTERS_2025, sent, useScenario } from '../helpers/scenario';
+import { meetingsDefinition, PLACE_POINTS, QUARTERS_2025, sent, useScenario } from '../helpers/scenario';
 
 const definition = meetingsDefinition(
 	[
@@ -78,17 +78,16 @@ const answers = {
 			{ meetings_attended: 6, data_requests: 2, new_group: true, remark: AT_SUM },
 			{ at: new Date('2025-10-15T02:30:00Z') }
 		)
-	],
-	far: []
+	]
 };
 
 const scenario = useScenario(
 	{
-		points: { village: 'village', community: 'community', far: 'otherVillage' },
+		points: PLACE_POINTS,
 		definition,
 		quarters: QUARTERS_2025.slice(1),
 		roundName: (q) => q.period.replace(/^(\d{4})-Q(\d)$/, '$1年第$2季度'),
-		answers: (point, i) => answers[point][i] ?? null,
+		answers,
 		closeRounds: [0, 1]
 	},
 	{ fresh: 'all' }

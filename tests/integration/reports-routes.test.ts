@@ -18,13 +18,7 @@ import * as statusApi from '../../src/routes/(app)/reports/[id=id]/status/+serve
 import * as printPage from '../../src/routes/(app)/reports/print/+page.server';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { newUser } from '../helpers/factories';
-import {
-	meetingsDefinition,
-	QUARTERS_2025,
-	STANDARD_POINTS,
-	STANDARD_USERS,
-	useScenario
-} from '../helpers/scenario';
+import { meetingsDefinition, MEETINGS_WORLD, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -34,12 +28,10 @@ const meetings = { own: [3, 2, 3], neighbour: [4, 4, 4], far: [1, 1, 1] } as con
 // Each test gets its own database (and report folder), so none depends on another's reports.
 const s = useScenario(
 	{
-		points: STANDARD_POINTS,
-		users: STANDARD_USERS,
+		...MEETINGS_WORLD,
 		definition: meetingsDefinition([
 			{ key: 'heaviest_burden', kind: 'long_text', label: '本期最重的新负担是什么？', required: false }
 		]),
-		quarters: QUARTERS_2025,
 		answers: (point, i) => ({
 			meetings_attended: meetings[point][i],
 			data_requests: 2,
@@ -240,7 +232,7 @@ describe('a requested report', () => {
 	});
 
 	it('serves no file before the report is done', async () => {
-		const { id, countyReport } = await bothReports();
+		const { countyReport } = await bothReports();
 		await s.db
 			.updateTable('reports')
 			.set({ status: 'running', progress: 40 })

@@ -2,8 +2,7 @@
 // 10,000-character value gets the field's message and a 400, and nothing is stored; text that
 // passes is stored NFC, trimmed, with line breaks only where the field is multi-line.
 import { isRedirect, type ActionFailure } from '@sveltejs/kit';
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { PublicUser } from '../../src/lib/domain/roles';
+import { describe, expect, it } from 'vitest';
 import * as cataloguesPage from '../../src/routes/(app)/admin/catalogues/+page.server';
 import * as adminPoint from '../../src/routes/(app)/admin/points/[id=id]/+page.server';
 import * as adminUser from '../../src/routes/(app)/admin/users/[id=id]/+page.server';
@@ -13,8 +12,8 @@ import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=i
 import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
 import { callAction, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { countRows, everyKindDefinition } from '../helpers/factories';
-import { newSignboardCategory, registerSnapshot } from '../helpers/registers';
-import { quarter, sent, useScenario } from '../helpers/scenario';
+import { registerSnapshot } from '../helpers/registers';
+import { KEPT_CATEGORY, quarter, sent, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -32,6 +31,7 @@ const s = useScenario(
 			reviewer: ['reviewer', 'county'],
 			target: ['analyst', 'city']
 		},
+		categories: { kept: KEPT_CATEGORY },
 		definition: everyKindDefinition,
 		quarters: [quarter('2026-Q1')],
 		// The reviewed point's answers wait for review.
@@ -54,15 +54,7 @@ const s = useScenario(
 	},
 	{ fresh: 'each' }
 );
-const { tree, points, users: u } = s;
-let category: number;
-beforeEach(async () => {
-	category = await newSignboardCategory(s.db, {
-		name: '党群服务中心',
-		status: 'kept',
-		placement: 'exterior'
-	});
-});
+const { tree, points, users: u, categories } = s;
 
 type SuperFailure<K extends string> = ActionFailure<
 	Record<K, { valid: boolean; errors: Record<string, string[] | undefined> }>
@@ -178,7 +170,7 @@ describe("a signboard's text", () => {
 				user: u.staff,
 				params: { id: String(points.own.id) },
 				url: `/points/${points.own.id}/registers`,
-				form: { categoryId: String(category), placement: '', hungOn: '2026-01-05', ...fields }
+				form: { categoryId: String(categories.kept), placement: '', hungOn: '2026-01-05', ...fields }
 			})
 		);
 

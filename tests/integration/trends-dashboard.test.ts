@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDashboard } from '../../src/lib/server/trends/dashboard';
 import { newRound, newTemplate } from '../helpers/factories';
-import { meetingsDefinition, QUARTERS_2025, sent, useScenario } from '../helpers/scenario';
+import { meetingsDefinition, PLACE_POINTS, QUARTERS_2025, sent, useScenario } from '../helpers/scenario';
 
 const definition = meetingsDefinition();
 const answers = {
@@ -20,18 +20,17 @@ const answers = {
 	community: [
 		{ meetings_attended: 8, data_requests: 4 },
 		{ meetings_attended: 6, data_requests: 3 }
-	],
-	far: []
+	]
 };
 
 // Each test gets its own database with the same three quarters in it, so none depends on another.
 const s = useScenario(
 	{
-		points: { village: 'village', community: 'community', far: 'otherVillage' },
+		points: PLACE_POINTS,
 		users: { analyst: ['analyst', 'province'], reviewer: ['reviewer', 'county'] },
 		definition,
 		quarters: QUARTERS_2025,
-		answers: (point, i) => answers[point][i] ?? null,
+		answers,
 		closeRounds: [0, 1]
 	},
 	{ fresh: 'each' }

@@ -17,13 +17,7 @@ import * as regionApi from '../../src/routes/api/trends/[code=region]/+server';
 import * as pointApi from '../../src/routes/api/trends/points/[id=id]/+server';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { auditRows, type PointRef } from '../helpers/factories';
-import {
-	meetingsDefinition,
-	QUARTERS_2025,
-	STANDARD_POINTS,
-	STANDARD_USERS,
-	useScenario
-} from '../helpers/scenario';
+import { MEETINGS_WORLD, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
@@ -33,10 +27,7 @@ useLocale('zh');
 const meetings = { own: [3, 2, 11], neighbour: [4, 4, 4], far: [1, 1, 1] } as const;
 const s = useScenario(
 	{
-		points: STANDARD_POINTS,
-		users: STANDARD_USERS,
-		definition: meetingsDefinition(),
-		quarters: QUARTERS_2025,
+		...MEETINGS_WORLD,
 		roundName: (q) => q.period,
 		answers: (point, i) => ({ meetings_attended: meetings[point][i], data_requests: 2 })
 	},
