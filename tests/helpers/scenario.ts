@@ -199,6 +199,20 @@ export const MEETINGS_WORLD: ScenarioOptions<keyof typeof STANDARD_POINTS, keyof
 	quarters: QUARTERS_2025
 };
 
+/**
+ * One user of each role over the own village's point: an admin, an analyst of the city, a reviewer
+ * of the county and the village's staff (for the pages that differ only by who is asking).
+ */
+export const EACH_ROLE_WORLD: ScenarioOptions<'own', 'admin' | 'analyst' | 'reviewer' | 'staff'> = {
+	points: { own: 'village' },
+	users: {
+		admin: 'admin',
+		analyst: ['analyst', 'city'],
+		reviewer: ['reviewer', 'county'],
+		staff: ['staff', 'village']
+	}
+};
+
 /** Points a variable at a fresh temp folder; the returned function removes it and restores the variable. */
 export function tempEnvDir(name: string, prefix: string): { dir: string; restore: () => void } {
 	const previous = process.env[name];

@@ -33,6 +33,7 @@ import * as loginPage from '../../src/routes/login/+page.server';
 import * as logoutPage from '../../src/routes/logout/+page.server';
 import * as passwordPage from '../../src/routes/password/+page.server';
 import { goodUpload } from '../helpers/divisions';
+import { posted } from '../helpers/editor';
 import { callAction, callLoad, makeEvent, useLocale, type EventOptions } from '../helpers/event';
 import {
 	everyKindDefinition,
@@ -180,34 +181,6 @@ beforeAll(async () => {
 
 const call = (fn: unknown, options: EventOptions) =>
 	callAction(fn as (event: never) => unknown, makeEvent({ form: {}, ...options }));
-
-/** What the template editor posts for its fields (as in template-editor.test.ts). */
-function posted(editor: EditorState, extra: Record<string, string> = {}): FormData {
-	const form = new FormData();
-	editor.sections.forEach((s, si) => {
-		form.append(`s${si}.key`, s.key);
-		form.append(`s${si}.title`, s.title);
-		s.items.forEach((item, ii) => {
-			const at = (field: string, value: string) => form.append(`i${si}.${ii}.${field}`, value);
-			at('key', item.key);
-			at('kind', item.kind);
-			at('label', item.label);
-			at('help', item.help);
-			if (item.required) at('required', 'on');
-			at('min', item.min);
-			at('max', item.max);
-			at('options', item.options);
-			at('ruleOp', item.ruleOp);
-			at('ruleValue', item.ruleValue);
-			if (item.ruleOp === 'custom') at('ruleJson', item.ruleJson);
-			at('showKey', item.showKey);
-			at('showEquals', item.showEquals || 'yes');
-			if (item.showEquals === 'custom') at('showJson', item.showJson);
-		});
-	});
-	for (const [k, v] of Object.entries(extra)) form.append(k, v);
-	return form;
-}
 
 async function editorFields(): Promise<EditorState> {
 	const data = await callLoad(

@@ -1,7 +1,6 @@
 import { isHttpError, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import {
 	createCertificateItem,
 	createSignboardCategory,
@@ -13,29 +12,30 @@ import {
 	starterCertificates,
 	starterSignboards
 } from '../../src/lib/server/registers/catalogues.service';
+import { kickRebuilds } from '../../src/lib/server/trends/indicators.service';
 import * as adminPage from '../../src/routes/(app)/admin/catalogues/+page.server';
 import * as entryPage from '../../src/routes/(app)/admin/catalogues/[kind=catalogueKind]/[id=id]/+page.server';
 import * as readPage from '../../src/routes/(app)/catalogues/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { auditRows, newPoint, newRegionTree, newUser, type TestUser } from '../helpers/factories';
+import { auditRows, type TestUser } from '../helpers/factories';
+import { EACH_ROLE_WORLD, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-const users = {} as Record<Role, TestUser>;
-
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db);
-	users.admin = await newUser(db, 'admin');
-	users.analyst = await newUser(db, 'analyst', tree.city);
-	users.reviewer = await newUser(db, 'reviewer', tree.county);
-	await newPoint(db, tree.village);
-	users.staff = await newUser(db, 'staff', tree.village);
+// Each test gets its own database; those that need the starter catalogue put it in place first.
+const s = useScenario(
+	{
+		...EACH_ROLE_WORLD,
+		beforeClose: kickRebuilds
+	},
+	{ fresh: 'each' }
+);
+const users: Record<Role, TestUser> = s.users;
+let db: typeof s.db;
+beforeEach(() => {
+	db = s.db;
 });
-afterAll(() => close());
+const withStarter = () => beforeEach(() => ensureStarterCatalogues(s.db));
 
 describe('the starter catalogue', () => {
 	it('is put in place once, only while both catalogues are empty', async () => {
@@ -57,12 +57,15 @@ describe('the starter catalogue', () => {
 	});
 
 	it('is flagged as a sample on the admin page while its entries are in use', async () => {
+		await ensureStarterCatalogues(db);
 		const data = await callLoad(adminPage.load, makeEvent({ user: users.admin, url: '/admin/catalogues' }));
 		expect(data.starter).toBe(true);
 	});
 });
 
 describe('editing catalogues', () => {
+	withStarter();
+
 	it('adds a signboard category and records who did it', async () => {
 		const result = await callAction(
 			adminPage.actions.addSignboard,
@@ -210,6 +213,7 @@ describe('editing catalogues', () => {
 });
 
 describe('who may use the catalogue pages', () => {
+	withStarter();
 	const nonAdmins: Role[] = ['analyst', 'reviewer', 'staff'];
 
 	it.each(nonAdmins)('a %s gets 404 from every admin load and action, and nothing changes', async (role) => {

@@ -1,60 +1,46 @@
 // The checklist's signboard, certificate and secondment counts come from the point's registers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultDefinition } from '../../src/lib/domain/default-template';
 import { loadChecklist, saveAnswers, submit } from '../../src/lib/server/checklists/submissions.service';
-import type { Db } from '../../src/lib/server/db';
 import { addSecondment } from '../../src/lib/server/registers/secondments.service';
 import {
 	addSignboard,
 	rehangSignboard,
 	removeSignboard
 } from '../../src/lib/server/registers/signboards.service';
-import { freshDatabase } from '../helpers/db';
-import { newPoint, newRegionTree, newRound, newTemplate } from '../helpers/factories';
-import { newSignboardCategory } from '../helpers/registers';
+import { quarter, useScenario } from '../helpers/scenario';
 
 const TODAY = '2026-11-20';
-let db: Db;
-let close: () => Promise<void>;
+
+// Each test gets its own database with the same point, round and registers.
+const s = useScenario(
+	{
+		points: { own: 'village' },
+		categories: {
+			kept: { status: 'kept', placement: 'exterior' },
+			wall: { status: 'kept', placement: 'wall' },
+			cancelled: { status: 'cancelled', placement: 'exterior' }
+		},
+		definition: defaultDefinition,
+		quarters: [quarter('2026-Q4')]
+	},
+	{ fresh: 'each' }
+);
+let db: typeof s.db;
 let pointId: number;
 let roundId: number;
 
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db);
-	({ id: pointId } = await newPoint(db, tree.village));
-	const { versionId } = await newTemplate(db, defaultDefinition);
-	roundId = await newRound(db, versionId, {
-		periodKind: 'quarter',
-		period: '2026-Q4',
-		opensOn: '2026-10-01',
-		dueOn: '2027-01-10'
-	});
-	const kept = await newSignboardCategory(db, { status: 'kept', placement: 'exterior' });
-	const wall = await newSignboardCategory(db, { status: 'kept', placement: 'wall' });
-	const cancelled = await newSignboardCategory(db, { status: 'cancelled', placement: 'exterior' });
+beforeEach(async () => {
+	db = s.db;
+	pointId = s.points.own.id;
+	roundId = s.rounds[0];
+	const { kept, wall, cancelled } = s.categories;
 	const base = { placement: null, department: '县民政局' };
-	await addSignboard(
-		db,
-		null,
-		pointId,
-		{ ...base, text: '党群服务中心', categoryId: kept, hungOn: '2025-01-01' },
-		TODAY
-	);
-	await addSignboard(
-		db,
-		null,
-		pointId,
-		{ ...base, text: '村务公开栏', categoryId: wall, hungOn: '2025-01-01' },
-		TODAY
-	);
-	const old = await addSignboard(
-		db,
-		null,
-		pointId,
-		{ ...base, text: '老龄委', categoryId: cancelled, hungOn: '2025-01-01' },
-		TODAY
-	);
+	const hang = (text: string, categoryId: number) =>
+		addSignboard(db, null, pointId, { ...base, text, categoryId, hungOn: '2025-01-01' }, TODAY);
+	await hang('党群服务中心', kept);
+	await hang('村务公开栏', wall);
+	const old = await hang('老龄委', cancelled);
 	await removeSignboard(db, null, pointId, old.id, { removedOn: '2025-06-01' }, TODAY);
 	await rehangSignboard(db, null, pointId, old.id, { hungOn: '2026-11-02' }, TODAY);
 	await addSecondment(
@@ -73,7 +59,22 @@ beforeAll(async () => {
 		TODAY
 	);
 });
-afterAll(async () => close());
+
+/** The register items as a form posts them, with values the registers overrule. */
+const saveRegisterItems = () =>
+	saveAnswers(db, null, {
+		roundId,
+		pointId,
+		expectedVersion: null,
+		itemKeys: ['signboards_exterior', 'signboards_interior', 'signboards_rehung', 'signboards_rehung_detail'],
+		raw: {
+			signboards_exterior: '40',
+			signboards_interior: '0',
+			signboards_rehung: 'no',
+			signboards_rehung_detail: '检查前要求挂出'
+		},
+		notes: {}
+	});
 
 const registerPart = {
 	signboards_exterior: 2,
@@ -92,24 +93,7 @@ describe('a checklist on a point that keeps registers', () => {
 	});
 
 	it('stores the register figures whatever the form posts for them', async () => {
-		const saved = await saveAnswers(db, null, {
-			roundId,
-			pointId,
-			expectedVersion: null,
-			itemKeys: [
-				'signboards_exterior',
-				'signboards_interior',
-				'signboards_rehung',
-				'signboards_rehung_detail'
-			],
-			raw: {
-				signboards_exterior: '40',
-				signboards_interior: '0',
-				signboards_rehung: 'no',
-				signboards_rehung_detail: '检查前要求挂出'
-			},
-			notes: {}
-		});
+		const saved = await saveRegisterItems();
 		expect(saved).toMatchObject({ version: 1 });
 		const state = await loadChecklist(db, roundId, pointId);
 		expect(state!.saved).toMatchObject({
@@ -120,6 +104,8 @@ describe('a checklist on a point that keeps registers', () => {
 	});
 
 	it('submits what the registers say at the moment of submitting', async () => {
+		// A draft saved earlier, as in the test above.
+		await saveRegisterItems();
 		const state = await loadChecklist(db, roundId, pointId);
 		const plates = await db
 			.selectFrom('signboards')

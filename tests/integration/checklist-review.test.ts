@@ -3,51 +3,44 @@
 // do any of it, and the history each step leaves.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
 import type { SuperValidated } from 'sveltekit-superforms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PublicUser } from '../../src/lib/domain/roles';
-import type { Db } from '../../src/lib/server/db';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import {
-	auditRows,
-	countRows,
-	everyKindDefinition,
-	newPoint,
-	newRound,
-	newTemplate,
-	newUser,
-	type PointRef,
-	type RegionTree,
-	newRegionTree
-} from '../helpers/factories';
+import { auditRows, countRows, everyKindDefinition } from '../helpers/factories';
+import { quarter, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
-let point: PointRef;
+// Each test gets its own database with the checklist just submitted, and replays the review
+// steps before the one it checks (see `reached`).
+const scenario = useScenario(
+	{
+		points: { own: 'village', neighbour: 'community', far: 'otherVillage' },
+		users: {
+			staff: ['staff', 'village'],
+			otherStaff: ['staff', 'community'],
+			reviewer: ['reviewer', 'county'],
+			farReviewer: ['reviewer', 'otherCounty'],
+			analyst: ['analyst', 'city'],
+			admin: 'admin'
+		},
+		definition: everyKindDefinition,
+		quarters: [quarter('2026-Q1')]
+	},
+	{ fresh: 'each' }
+);
+const { users: u } = scenario;
+let db: typeof scenario.db;
+let point: { id: number };
 let round: number;
 let submissionId: number;
-const u = {} as Record<'staff' | 'otherStaff' | 'reviewer' | 'farReviewer' | 'analyst' | 'admin', PublicUser>;
 
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
-	point = await newPoint(db, tree.village);
-	await newPoint(db, tree.community, 'community');
-	await newPoint(db, tree.otherVillage);
-	u.staff = await newUser(db, 'staff', tree.village);
-	u.otherStaff = await newUser(db, 'staff', tree.community);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-	u.analyst = await newUser(db, 'analyst', tree.city);
-	u.admin = await newUser(db, 'admin');
-	const { versionId } = await newTemplate(db, everyKindDefinition);
-	round = await newRound(db, versionId);
-
+beforeEach(async () => {
+	db = scenario.db;
+	point = scenario.points.own;
+	round = scenario.rounds[0];
 	// The staff member fills every section and submits, through the form page.
 	const answers: Record<number, Record<string, string | string[]>> = {
 		0: { 'a.boards': '3', 'a.hours': '2.5', 'a.rehung': 'no' },
@@ -66,7 +59,6 @@ beforeAll(async () => {
 	);
 	submissionId = data.submission!.id;
 });
-afterAll(() => close());
 
 function staffEvent(user: PublicUser, form?: Record<string, string | string[]>) {
 	return makeEvent({
@@ -88,9 +80,9 @@ function reviewEvent(user: PublicUser, form?: Record<string, string>) {
 		form
 	});
 }
-const reviewLoad = (user = u.reviewer) => callLoad(reviewPage.load, reviewEvent(user));
+const reviewLoad = (user: PublicUser = u.reviewer) => callLoad(reviewPage.load, reviewEvent(user));
 type ReviewAction = keyof typeof reviewPage.actions;
-const review = (name: ReviewAction, form: Record<string, string> = {}, user = u.reviewer) =>
+const review = (name: ReviewAction, form: Record<string, string> = {}, user: PublicUser = u.reviewer) =>
 	callAction(reviewPage.actions[name], reviewEvent(user, form));
 
 async function redirected(run: () => unknown) {
@@ -130,6 +122,44 @@ async function snapshot() {
 const changesOf = (r: { changes: string | null }) => JSON.parse(r.changes ?? 'null');
 const submissionAudit = (action: string) =>
 	auditRows(db, { action, entityType: 'submission', entityId: submissionId });
+
+/** The staff member corrects section 0 (boards 3 → 4) of a returned checklist and resubmits it. */
+async function correctAndResubmit() {
+	const version = (await staffForm()).submission!.version;
+	await redirected(() =>
+		staffAction('save', {
+			section: '0',
+			version: String(version),
+			'a.boards': '4',
+			'a.hours': '2.5',
+			'a.rehung': 'no'
+		})
+	);
+	const data = await staffForm();
+	await redirected(() =>
+		staffAction('submit', { version: String(data.submission!.version), clientToken: data.clientToken })
+	);
+}
+
+/** The review story, step by step, as the tests below walk it. */
+const steps = {
+	returned: () => review('return', { reason: ' 牌子数与实地核查不符，请核实 ' }),
+	resubmitted: correctAndResubmit,
+	accepted: async () => {
+		const { submission } = await reviewLoad();
+		await review('accept', { version: String(submission.version) });
+	},
+	reopened: () => review('reopen', { reason: '县里复核发现借调人数有误' })
+};
+type Step = keyof typeof steps;
+
+/** Replays the review steps up to and including `step`, from the submitted checklist. */
+async function reached(step: Step) {
+	for (const s of Object.keys(steps) as Step[]) {
+		await steps[s]();
+		if (s === step) return;
+	}
+}
 
 describe('a submitted checklist', () => {
 	it('reaches the reviewer with its answers, labels and state', async () => {
@@ -210,6 +240,7 @@ describe('returning for correction', () => {
 	});
 
 	it('shows the staff member the reason on an editable form', async () => {
+		await reached('returned');
 		const data = await staffForm();
 		expect(data.submission).toMatchObject({ status: 'returned', reviewNote: '牌子数与实地核查不符，请核实' });
 		expect(data.locked).toBe(false);
@@ -217,6 +248,7 @@ describe('returning for correction', () => {
 	});
 
 	it('refuses to return it twice', async () => {
+		await reached('returned');
 		const before = await snapshot();
 		const f = failure(await review('return', { reason: '再退一次' }), 409);
 		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
@@ -224,20 +256,8 @@ describe('returning for correction', () => {
 	});
 
 	it('lets the staff member correct and resubmit it', async () => {
-		const version = (await staffForm()).submission!.version;
-		await redirected(() =>
-			staffAction('save', {
-				section: '0',
-				version: String(version),
-				'a.boards': '4',
-				'a.hours': '2.5',
-				'a.rehung': 'no'
-			})
-		);
-		const data = await staffForm();
-		await redirected(() =>
-			staffAction('submit', { version: String(data.submission!.version), clientToken: data.clientToken })
-		);
+		await reached('returned');
+		await correctAndResubmit();
 		expect(await row()).toMatchObject({ status: 'submitted' });
 		const answerChanges = (await submissionAudit('submission.answers')).map(changesOf);
 		expect(answerChanges.at(-1)).toEqual({ boards: [3, 4] });
@@ -247,6 +267,7 @@ describe('returning for correction', () => {
 
 describe('accepting', () => {
 	it('is refused when the checklist changed since the reviewer opened it', async () => {
+		await reached('resubmitted');
 		const before = await snapshot();
 		const f = failure(await review('accept', { version: String(before.submission.version - 1) }), 409);
 		expect(f.errors._errors).toEqual(['这份清单刚刚有变化，请刷新后再审核。']);
@@ -254,6 +275,7 @@ describe('accepting', () => {
 	});
 
 	it('accepts the version the reviewer saw', async () => {
+		await reached('resubmitted');
 		const { submission } = await reviewLoad();
 		expect(doneMessage(await review('accept', { version: String(submission.version) }))).toBe('已审核通过。');
 		expect(await row()).toMatchObject({ status: 'accepted', review_note: null, reviewed_by: u.reviewer.id });
@@ -262,6 +284,7 @@ describe('accepting', () => {
 	});
 
 	it('locks it: the staff member’s save is refused with the locked message', async () => {
+		await reached('accepted');
 		const data = await staffForm();
 		expect(data.locked).toBe(true);
 		const before = await snapshot();
@@ -277,6 +300,7 @@ describe('accepting', () => {
 	});
 
 	it('cannot be returned any more, only reopened', async () => {
+		await reached('accepted');
 		const before = await snapshot();
 		const f = failure(await review('return', { reason: '改主意了' }), 409);
 		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
@@ -286,6 +310,7 @@ describe('accepting', () => {
 
 describe('reopening an accepted checklist', () => {
 	it('needs a reason', async () => {
+		await reached('accepted');
 		const before = await snapshot();
 		const f = failure(await review('reopen', { reason: '' }), 400);
 		expect(f).toMatchObject({ id: 'reopen', errors: { reason: ['请写明原因。'] } });
@@ -293,6 +318,7 @@ describe('reopening an accepted checklist', () => {
 	});
 
 	it('sends it back to the staff member as returned, with the reason', async () => {
+		await reached('accepted');
 		expect(doneMessage(await review('reopen', { reason: '县里复核发现借调人数有误' }))).toBe(
 			'已重新打开并退回给联络员。'
 		);
@@ -308,6 +334,7 @@ describe('reopening an accepted checklist', () => {
 	});
 
 	it('refuses to reopen what is not accepted', async () => {
+		await reached('reopened');
 		const before = await snapshot();
 		const f = failure(await review('reopen', { reason: '再开一次' }), 409);
 		expect(f.errors._errors).toEqual(['这份清单的状态已变化，无法执行此操作。']);
@@ -317,6 +344,7 @@ describe('reopening an accepted checklist', () => {
 
 describe('the history on the submission page', () => {
 	it('lists every state change and answer change, newest first, with who did it', async () => {
+		await reached('reopened');
 		const { history } = await reviewLoad();
 		expect(history.map((h: { action: string }) => h.action)).toEqual([
 			'submission.reopen',
@@ -337,6 +365,7 @@ describe('the history on the submission page', () => {
 	});
 
 	it('is the same for the staff member and an analyst who open the page', async () => {
+		await reached('reopened');
 		const reviewer = (await reviewLoad()).history;
 		expect((await reviewLoad(u.staff)).history).toEqual(reviewer);
 		expect((await reviewLoad(u.analyst)).history).toEqual(reviewer);

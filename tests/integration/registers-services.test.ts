@@ -1,8 +1,7 @@
 // The three register services on a real database: their rules, refusals that write nothing, an
 // audit row for every change, rebound and violation detection, the figures a round reads and the
 // point's timeline.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/lib/server/db';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
 	listPointCertificates,
 	recordCertificateCount,
@@ -27,39 +26,41 @@ import {
 	rehangSignboard,
 	removeSignboard
 } from '../../src/lib/server/registers/signboards.service';
-import { freshDatabase } from '../helpers/db';
-import { auditRows, newPoint, newRegion, newRegionTree, newUser, type PointRef } from '../helpers/factories';
-import { newCertificateItem, newSignboardCategory, refusalOf, registerSnapshot } from '../helpers/registers';
+import { auditRows, newPoint, newRegion, type PointRef } from '../helpers/factories';
+import { newCertificateItem, refusalOf, registerSnapshot } from '../helpers/registers';
+import { KEPT_CATEGORY, useScenario } from '../helpers/scenario';
 
 const TODAY = '2026-06-15';
 
-let db: Db;
-let close: () => Promise<void>;
-let point: PointRef;
-let other: PointRef;
+// Each test gets its own database with the same points, staff member and catalogues. The second
+// tree (province 65) is where the round-figure tests put their points.
+const scenario = useScenario(
+	{
+		trees: ['65'],
+		points: { point: 'village', other: 'community' },
+		users: { staff: ['staff', 'village'] },
+		categories: {
+			kept: KEPT_CATEGORY,
+			cancelled: { name: '创建工作领导小组', status: 'cancelled', placement: 'interior' },
+			wall: { name: '村务公开制度', status: 'kept', placement: 'wall' },
+			retired: { name: '已停用类别', active: false }
+		}
+	},
+	{ fresh: 'each' }
+);
+const { points } = scenario;
+const cat = scenario.categories;
+let db: typeof scenario.db;
 let staffId: number;
-const cat = {} as Record<'kept' | 'cancelled' | 'wall' | 'retired', number>;
 const item = {} as Record<'retained' | 'cancelled' | 'retired', number>;
 
-beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	const tree = await newRegionTree(db);
-	point = await newPoint(db, tree.village);
-	other = await newPoint(db, tree.community, 'community');
-	staffId = (await newUser(db, 'staff', tree.village)).id;
-	cat.kept = await newSignboardCategory(db, { name: '党群服务中心', status: 'kept', placement: 'exterior' });
-	cat.cancelled = await newSignboardCategory(db, {
-		name: '创建工作领导小组',
-		status: 'cancelled',
-		placement: 'interior'
-	});
-	cat.wall = await newSignboardCategory(db, { name: '村务公开制度', status: 'kept', placement: 'wall' });
-	cat.retired = await newSignboardCategory(db, { name: '已停用类别', active: false });
+beforeEach(async () => {
+	db = scenario.db;
+	staffId = scenario.users.staff.id;
 	item.retained = await newCertificateItem(db, { name: '低保申请证明', status: 'retained' });
 	item.cancelled = await newCertificateItem(db, { name: '无犯罪记录证明', status: 'cancelled' });
 	item.retired = await newCertificateItem(db, { name: '停用事项', active: false });
 });
-afterAll(() => close());
 
 const plate = (over: Partial<Parameters<typeof addSignboard>[3]> = {}) => ({
 	text: '某某工作站',
@@ -77,8 +78,8 @@ async function added(pointId: number, over: Partial<Parameters<typeof addSignboa
 
 describe('signboards', () => {
 	it('adds a plate as hung, with its first event and the category placement by default', async () => {
-		const id = await added(point.id, { text: '  创建办公室  ', categoryId: cat.cancelled });
-		const board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
+		const id = await added(points.point.id, { text: '  创建办公室  ', categoryId: cat.cancelled });
+		const board = (await listSignboards(db, points.point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({
 			text: '创建办公室',
 			placement: 'interior',
@@ -94,8 +95,8 @@ describe('signboards', () => {
 	});
 
 	it('takes a placement given on the form over the category default', async () => {
-		const id = await added(point.id, { categoryId: cat.kept, placement: 'wall' });
-		expect((await listSignboards(db, point.id)).find((b) => b.id === id)!.placement).toBe('wall');
+		const id = await added(points.point.id, { categoryId: cat.kept, placement: 'wall' });
+		expect((await listSignboards(db, points.point.id)).find((b) => b.id === id)!.placement).toBe('wall');
 	});
 
 	it.each([
@@ -107,21 +108,30 @@ describe('signboards', () => {
 	])('refuses %s and writes nothing', async (_what, over, field, problem) => {
 		const fixed = 'categoryId' in over && over.categoryId === -1 ? { categoryId: cat.retired } : over;
 		const before = await registerSnapshot(db);
-		const r = await refusalOf(addSignboard(db, staffId, point.id, plate(fixed), TODAY));
+		const r = await refusalOf(addSignboard(db, staffId, points.point.id, plate(fixed), TODAY));
 		expect(r).toEqual({ [field]: problem });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
 	it('removes a kept-category plate and hangs it again, no rebound, each with an audit row', async () => {
-		const id = await added(point.id, { categoryId: cat.kept, hungOn: '2026-01-05' });
+		const id = await added(points.point.id, { categoryId: cat.kept, hungOn: '2026-01-05' });
 		expect(
-			await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-02-01', note: '按清单摘除' }, TODAY)
+			await removeSignboard(
+				db,
+				staffId,
+				points.point.id,
+				id,
+				{ removedOn: '2026-02-01', note: '按清单摘除' },
+				TODAY
+			)
 		).toBeUndefined();
-		let board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
+		let board = (await listSignboards(db, points.point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({ state: 'removed', displayState: 'removed', rebound: false });
 
-		expect(await rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY)).toBeUndefined();
-		board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
+		expect(
+			await rehangSignboard(db, staffId, points.point.id, id, { hungOn: '2026-04-01' }, TODAY)
+		).toBeUndefined();
+		board = (await listSignboards(db, points.point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({ state: 'hung', displayState: 'rehung', rebound: false });
 		expect(board.events.map((e) => e.kind)).toEqual(['hung', 'removed', 'rehung']);
 
@@ -134,57 +144,59 @@ describe('signboards', () => {
 	});
 
 	it('counts a cancelled-category plate taken down as a reduction', async () => {
-		const id = await added(point.id, { categoryId: cat.cancelled, hungOn: '2026-01-05' });
-		await removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01' }, TODAY);
-		const board = (await listSignboards(db, point.id)).find((b) => b.id === id)!;
+		const id = await added(points.point.id, { categoryId: cat.cancelled, hungOn: '2026-01-05' });
+		await removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-03-01' }, TODAY);
+		const board = (await listSignboards(db, points.point.id)).find((b) => b.id === id)!;
 		expect(board).toMatchObject({ reduction: true, rebound: false });
 	});
 
 	it('refuses an event dated before the previous one, in the future, or in the wrong state, writing nothing', async () => {
-		const id = await added(point.id, { hungOn: '2026-03-10' });
+		const id = await added(points.point.id, { hungOn: '2026-03-10' });
 		const before = await registerSnapshot(db);
 		expect(
-			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-09' }, TODAY))
+			await refusalOf(removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-03-09' }, TODAY))
 		).toEqual({ removedOn: 'date_before_previous' });
 		expect(
-			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-07-01' }, TODAY))
+			await refusalOf(removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-07-01' }, TODAY))
 		).toEqual({ removedOn: 'date_future' });
 		expect(
-			await refusalOf(rehangSignboard(db, staffId, point.id, id, { hungOn: '2026-04-01' }, TODAY))
+			await refusalOf(rehangSignboard(db, staffId, points.point.id, id, { hungOn: '2026-04-01' }, TODAY))
 		).toEqual({ hungOn: 'plate_wrong_state' });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
 	it('does not store the photo of a refused removal', async () => {
-		const id = await added(point.id, { hungOn: '2026-03-10' });
+		const id = await added(points.point.id, { hungOn: '2026-03-10' });
 		let called = false;
 		const photo = async () => {
 			called = true;
 			return 1;
 		};
 		const r = await refusalOf(
-			removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01', photo }, TODAY)
+			removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-03-01', photo }, TODAY)
 		);
 		expect(r).toEqual({ removedOn: 'date_before_previous' });
 		expect(called).toBe(false);
 	});
 
 	it('refuses the removal when the photo is refused, and writes no event', async () => {
-		const id = await added(point.id, { hungOn: '2026-03-10' });
+		const id = await added(points.point.id, { hungOn: '2026-03-10' });
 		const before = await registerSnapshot(db);
 		const photo = async (): Promise<number> => {
 			throw new Refusal({ photo: { code: 'photo_not_image' } });
 		};
 		expect(
-			await refusalOf(removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-11', photo }, TODAY))
+			await refusalOf(
+				removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-03-11', photo }, TODAY)
+			)
 		).toEqual({ photo: 'photo_not_image' });
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
 
 	it("treats another point's plate as not found", async () => {
-		const id = await added(other.id);
+		const id = await added(points.other.id);
 		await expect(
-			removeSignboard(db, staffId, point.id, id, { removedOn: '2026-03-01' }, TODAY)
+			removeSignboard(db, staffId, points.point.id, id, { removedOn: '2026-03-01' }, TODAY)
 		).rejects.toMatchObject({ status: 404, problems: { '': { code: 'not_found' } } });
 	});
 });
@@ -195,7 +207,7 @@ describe('certificate items', () => {
 			await setCertificateStatus(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.retained, status: 'issuing', since: '2025-01-01' },
 				TODAY
 			)
@@ -204,7 +216,7 @@ describe('certificate items', () => {
 			await setCertificateStatus(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.cancelled, status: 'stopped', since: '2026-02-01' },
 				TODAY
 			)
@@ -213,11 +225,11 @@ describe('certificate items', () => {
 		await setCertificateStatus(
 			db,
 			staffId,
-			point.id,
+			points.point.id,
 			{ itemId: item.cancelled, status: 'stopped', since: '2026-02-01' },
 			TODAY
 		);
-		const list = await listPointCertificates(db, point.id);
+		const list = await listPointCertificates(db, points.point.id);
 		expect(list.find((c) => c.itemId === item.retained)).toMatchObject({
 			status: 'issuing',
 			since: '2025-01-01'
@@ -229,7 +241,7 @@ describe('certificate items', () => {
 		expect(list.some((c) => c.itemId === item.retired)).toBe(false);
 		const audit = await auditRows(db, {
 			action: 'point_certificate.status',
-			entityId: `${point.id}:${item.cancelled}`
+			entityId: `${points.point.id}:${item.cancelled}`
 		});
 		expect(audit).toHaveLength(1);
 		expect(audit[0].entity_type).toBe('point_certificate');
@@ -240,7 +252,7 @@ describe('certificate items', () => {
 			await recordCertificateCount(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q1', issued: 12 },
 				TODAY
 			)
@@ -249,7 +261,7 @@ describe('certificate items', () => {
 			await recordCertificateCount(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q1', issued: 14 },
 				TODAY
 			)
@@ -258,7 +270,7 @@ describe('certificate items', () => {
 			await recordCertificateCount(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.cancelled, periodKind: 'month', period: '2026-02', issued: 2 },
 				TODAY
 			)
@@ -266,14 +278,14 @@ describe('certificate items', () => {
 		const rows = await db
 			.selectFrom('certificate_counts')
 			.selectAll()
-			.where('point_id', '=', point.id)
+			.where('point_id', '=', points.point.id)
 			.orderBy('period_start')
 			.execute();
 		expect(rows.map((r) => [r.item_id, r.period_start, r.period_end, r.issued])).toEqual([
 			[item.retained, '2026-01-01', '2026-03-31', 14],
 			[item.cancelled, '2026-02-01', '2026-02-28', 2]
 		]);
-		const list = await listPointCertificates(db, point.id);
+		const list = await listPointCertificates(db, points.point.id);
 		expect(list.find((c) => c.itemId === item.cancelled)!.violation).toBe(true);
 		expect(list.find((c) => c.itemId === item.retained)!.violation).toBe(false);
 		expect(await auditRows(db, { action: 'point_certificate.count' })).toHaveLength(3);
@@ -291,7 +303,7 @@ describe('certificate items', () => {
 			recordCertificateCount(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				{ itemId: item.retained, periodKind: 'quarter', period: '2026-Q2', issued: 1, ...over },
 				TODAY
 			)
@@ -307,7 +319,7 @@ describe('certificate items', () => {
 				setCertificateStatus(
 					db,
 					staffId,
-					point.id,
+					points.point.id,
 					{ itemId: item.retained, status: 'stopped', since: '2026-06-16' },
 					TODAY
 				)
@@ -318,7 +330,7 @@ describe('certificate items', () => {
 				setCertificateStatus(
 					db,
 					staffId,
-					point.id,
+					points.point.id,
 					{ itemId: item.retired, status: 'stopped', since: '2026-06-01' },
 					TODAY
 				)
@@ -341,15 +353,15 @@ describe('secondments', () => {
 	});
 
 	it('adds an approved case and flags nothing; an unapproved one is a violation', async () => {
-		const ok = await addSecondment(db, staffId, point.id, person(), TODAY);
+		const ok = await addSecondment(db, staffId, points.point.id, person(), TODAY);
 		const bad = await addSecondment(
 			db,
 			staffId,
-			point.id,
+			points.point.id,
 			person({ personName: '王强', approved: false, approvalRef: '无' }),
 			TODAY
 		);
-		const list = await listSecondments(db, point.id, TODAY);
+		const list = await listSecondments(db, points.point.id, TODAY);
 		expect(list.find((s) => s.id === ok.id)).toMatchObject({
 			state: 'active',
 			violation: false,
@@ -368,11 +380,11 @@ describe('secondments', () => {
 		const r = await addSecondment(
 			db,
 			staffId,
-			point.id,
+			points.point.id,
 			person({ personName: '赵敏', expectedEnd: '2026-05-31' }),
 			TODAY
 		);
-		const s = (await listSecondments(db, point.id, TODAY)).find((x) => x.id === r.id)!;
+		const s = (await listSecondments(db, points.point.id, TODAY)).find((x) => x.id === r.id)!;
 		expect(s).toMatchObject({ overdue: true, violation: true, unapproved: false });
 	});
 
@@ -384,7 +396,7 @@ describe('secondments', () => {
 		['an approval without its reference', { approvalRef: ' ' }, 'approvalRef', 'approval_ref_required']
 	])('refuses %s and writes nothing', async (_what, over, field, problem) => {
 		const before = await registerSnapshot(db);
-		const r = await refusalOf(addSecondment(db, staffId, point.id, person(over), TODAY));
+		const r = await refusalOf(addSecondment(db, staffId, points.point.id, person(over), TODAY));
 		expect(r[field]).toBe(problem);
 		expect(await registerSnapshot(db)).toEqual(before);
 	});
@@ -393,7 +405,7 @@ describe('secondments', () => {
 		const r = await addSecondment(
 			db,
 			staffId,
-			point.id,
+			points.point.id,
 			person({ personName: '孙丽', approved: false, approvalRef: null }),
 			TODAY
 		);
@@ -401,7 +413,7 @@ describe('secondments', () => {
 			await updateSecondment(
 				db,
 				staffId,
-				point.id,
+				points.point.id,
 				r.id,
 				person({ personName: '孙丽', approvalRef: '补办〔2026〕1号' }),
 				TODAY
@@ -416,45 +428,44 @@ describe('secondments', () => {
 	});
 
 	it('records the return once, not before the start nor in the future', async () => {
-		const r = await addSecondment(db, staffId, point.id, person({ personName: '周杰' }), TODAY);
+		const r = await addSecondment(db, staffId, points.point.id, person({ personName: '周杰' }), TODAY);
 		const before = await registerSnapshot(db);
 		expect(
 			await refusalOf(
-				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-02-28' }, TODAY)
+				recordSecondmentReturn(db, staffId, points.point.id, r.id, { returnDate: '2026-02-28' }, TODAY)
 			)
 		).toEqual({ returnDate: 'return_before_start' });
 		expect(
 			await refusalOf(
-				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-16' }, TODAY)
+				recordSecondmentReturn(db, staffId, points.point.id, r.id, { returnDate: '2026-06-16' }, TODAY)
 			)
 		).toEqual({ returnDate: 'date_future' });
 		expect(await registerSnapshot(db)).toEqual(before);
 		expect(
-			await recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
+			await recordSecondmentReturn(db, staffId, points.point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
 		).toBeUndefined();
 		expect(
 			await refusalOf(
-				recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-02' }, TODAY)
+				recordSecondmentReturn(db, staffId, points.point.id, r.id, { returnDate: '2026-06-02' }, TODAY)
 			)
 		).toEqual({ returnDate: 'already_returned' });
-		const s = (await listSecondments(db, point.id, TODAY)).find((x) => x.id === r.id)!;
+		const s = (await listSecondments(db, points.point.id, TODAY)).find((x) => x.id === r.id)!;
 		expect(s).toMatchObject({ state: 'returned', returnDate: '2026-06-01', violation: false });
 		expect(await auditRows(db, { action: 'secondment.return', entityId: r.id })).toHaveLength(1);
 	});
 
 	it("treats another point's case as not found", async () => {
-		const r = await addSecondment(db, staffId, other.id, person(), TODAY);
+		const r = await addSecondment(db, staffId, points.other.id, person(), TODAY);
 		await expect(
-			recordSecondmentReturn(db, staffId, point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
+			recordSecondmentReturn(db, staffId, points.point.id, r.id, { returnDate: '2026-06-01' }, TODAY)
 		).rejects.toMatchObject({ status: 404, problems: { '': { code: 'not_found' } } });
 	});
 });
 
 describe('the figures a checklist round reads', () => {
 	let fresh: PointRef;
-	beforeAll(async () => {
-		const tree = await newRegionTree(db, '65');
-		fresh = await newPoint(db, tree.village);
+	beforeEach(async () => {
+		fresh = await newPoint(db, scenario.trees['65'].village);
 		const ext = await added(fresh.id, {
 			categoryId: cat.cancelled,
 			placement: 'exterior',

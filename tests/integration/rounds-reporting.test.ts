@@ -2,7 +2,7 @@
 // reporting rate (on time, late, missing) per round and region on a known set of points.
 import { isHttpError, isRedirect, type ActionFailure } from '@sveltejs/kit';
 import type { SuperValidated } from 'sveltekit-superforms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/lib/domain/checklist';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import {
@@ -15,38 +15,43 @@ import {
 import { createRound, openRound, type RoundInput } from '../../src/lib/server/checklists/rounds.service';
 import { returnSubmission, saveAnswers } from '../../src/lib/server/checklists/submissions.service';
 import { saveDraft } from '../../src/lib/server/checklists/templates.service';
-import type { Db } from '../../src/lib/server/db';
 import { setPointActive } from '../../src/lib/server/points/points.service';
 import { Refusal } from '../../src/lib/server/refusal';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as newRoundPage from '../../src/routes/(app)/rounds/new/+page.server';
 import * as roundsPage from '../../src/routes/(app)/rounds/+page.server';
-import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import {
 	countRows,
 	everyKindDefinition,
 	newPoint,
 	newRegion,
-	newRegionTree,
 	newRound,
 	newSubmission,
 	newTemplate,
-	newUser,
-	type RegionTree
+	newUser
 } from '../helpers/factories';
+import { STANDARD_USERS, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
-let tree: RegionTree;
+// One database for the file: the tests read the county round below; those that write make rounds
+// and points of their own (and put back what they change).
+const scenario = useScenario(
+	{
+		points: { onTimeAccepted: 'village', onTime: 'community', outside: 'otherVillage' },
+		users: STANDARD_USERS,
+		definition: everyKindDefinition
+	},
+	{ fresh: 'all' }
+);
+const { tree, users: u } = scenario;
+let db: typeof scenario.db;
 /** A second township in the county, beside tree.township. */
 let township2: string;
 let versionId: number;
 let templateId: number;
-const u = {} as Record<'admin' | 'analyst' | 'reviewer' | 'farReviewer' | 'staff', PublicUser>;
 
 /** The county round's points: three in each township, plus one inactive and one outside. */
 const pt = {} as Record<
@@ -58,27 +63,17 @@ let countyRound: number;
 const answers: Answers = { boards: 2, rehung: false, trend: 'same' };
 
 beforeAll(async () => {
-	({ db, close } = await freshDatabase());
-	tree = await newRegionTree(db);
+	({ db, versionId, templateId } = scenario);
 	township2 = await newRegion(db, `${tree.county}002`, '丽景街街道');
 	const village3 = await newRegion(db, `${tree.township}003`, '燕鸽湖村委会');
-	pt.onTimeAccepted = (await newPoint(db, tree.village)).id;
-	pt.onTime = (await newPoint(db, tree.community, 'community')).id;
+	for (const name of ['onTimeAccepted', 'onTime', 'outside'] as const) pt[name] = scenario.points[name].id;
 	pt.late = (await newPoint(db, village3)).id;
 	pt.returned = (await newPoint(db, await newRegion(db, `${township2}001`, '掌政村委会'))).id;
 	pt.never = (await newPoint(db, await newRegion(db, `${township2}002`, '永固村委会'))).id;
 	pt.draftOnly = (await newPoint(db, await newRegion(db, `${township2}003`, '洼路村委会'))).id;
 	pt.inactive = (await newPoint(db, await newRegion(db, `${township2}004`, '通贵村委会'))).id;
-	pt.outside = (await newPoint(db, tree.otherVillage)).id;
-
-	u.admin = await newUser(db, 'admin');
-	u.analyst = await newUser(db, 'analyst', tree.city);
-	u.reviewer = await newUser(db, 'reviewer', tree.county);
-	u.farReviewer = await newUser(db, 'reviewer', tree.otherCounty);
-	u.staff = await newUser(db, 'staff', tree.village);
 	await setPointActive(db, u.admin.id, pt.inactive, false);
 
-	({ versionId, templateId } = await newTemplate(db, everyKindDefinition));
 	countyRound = await newRound(db, versionId, {
 		name: '2026年3月',
 		periodKind: 'month',
@@ -104,7 +99,6 @@ beforeAll(async () => {
 	await returnSubmission(db, u.reviewer.id, returned, '请补充说明');
 	await newSubmission(db, countyRound, pt.draftOnly, answers, { until: 'draft' });
 });
-afterAll(() => close());
 
 const is404 = (e: unknown) => isHttpError(e, 404);
 
@@ -317,9 +311,10 @@ describe('the round page', () => {
 });
 
 describe('opening and closing from the round page', () => {
+	// Each test has a draft round of its own, and replays the steps before the one it checks.
 	let draftRound: number;
 
-	beforeAll(async () => {
+	beforeEach(async () => {
 		draftRound = await newRound(db, versionId, { targetRegion: tree.township, open: false });
 	});
 
@@ -351,6 +346,7 @@ describe('opening and closing from the round page', () => {
 	});
 
 	it('closes, after which a staff save is refused', async () => {
+		await openRound(db, u.analyst.id, draftRound);
 		expect(await callAction(roundPage.actions.close, roundEvent(u.analyst, draftRound, '', {}))).toEqual({
 			done: '轮次已结束。'
 		});

@@ -1,35 +1,33 @@
 // The structured template editor, driven through its real form actions: what a post saves, what it
 // refuses (with a message beside the field and nothing saved), and who may post at all.
 import { isHttpError, type ActionFailure } from '@sveltejs/kit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChecklistDefinition } from '../../src/lib/domain/checklist';
 import { defaultDefinition } from '../../src/lib/domain/default-template';
 import type { PublicUser } from '../../src/lib/domain/roles';
 import { discardDraft, ensureDefaultTemplate } from '../../src/lib/server/checklists/templates.service';
-import type { Db } from '../../src/lib/server/db';
 import type { EditorState } from '../../src/routes/(app)/templates/[id=id]/editor';
 import * as page from '../../src/routes/(app)/templates/[id=id]/+page.server';
-import { freshDatabase } from '../helpers/db';
+import { posted } from '../helpers/editor';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
-import { newRegionTree, newUser, signedIn } from '../helpers/factories';
+import { signedIn } from '../helpers/factories';
+import { useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
-let db: Db;
-let close: () => Promise<void>;
+const s = useScenario({ users: { admin: 'admin', analyst: ['analyst', 'city'] } }, { fresh: 'all' });
+let db: typeof s.db;
 let templateId: number;
 let admin: PublicUser;
 let analyst: PublicUser;
 
 beforeAll(async () => {
-	({ db, close } = await freshDatabase());
+	db = s.db;
 	await ensureDefaultTemplate(db);
 	({ id: templateId } = await db.selectFrom('checklist_templates').select('id').executeTakeFirstOrThrow());
-	const tree = await newRegionTree(db);
-	admin = (await signedIn((await newUser(db, 'admin')).id)).user;
-	analyst = (await signedIn((await newUser(db, 'analyst', tree.city)).id)).user;
+	admin = (await signedIn(s.users.admin.id)).user;
+	analyst = (await signedIn(s.users.analyst.id)).user;
 });
-afterAll(() => close());
 
 // Every test starts from the shipped v1, published, with no draft.
 beforeEach(() => discardDraft(db, admin.id, templateId));
@@ -53,34 +51,6 @@ async function editorFields(): Promise<EditorState> {
 	const data = await callLoad(page.load, makeEvent({ user: admin, params: { id: String(templateId) } }));
 	if (!data.editor) throw new Error('an admin should get the editor');
 	return structuredClone(data.editor);
-}
-
-/** What the browser posts for those fields, plus the pressed button's name and value. */
-function posted(editor: EditorState, extra: Record<string, string> = {}): FormData {
-	const form = new FormData();
-	editor.sections.forEach((s, si) => {
-		form.append(`s${si}.key`, s.key);
-		form.append(`s${si}.title`, s.title);
-		s.items.forEach((item, ii) => {
-			const at = (field: string, value: string) => form.append(`i${si}.${ii}.${field}`, value);
-			at('key', item.key);
-			at('kind', item.kind);
-			at('label', item.label);
-			at('help', item.help);
-			if (item.required) at('required', 'on');
-			at('min', item.min);
-			at('max', item.max);
-			at('options', item.options);
-			at('ruleOp', item.ruleOp);
-			at('ruleValue', item.ruleValue);
-			if (item.ruleOp === 'custom') at('ruleJson', item.ruleJson);
-			at('showKey', item.showKey);
-			at('showEquals', item.showEquals || 'yes');
-			if (item.showEquals === 'custom') at('showJson', item.showJson);
-		});
-	});
-	for (const [k, v] of Object.entries(extra)) form.append(k, v);
-	return form;
 }
 
 type Action = keyof typeof page.actions;
