@@ -55,17 +55,14 @@ async function setup() {
 }
 
 /**
- * What a service said to one change: applied, or refused (by throwing a Refusal, or by the older
- * `{ ok: false }` answer some services still give), with the refusal's code. Anything else thrown
- * is a fault and fails the test.
+ * What a service said to one change: applied, or refused by throwing a Refusal, with its code.
+ * Anything else thrown is a fault and fails the test.
  */
 type Outcome = { applied: true } | { applied: false; code: string };
 
 async function outcomeOf(run: () => Promise<unknown>): Promise<Outcome> {
 	try {
-		const result = (await run()) as { ok?: boolean; reason?: string; problems?: unknown } | undefined;
-		if (result && typeof result === 'object' && result.ok === false)
-			return { applied: false, code: String(result.reason ?? 'refused') };
+		await run();
 		return { applied: true };
 	} catch (e) {
 		if (e instanceof Refusal) return { applied: false, code: e.code };
