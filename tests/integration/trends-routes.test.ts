@@ -12,7 +12,7 @@ import * as indexPage from '../../src/routes/(app)/trends/+page.server';
 import * as regionPage from '../../src/routes/(app)/trends/[code=region]/+page.server';
 import * as pointPage from '../../src/routes/(app)/trends/points/[id=id]/+page.server';
 import * as ruleReadPage from '../../src/routes/(app)/trends/rule/+page.server';
-import { withExplanations } from '../../src/routes/api/trends/respond';
+import { withExplanations } from '../../src/routes/api/respond';
 import * as regionApi from '../../src/routes/api/trends/[code=region]/+server';
 import * as pointApi from '../../src/routes/api/trends/points/[id=id]/+server';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';

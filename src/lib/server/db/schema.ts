@@ -115,6 +115,8 @@ export interface SubmissionsTable {
 	status: SubmissionStatus;
 	version: number;
 	client_token: string | null;
+	/** The last save applied, so a replayed save is recognised (null before the first token). */
+	save_token: Generated<string | null>;
 	late: Generated<Flag>;
 	submitted_at: IsoTime | null;
 	submitted_by: number | null;

@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { findRegion } from '$lib/server/regions/regions.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
 import { dashboardParams } from '$lib/domain/dashboard-query';
-import { fresh, notFoundJson, signedIn, withExplanations } from '../respond';
+import { fresh, notFoundJson, signedIn, withExplanations } from '../../respond';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

@@ -4,7 +4,7 @@ import { db } from '$lib/server/db';
 import { findPoint } from '$lib/server/points/points.repository';
 import { loadDashboard } from '$lib/server/trends/dashboard';
 import { dashboardParams } from '$lib/domain/dashboard-query';
-import { fresh, notFoundJson, signedIn, withExplanations } from '../../respond';
+import { fresh, notFoundJson, signedIn, withExplanations } from '../../../respond';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
