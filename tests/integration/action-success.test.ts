@@ -147,7 +147,7 @@ type Staffed = { id: number; code: string; staff: PublicUser };
 /** Points whose last round's answers were accepted, for the "same as last round" actions. */
 const withHistory = {} as Record<'sameAll' | 'sameSection', Staffed>;
 /** Points the current round asks (a round's targets are fixed when it opens). */
-const targets = {} as Record<'save' | 'submit' | 'accept' | 'return' | 'reopen', Staffed>;
+const targets = {} as Record<'save' | 'submit' | 'withdraw' | 'accept' | 'return' | 'reopen', Staffed>;
 
 beforeAll(async () => {
 	const db = s.db;
@@ -172,7 +172,7 @@ beforeAll(async () => {
 			kinds: ['supervision', 'inspection']
 		});
 	await closeRound(db, null, lastRound);
-	for (const name of ['save', 'submit', 'accept', 'return', 'reopen'] as const)
+	for (const name of ['save', 'submit', 'withdraw', 'accept', 'return', 'reopen'] as const)
 		targets[name] = await staffedPoint();
 	round = await newRound(db, versionId);
 });
@@ -468,9 +468,31 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 			'a.rehung': 'no'
 		}),
 	'/(app)/points/[id=id]/rounds/[round=id]?/sameSection': () =>
-		checklist('sameSection', withHistory.sameSection, { section: '1', version: '' }),
+		checklist('sameSection', withHistory.sameSection, { section: '0', version: '' }),
+	// The single choice does not carry over: the one screen asks it.
 	'/(app)/points/[id=id]/rounds/[round=id]?/sameAll': () =>
-		checklist('sameAll', withHistory.sameAll, { version: '', clientToken: 'walk-same-all' }),
+		checklist('sameAll', withHistory.sameAll, {
+			version: '',
+			clientToken: 'walk-same-all',
+			asked: 'trend',
+			'a.trend': 'same'
+		}),
+	'/(app)/points/[id=id]/rounds/[round=id]?/withdraw': async () => {
+		const p = targets.withdraw;
+		const id = await newSubmission(
+			s.db,
+			round,
+			p.id,
+			{ boards: 2, rehung: false, trend: 'same' },
+			{ until: 'submitted' }
+		);
+		const { version } = await s.db
+			.selectFrom('submissions')
+			.select('version')
+			.where('id', '=', id)
+			.executeTakeFirstOrThrow();
+		return checklist('withdraw', p, { version: String(version) });
+	},
 	'/(app)/points/[id=id]/rounds/[round=id]?/submit': async () => {
 		const p = targets.submit;
 		const id = await newSubmission(

@@ -434,9 +434,16 @@ describe('"same as last round"', () => {
 		expect(data.submission).toBeNull();
 	});
 
+	// Changed with carry-over: only the answers that carry are last round's; the single choice and
+	// the date and texts are answered on the same screen (those posted as `asked`).
 	it('submits last round’s answers in one step, once, even when tapped twice', async () => {
 		const data = await loadForm(p.sameAll);
-		const form = { version: '', clientToken: data.clientToken };
+		const form = {
+			version: '',
+			clientToken: data.clientToken,
+			asked: ['trend', 'visited_on', 'remark', 'story'],
+			'a.trend': 'same'
+		};
 		expect(await done('sameAll', p.sameAll, form)).toBe('?section=review');
 		// The second tap carries the page's old version; it must still be answered as done.
 		expect(await done('sameAll', p.sameAll, form)).toBe('?section=review');
@@ -447,17 +454,29 @@ describe('"same as last round"', () => {
 		expect(
 			await db.selectFrom('submissions').select('id').where('point_id', '=', p.sameAll.id).execute()
 		).toHaveLength(2); // last round's and this round's
-		expect(valuesOf(await storedAnswers(p.sameAll))).toMatchObject(lastAnswers);
+		const { boards, hours, rehung, kinds, trend } = lastAnswers;
+		expect(valuesOf(await storedAnswers(p.sameAll))).toMatchObject({ boards, hours, rehung, kinds, trend });
+		expect(valuesOf(await storedAnswers(p.sameAll)).remark ?? null).toBeNull();
 	});
 
 	it('takes one section from last round and moves on', async () => {
-		expect(await done('sameSection', p.sameSection, { section: '1', version: '' })).toBe('?section=2');
-		expect(valuesOf(await storedAnswers(p.sameSection))).toEqual({
-			trend: 'same',
-			kinds: ['supervision', 'inspection']
-		});
+		expect(await done('sameSection', p.sameSection, { section: '0', version: '' })).toBe('?section=1');
+		expect(valuesOf(await storedAnswers(p.sameSection))).toEqual({ boards: 3, hours: 1.5, rehung: false });
 		const data = await loadForm(p.sameSection);
-		expect(Object.keys(data.savedAnswers).sort()).toEqual(['kinds', 'trend']);
+		expect(Object.keys(data.savedAnswers).sort()).toEqual(['boards', 'hours', 'rehung']);
+	});
+
+	it('refuses to take a section from last round while it asks a question that does not carry', async () => {
+		const before = await snapshot(p.sameSection);
+		const f = failure(
+			await act('sameSection', p.sameSection, {
+				section: '1',
+				version: versionField(before.submission?.version)
+			}),
+			400
+		);
+		expect(f.form.errors).toEqual({ trend: ['此题必答。'] });
+		expect(await snapshot(p.sameSection)).toEqual(before);
 	});
 });
 
@@ -561,7 +580,9 @@ describe('a value far out of line with last round', () => {
 });
 
 describe('prefill from the last accepted round', () => {
-	it('shows last round’s answers in every field', async () => {
+	// Changed with carry-over: by kind, counts, numbers, yes/no and multiple choices carry; a single
+	// choice, a date and text do not (everyKindDefinition sets no carriesOver of its own).
+	it('shows last round’s answers in the fields that carry over, and leaves the others blank', async () => {
 		const data = await loadForm(p.prefill);
 		expect(data.prefilled).toBe(true);
 		expect(data.values).toEqual({
@@ -569,10 +590,10 @@ describe('prefill from the last accepted round', () => {
 			hours: '1.5',
 			rehung: 'no',
 			rehung_detail: '',
-			trend: 'same',
+			trend: '',
 			kinds: ['supervision', 'inspection'],
-			visited_on: '2025-12-01',
-			remark: '上季度无变化',
+			visited_on: '',
+			remark: '',
 			story: ''
 		});
 		// Progress counts only what this round saved.
@@ -583,50 +604,60 @@ describe('prefill from the last accepted round', () => {
 		await saveSection(p.prefill, 0, { 'a.boards': '4', 'a.hours': '1.5' });
 		const data = await loadForm(p.prefill);
 		expect(data.values).toMatchObject({ boards: '4', hours: '1.5', rehung: 'no' });
-		expect(data.values).toMatchObject({
-			trend: 'same',
-			kinds: ['supervision', 'inspection'],
-			visited_on: '2025-12-01',
-			remark: '上季度无变化'
-		});
-		expect(Object.keys(data.savedAnswers)).not.toContain('trend');
+		expect(data.values).toMatchObject({ trend: '', kinds: ['supervision', 'inspection'] });
+		expect(Object.keys(data.savedAnswers)).not.toContain('kinds');
 	});
 
-	it('submits the shown answers of the sections never saved', async () => {
-		const version = await currentVersion(p.prefill);
-		expect(await done('submit', p.prefill, { version: versionField(version), clientToken: 'prefill' })).toBe(
-			'?section=review'
+	it('submits the shown answers of the sections never saved, and never fills in one that does not carry', async () => {
+		const refused = await snapshot(p.prefill);
+		const f = failure(
+			await act('submit', p.prefill, {
+				version: versionField(refused.submission!.version),
+				clientToken: 'prefill'
+			}),
+			400
 		);
+		expect(f.form.errors).toEqual({ trend: ['此题必答。'] });
+		expect(await snapshot(p.prefill)).toEqual(refused);
+		// The feeling alone, saved on its own (as a phone's queued save can); its section's choices
+		// stay as shown, carried from last round.
+		const saved = await saveAnswers(db, p.prefill.staff.id, {
+			roundId: round,
+			pointId: p.prefill.id,
+			expectedVersion: refused.submission!.version,
+			itemKeys: ['trend'],
+			raw: { trend: 'lighter' },
+			notes: {}
+		});
+		expect(
+			await done('submit', p.prefill, { version: versionField(saved.version), clientToken: 'prefill' })
+		).toBe('?section=review');
 		const row = (await submissionRow(p.prefill))!;
 		expect(row.status).toBe('submitted');
 		expect(valuesOf(await storedAnswers(p.prefill))).toMatchObject({
 			boards: 4,
 			hours: 1.5,
 			rehung: false,
-			trend: 'same',
-			kinds: ['supervision', 'inspection'],
-			visited_on: '2025-12-01',
-			remark: '上季度无变化'
+			trend: 'lighter',
+			kinds: ['supervision', 'inspection']
 		});
+		const stored = valuesOf(await storedAnswers(p.prefill));
+		expect(stored.visited_on ?? null).toBeNull();
+		expect(stored.remark ?? null).toBeNull();
 		// The carried answers are audited like any other change.
 		const changes = (await auditRows(db, { action: 'submission.answers', entityId: row.id })).map(changesOf);
-		expect(changes.at(-1)).toEqual({
-			trend: [null, 'same'],
-			kinds: [null, ['supervision', 'inspection']],
-			visited_on: [null, '2025-12-01'],
-			remark: [null, '上季度无变化']
-		});
+		expect(changes.at(-1)).toEqual({ kinds: [null, ['supervision', 'inspection']] });
 	});
 
 	it('lets an answer that had a value last round be cleared, and submits it blank', async () => {
-		expect((await loadForm(p.cleared)).values.remark).toBe('上季度无变化');
-		await saveSection(p.cleared, 2, { 'a.visited_on': '2025-12-01', 'a.remark': '' });
-		expect((await loadForm(p.cleared)).values.remark).toBe('');
+		expect((await loadForm(p.cleared)).values.kinds).toEqual(['supervision', 'inspection']);
+		await saveSection(p.cleared, 1, { 'a.trend': 'same', 'a.kinds': [] });
+		expect((await loadForm(p.cleared)).values.kinds).toBe('');
 
 		const version = await currentVersion(p.cleared);
 		await done('submit', p.cleared, { version: versionField(version), clientToken: 'cleared' });
 		const stored = valuesOf(await storedAnswers(p.cleared));
-		expect(stored.remark ?? null).toBeNull();
+		expect(stored.kinds ?? null).toBeNull();
 		expect(stored.boards).toBe(3);
 	});
 });

@@ -8,10 +8,19 @@ import type { PublicUser } from '../../src/lib/domain/roles';
 import { discardDraft, ensureDefaultTemplate } from '../../src/lib/server/checklists/templates.service';
 import type { EditorState } from '../../src/routes/(app)/templates/[id=id]/editor';
 import * as page from '../../src/routes/(app)/templates/[id=id]/+page.server';
-import { posted } from '../helpers/editor';
+import { posted as postedFields } from '../helpers/editor';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { signedIn } from '../helpers/factories';
 import { useScenario } from '../helpers/scenario';
+
+/** The editor's fields as posted, with each item's carry-over choice (a field the helper predates). */
+function posted(editor: EditorState, extra: Record<string, string> = {}): FormData {
+	const form = postedFields(editor, extra);
+	editor.sections.forEach((s, si) =>
+		s.items.forEach((item, ii) => form.append(`i${si}.${ii}.carries`, item.carries ?? ''))
+	);
+	return form;
+}
 
 useLocale('zh');
 
@@ -82,6 +91,20 @@ describe('the structured template editor', () => {
 		const rehung = editor.sections[0].items[2];
 		expect(rehung).toMatchObject({ key: 'signboards_rehung', ruleOp: 'eq_false' });
 		expect(editor.sections[0].items[3]).toMatchObject({ showKey: 'signboards_rehung', showEquals: 'yes' });
+	});
+
+	it('lets an admin say whether an answer carries over, or leave it to the kind', async () => {
+		const editor = await editorFields();
+		const hosted = editor.sections[1].items[0];
+		expect(hosted).toMatchObject({ key: 'mechanisms_hosted', carries: 'yes' });
+		expect(editor.sections[5].items[3]).toMatchObject({ key: 'burden_trend', carries: 'no' });
+		hosted.carries = 'no';
+		editor.sections[5].items[3].carries = '';
+		await post('saveDraft', posted(editor));
+		const [, v2] = await versions();
+		expect(item(v2.definition, 'mechanisms_hosted')?.carriesOver).toBe(false);
+		// Left to its kind (a single choice: not carried), the item has no setting of its own.
+		expect(item(v2.definition, 'burden_trend')).not.toHaveProperty('carriesOver');
 	});
 
 	it('saves an edited label as draft v2 and leaves the published v1 untouched', async () => {

@@ -439,7 +439,8 @@ describe('a round pinned to a template version', () => {
 		expect(data.templateVersion).toBe(2);
 		expect(data.definition).toEqual(v2);
 		expect(data.values).not.toHaveProperty('hours');
-		expect(data.values).toMatchObject({ boards: '3', rehung: 'no', trend: 'same', signs_removed: '' });
+		// The kept keys that carry over are prefilled; the single choice (a feeling) is asked afresh.
+		expect(data.values).toMatchObject({ boards: '3', rehung: 'no', trend: '', signs_removed: '' });
 		expect(data.prefilled).toBe(true);
 	});
 

@@ -27,7 +27,8 @@ const item = z
 				z.object({ op: z.literal('gte'), value: z.number() })
 			])
 			.optional(),
-		showWhen: z.object({ key, equals: scalar }).optional()
+		showWhen: z.object({ key, equals: scalar }).optional(),
+		carriesOver: z.boolean().optional()
 	})
 	.strict()
 	.refine((i) => !['single', 'multi'].includes(i.kind) || !!i.options, {

@@ -40,6 +40,13 @@ export interface ChecklistItem {
 	compliantWhen?: CompliantWhen;
 	/** Shown only when another item's answer equals this value. */
 	showWhen?: { key: string; equals: string | number | boolean };
+	/**
+	 * Whether last round's answer is offered again (prefill, "same as last round", a section never
+	 * saved at submit): a standing fact (committees hosted) does, a period event, a free-text burden
+	 * or a feeling does not and is asked afresh. Unset (templates stored before it existed): by kind,
+	 * see `itemCarriesOver`.
+	 */
+	carriesOver?: boolean;
 }
 
 export interface ChecklistSection {
@@ -76,6 +83,52 @@ export type AnswerProblem =
 /** A problem with one answer, including the ones only the server can judge. */
 export type FieldProblem =
 	AnswerProblem | { code: 'needs_confirmation' } | { code: 'note_too_long'; max: number };
+
+/**
+ * The default for an item without `carriesOver`: numbers, counts, yes/no and multiple choices are
+ * mostly standing facts and carry, as every answer did before the property existed; text (a
+ * period's burden, a remark), a single choice (the 总体负担感受 kind of rating) and a date (of an
+ * event) are of their period and do not.
+ */
+const CARRIES_BY_KIND: Record<ItemKind, boolean> = {
+	yes_no: true,
+	count: true,
+	number: true,
+	multi: true,
+	single: false,
+	date: false,
+	short_text: false,
+	long_text: false
+};
+
+export const itemCarriesOver = (item: ChecklistItem): boolean =>
+	item.carriesOver ?? CARRIES_BY_KIND[item.kind];
+
+/**
+ * The items the point's registers (台账) answer, so the two cannot disagree: shown, never typed,
+ * and taken from the register whatever a form posts.
+ */
+export const REGISTER_ITEM_KEYS = [
+	'signboards_exterior',
+	'signboards_interior',
+	'signboards_rehung',
+	'certificates_cancelled_issued',
+	'secondments_active',
+	'secondments_unapproved'
+] as const;
+export type RegisterItemKey = (typeof REGISTER_ITEM_KEYS)[number];
+
+export const isRegisterItem = (key: string): key is RegisterItemKey =>
+	(REGISTER_ITEM_KEYS as readonly string[]).includes(key);
+
+/** Last round's answers that carry over into this round's definition (register items excluded). */
+export function carriedAnswers(def: ChecklistDefinition, previous: Answers): Answers {
+	return Object.fromEntries(
+		allItems(def)
+			.filter((i) => itemCarriesOver(i) && !isRegisterItem(i.key) && i.key in previous)
+			.map((i) => [i.key, previous[i.key]])
+	);
+}
 
 export function allItems(def: ChecklistDefinition): ChecklistItem[] {
 	return def.sections.flatMap((s) => s.items);
@@ -223,9 +276,94 @@ export function sameAnswer(a: AnswerValue | undefined, b: AnswerValue | undefine
 	return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** Sections whose required, visible items all have answers. */
+/**
+ * A section whose required, visible items all have answers. A register item counts as answered:
+ * the register answers it, whatever the draft holds.
+ */
 export function sectionComplete(section: ChecklistSection, answers: Answers): boolean {
 	return section.items.every(
-		(item) => !item.required || !isVisible(item, answers) || !isBlank(answers[item.key])
+		(item) =>
+			!item.required || isRegisterItem(item.key) || !isVisible(item, answers) || !isBlank(answers[item.key])
 	);
+}
+
+/**
+ * A section made only of register figures (查牌子, 查借调 in the default template): nothing to type,
+ * so it costs no tap. Items hidden by `answers` do not count; without answers a conditional item is
+ * taken as hidden (it shows only on an answer, such as the register's "re-hung: yes").
+ */
+export function isRegisterOnly(section: ChecklistSection, answers: Answers = {}): boolean {
+	return section.items.every((item) => isRegisterItem(item.key) || !isVisible(item, answers));
+}
+
+/**
+ * Which sections count complete, by index: what the draft saved, over last round's carrying
+ * answers (shown prefilled and submitted as they are unless changed), under the register figures.
+ * `saved`, `carried` and `register` are the checklist page's `savedAnswers`, `carried` and
+ * `register`; together they are its `answers`.
+ */
+export function completeSections(
+	def: ChecklistDefinition,
+	saved: Answers,
+	carried: Answers = {},
+	register: Answers = {}
+): boolean[] {
+	const answers = { ...carried, ...saved, ...register };
+	return def.sections.map((s) => sectionComplete(s, answers));
+}
+
+/** Where an answer of "same as last round" comes from. */
+export type SameSource = 'carried' | 'register' | 'asked';
+
+export interface SameEntry {
+	section: number;
+	item: ChecklistItem;
+	/**
+	 * carried: last round's answer, submitted as it is; register: the register's figure; asked: not
+	 * carried (or carried but last round left a required one blank), so it is answered again now.
+	 */
+	source: SameSource;
+	/** The answer to submit, or for an asked item what the draft holds (null when nothing). */
+	value: AnswerValue;
+}
+
+/**
+ * What "same as last round" submits, item by item in the form's order, visible items only (a
+ * condition is judged on the answers this plan gives the items before it).
+ */
+export function sameAsLastPlan(
+	def: ChecklistDefinition,
+	answers: { previous: Answers; register: Answers; saved: Answers }
+): SameEntry[] {
+	const given: Answers = {};
+	const out: SameEntry[] = [];
+	def.sections.forEach((section, si) => {
+		for (const item of section.items) {
+			if (!isVisible(item, given)) continue;
+			const last = answers.previous[item.key];
+			let entry: SameEntry;
+			if (isRegisterItem(item.key) && item.key in answers.register)
+				entry = { section: si, item, source: 'register', value: answers.register[item.key] };
+			else if (itemCarriesOver(item) && !isRegisterItem(item.key) && (!isBlank(last) || !item.required))
+				entry = { section: si, item, source: 'carried', value: last ?? null };
+			else entry = { section: si, item, source: 'asked', value: answers.saved[item.key] ?? null };
+			given[item.key] = entry.value;
+			out.push(entry);
+		}
+	});
+	return out;
+}
+
+/**
+ * The step after section `index` (-1: the first) that asks something: register-only sections are
+ * passed over (they cost no tap; the review step shows them), past the last one is the review.
+ */
+export function nextAskable(
+	def: ChecklistDefinition,
+	index: number,
+	answers: Answers = {}
+): number | 'review' {
+	for (let i = index + 1; i < def.sections.length; i++)
+		if (!isRegisterOnly(def.sections[i]!, answers)) return i;
+	return 'review';
 }

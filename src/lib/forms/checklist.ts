@@ -33,8 +33,23 @@ export function checklistSectionSchema(definition: ChecklistDefinition) {
 /** "Same as last round" for one section. */
 export const sameSectionSchema = () => z.object({ section: posted(), version: posted() });
 
-/** Submitting, or "same as last round" for all: the version read and the page's retry token. */
+/** Submitting: the version read and the page's retry token. */
 export const submitSchema = () => z.object({ version: posted(), clientToken: posted() });
+
+/**
+ * "Same as last round" for all, from its one screen: the version and token, the items answered
+ * there (`asked`, one hidden field each, since a blank radio or checkbox posts nothing) and their
+ * answers and reasons as a section posts them. A post with only the version and token is valid:
+ * nothing typed, the carrying answers alone.
+ */
+export function sameAllSchema(definition: ChecklistDefinition) {
+	return checklistSectionSchema(definition)
+		.omit({ section: true, goto: true })
+		.extend({ clientToken: posted(), asked: z.array(z.string()).default([]) });
+}
+
+/** Taking a submitted checklist back: the version read. */
+export const withdrawSchema = () => z.object({ version: posted() });
 
 export const REVIEW_REASON_MAX = 500;
 

@@ -82,6 +82,10 @@ export const refusalMessages = {
 	answer_note_too_long: (p) => m.answer_note_too_long({ max: p.max ?? '' }),
 	review_wrong_state: () => m.review_wrong_state(),
 	review_stale: () => m.review_stale(),
+	// Withdrawing a submit: only the point's staff, only until a reviewer acts, only while open.
+	withdraw_not_submitted: () => m.withdraw_not_submitted(),
+	withdraw_reviewed: () => m.withdraw_reviewed(),
+	withdraw_stale: () => m.withdraw_stale(),
 	round_bad_period: () => m.round_bad_period(),
 	round_end_before_start: () => m.round_end_before_start(),
 	round_not_published: () => m.round_not_published(),

@@ -1,21 +1,11 @@
 // The checklist items whose answers come from the point's registers (台账), so the two cannot
 // disagree. Figures are as of the round's last day, so an old round keeps its own picture.
-import type { Answers } from '../../domain/checklist';
+// Which items they are is a pure rule (domain/checklist.ts), so the page can count them too.
+import { isRegisterItem, type Answers, type RegisterItemKey } from '../../domain/checklist';
 import type { Db } from '../db';
 import { registerFigures, type RegisterFigures } from '../registers/registers.queries';
 
-export const REGISTER_ITEM_KEYS = [
-	'signboards_exterior',
-	'signboards_interior',
-	'signboards_rehung',
-	'certificates_cancelled_issued',
-	'secondments_active',
-	'secondments_unapproved'
-] as const;
-export type RegisterItemKey = (typeof REGISTER_ITEM_KEYS)[number];
-
-export const isRegisterItem = (key: string): key is RegisterItemKey =>
-	(REGISTER_ITEM_KEYS as readonly string[]).includes(key);
+export { isRegisterItem, REGISTER_ITEM_KEYS, type RegisterItemKey } from '../../domain/checklist';
 
 export function figuresAsAnswers(f: RegisterFigures): Record<RegisterItemKey, number | boolean> {
 	return {

@@ -3,7 +3,10 @@
 // thrown Refusal; thrown inside the transaction, it leaves nothing written.
 import {
 	allItems,
+	carriedAnswers,
 	isOutOfLine,
+	isVisible,
+	itemCarriesOver,
 	parseAnswers,
 	sameAnswer,
 	toFormValue,
@@ -27,7 +30,7 @@ import type { Problem, RefusalCode } from '../../text/refusals';
 import { writeAudit } from '../audit/audit.repository';
 import { now, type Db } from '../db';
 import type { RoundRow, SubmissionRow } from '../db/schema';
-import { isRefusal, refuse, refuseNotFound, Refusal } from '../refusal';
+import { refuse, refuseNotFound, Refusal } from '../refusal';
 import { pointChanged } from '../trends/indicators.service';
 import { isRegisterItem, registerAnswers } from './register-figures';
 import { findRound } from './rounds.repository';
@@ -58,8 +61,15 @@ export interface ChecklistFrame {
 
 export interface ChecklistState extends ChecklistFrame {
 	submission: SubmissionRow | null;
-	/** The draft's answers, and the last accepted ones for what the draft has not saved yet. */
+	/**
+	 * The draft's answers, over last round's carrying answers for what the draft has not saved yet,
+	 * under the register figures: `{ ...carried, ...saved, ...register }`.
+	 */
 	answers: Answers;
+	/** Last round's answers to the items that carry over (prefilled, submitted unless changed). */
+	carried: Answers;
+	/** The register figures while the submission can change; empty once it is sent. */
+	register: Answers;
 	/** Only what the draft has saved. */
 	saved: Answers;
 	notes: Record<string, string>;
@@ -97,7 +107,8 @@ export async function loadChecklist(
 	const previous = await previousAccepted(db, pointId, round);
 	const own = submission ? await readAnswers(db, submission.id) : null;
 	const known = new Set(allItems(definition).map((i) => i.key));
-	const prefill = Object.fromEntries(Object.entries(previous.answers).filter(([k]) => known.has(k)));
+	// Only what carries over is offered again; a period's events and feelings are asked afresh.
+	const prefill = carriedAnswers(definition, previous.answers);
 	// While it can still change, a register item shows what the register says today.
 	const fromRegister = isEditable(submission?.status)
 		? await registerAnswers(db, pointId, round, [...known])
@@ -105,8 +116,10 @@ export async function loadChecklist(
 	return {
 		...found,
 		submission,
-		// Sections not yet saved in the draft still show last round's answers.
+		// Sections not yet saved in the draft still show last round's carrying answers.
 		answers: { ...prefill, ...own?.answers, ...fromRegister },
+		carried: prefill,
+		register: fromRegister,
 		saved: own?.answers ?? {},
 		notes: own ? own.notes : {},
 		previous: previous.answers,
@@ -207,26 +220,44 @@ async function guard(trx: Db, input: Target) {
 	return { round, submission, definition };
 }
 
-async function saveIn(
+/** The save itself, inside the caller's transaction (the offline outbox adds its token check). */
+export async function saveIn(
 	trx: Db,
 	actorId: number | null,
 	input: Target & {
 		itemKeys?: string[];
-		/** What was posted, or, for "same as last round", the last accepted answers. */
+		/**
+		 * What was posted, or, for "same as last round", the last accepted answers of the items
+		 * that carry over (the others in scope are left as the draft has them, or taken from `typed`).
+		 */
 		raw: Raw | 'previous';
 		notes: Record<string, string>;
+		/** With 'previous': the items answered on the same screen (their keys and what was typed). */
+		typed?: { keys: string[]; raw: Raw };
+		/**
+		 * With 'previous': refuse when a required, shown item in scope is left blank (one last
+		 * round cannot answer and the draft has not), rather than saving a section still unanswered.
+		 */
+		requireComplete?: boolean;
 	}
 ): Promise<{ submissionId: number; version: number }> {
 	const g = await guard(trx, input);
-	const items = allItems(g.definition).filter((i) => !input.itemKeys || input.itemKeys.includes(i.key));
+	const scope = allItems(g.definition).filter((i) => !input.itemKeys || input.itemKeys.includes(i.key));
 	const stored: StoredAnswers = g.submission
 		? await readAnswers(trx, g.submission.id)
 		: { answers: {}, notes: {} };
 	const previous = (await previousAccepted(trx, input.pointId, g.round)).answers;
 
+	const asked = new Set(input.raw === 'previous' ? (input.typed?.keys ?? []) : []);
+	const items =
+		input.raw === 'previous'
+			? scope.filter((i) => isRegisterItem(i.key) || asked.has(i.key) || itemCarriesOver(i))
+			: scope;
 	const raw: Raw =
 		input.raw === 'previous'
-			? Object.fromEntries(items.map((i) => [i.key, toFormValue(previous[i.key])]))
+			? Object.fromEntries(
+					items.map((i) => [i.key, asked.has(i.key) ? input.typed?.raw[i.key] : toFormValue(previous[i.key])])
+				)
 			: { ...input.raw };
 	// Register items take the register's figures whatever was posted.
 	const fromRegister = await registerAnswers(
@@ -236,34 +267,27 @@ async function saveIn(
 		items.map((i) => i.key)
 	);
 	for (const [k, v] of Object.entries(fromRegister)) raw[k] = toFormValue(v);
-	const parsed = parseAnswers(items, raw, { requireComplete: false, context: stored.answers });
-	refuseAnswers({ ...checkNotes(items, parsed.answers, previous, input.notes), ...parsed.problems });
+	const requireComplete = input.raw === 'previous' && !!input.requireComplete;
+	const parsed = parseAnswers(items, raw, { requireComplete, context: stored.answers });
+	const unanswered: Record<string, FieldProblem> = {};
+	if (requireComplete) {
+		// The items in scope this save leaves alone must already have an answer in the draft.
+		const after = { ...stored.answers, ...parsed.answers };
+		for (const item of scope)
+			if (!items.includes(item) && item.required && isVisible(item, after) && isBlankAnswer(after[item.key]))
+				unanswered[item.key] = { code: 'required' };
+	}
+	refuseAnswers({
+		...checkNotes(items, parsed.answers, previous, input.notes),
+		...unanswered,
+		...parsed.problems
+	});
 
 	const at = now();
 	const nextVersion = (g.submission?.version ?? 0) + 1;
 	let submissionId: number;
 	if (!g.submission) {
-		submissionId = await insertSubmission(trx, {
-			round_id: input.roundId,
-			point_id: input.pointId,
-			status: 'draft',
-			version: nextVersion,
-			client_token: null,
-			submitted_at: null,
-			submitted_by: null,
-			reviewed_at: null,
-			reviewed_by: null,
-			review_note: null,
-			created_at: at,
-			updated_at: at
-		});
-		await writeAudit(trx, {
-			userId: actorId,
-			action: 'submission.create',
-			entityType: 'submission',
-			entityId: submissionId,
-			changes: { round_id: input.roundId, point_id: input.pointId }
-		});
+		submissionId = await createDraft(trx, actorId, input, at);
 	} else {
 		submissionId = g.submission.id;
 		await updateSubmission(trx, submissionId, { version: nextVersion, updated_at: at });
@@ -294,14 +318,54 @@ async function saveIn(
 	return { submissionId, version: nextVersion };
 }
 
+const isBlankAnswer = (v: AnswerValue | undefined) =>
+	v == null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
+/** A point's first draft of a round, at version 1. */
+async function createDraft(
+	trx: Db,
+	actorId: number | null,
+	target: { roundId: number; pointId: number },
+	at: string
+): Promise<number> {
+	const submissionId = await insertSubmission(trx, {
+		round_id: target.roundId,
+		point_id: target.pointId,
+		status: 'draft',
+		version: 1,
+		client_token: null,
+		submitted_at: null,
+		submitted_by: null,
+		reviewed_at: null,
+		reviewed_by: null,
+		review_note: null,
+		created_at: at,
+		updated_at: at
+	});
+	await writeAudit(trx, {
+		userId: actorId,
+		action: 'submission.create',
+		entityType: 'submission',
+		entityId: submissionId,
+		changes: { round_id: target.roundId, point_id: target.pointId }
+	});
+	return submissionId;
+}
+
 /** Saves some or all answers of a draft (or a returned submission); nothing is written on any problem. */
 export function saveAnswers(db: Db, actorId: number | null, input: SaveInput) {
 	return db.transaction().execute((trx) => saveIn(trx, actorId, input));
 }
 
-/** Saves the last accepted answers for some items (a section) or all, as if typed again. */
+/**
+ * Saves the last accepted answers of the items that carry over, for some items (a section) or all,
+ * as if typed again. Refused, writing nothing, while an item in scope that does not carry (or that
+ * last round left blank) is required and still unanswered in the draft: each such item on its key.
+ */
 export function saveSameAsLast(db: Db, actorId: number | null, input: Target & { itemKeys?: string[] }) {
-	return db.transaction().execute((trx) => saveIn(trx, actorId, { ...input, raw: 'previous', notes: {} }));
+	return db
+		.transaction()
+		.execute((trx) => saveIn(trx, actorId, { ...input, raw: 'previous', notes: {}, requireComplete: true }));
 }
 
 // ---- submitting -------------------------------------------------------------------------------
@@ -320,101 +384,164 @@ export function submit(
 	actorId: number | null,
 	input: SubmitInput
 ): Promise<{ submissionId: number; already: boolean; late: boolean }> {
-	return db.transaction().execute(async (trx) => {
-		const existing = await findSubmission(trx, input.roundId, input.pointId);
-		if (existing && isSent(existing.status)) {
-			return { submissionId: existing.id, already: true, late: existing.late === 1 };
-		}
-		const g = await guard(trx, input);
-		const submission = g.submission;
-		// Only what was saved is submitted: a form never saved has nothing to send.
-		if (!submission || !canSubmit(submission.status)) refuse('', 'checklist_empty');
-		const stored = await readAnswers(trx, submission.id);
-		const items = allItems(g.definition);
-		const previous = (await previousAccepted(trx, input.pointId, g.round)).answers;
-		// Sections never saved were shown prefilled with last round's answers: those are submitted.
-		const carried: Record<string, [AnswerValue, AnswerValue]> = {};
-		for (const item of items) {
-			if (item.key in stored.answers || previous[item.key] == null || isRegisterItem(item.key)) continue;
-			stored.answers[item.key] = previous[item.key];
-			carried[item.key] = [null, previous[item.key]];
-			await insertAnswer(trx, submission.id, item.key, previous[item.key], null);
-		}
-		// The registers may have changed since the draft was saved: submit what they say now.
-		const fromRegister = await registerAnswers(
-			trx,
-			input.pointId,
-			g.round,
-			items.map((i) => i.key)
-		);
-		for (const [key, value] of Object.entries(fromRegister)) {
-			if (key in stored.answers && sameAnswer(stored.answers[key], value)) continue;
-			carried[key] = [stored.answers[key] ?? null, value];
-			stored.answers[key] = value;
-			await replaceAnswer(trx, submission.id, key, value, null);
-		}
-		const raw = Object.fromEntries(Object.entries(stored.answers).map(([k, v]) => [k, toFormValue(v)]));
-		const parsed = parseAnswers(items, raw, { requireComplete: true });
-		// Nothing half-written: the refusal rolls the carried answers back with it.
-		refuseAnswers({ ...checkNotes(items, parsed.answers, previous, stored.notes), ...parsed.problems });
-		if (Object.keys(carried).length > 0) {
-			await writeAudit(trx, {
-				userId: actorId,
-				action: 'submission.answers',
-				entityType: 'submission',
-				entityId: submission.id,
-				changes: carried
-			});
-		}
+	return db.transaction().execute((trx) => submitIn(trx, actorId, input));
+}
 
-		const at = input.at ?? new Date();
-		// A point that reported on time and corrects after a return is not made late by the correction.
-		const late = submission.submitted_at ? submission.late === 1 : isLate(g.round.due_on, at);
-		await updateSubmission(trx, submission.id, {
-			status: 'submitted',
-			version: submission.version + 1,
-			submitted_at: submission.submitted_at ?? at.toISOString(),
-			submitted_by: actorId,
-			client_token: input.clientToken,
-			late: late ? 1 : 0,
-			updated_at: at.toISOString()
-		});
+/** The submit itself, inside the caller's transaction. */
+export async function submitIn(
+	trx: Db,
+	actorId: number | null,
+	input: SubmitInput
+): Promise<{ submissionId: number; already: boolean; late: boolean }> {
+	const existing = await findSubmission(trx, input.roundId, input.pointId);
+	if (existing && isSent(existing.status)) {
+		return { submissionId: existing.id, already: true, late: existing.late === 1 };
+	}
+	const g = await guard(trx, input);
+	// A form never saved is submitted as shown: its carried answers and register figures, in a
+	// draft made now (rolled back with the rest if the submit is refused).
+	const submission =
+		g.submission ?? (await findSubmissionById(trx, await createDraft(trx, actorId, input, now())))!;
+	if (!canSubmit(submission.status)) refuse('', 'checklist_empty');
+	const stored = await readAnswers(trx, submission.id);
+	const items = allItems(g.definition);
+	const previous = (await previousAccepted(trx, input.pointId, g.round)).answers;
+	// Sections never saved were shown prefilled with last round's carrying answers: those are
+	// submitted. An item that does not carry is never filled in for the staff member.
+	const carried: Record<string, [AnswerValue, AnswerValue]> = {};
+	for (const item of items) {
+		if (item.key in stored.answers || previous[item.key] == null || isRegisterItem(item.key)) continue;
+		if (!itemCarriesOver(item)) continue;
+		stored.answers[item.key] = previous[item.key];
+		carried[item.key] = [null, previous[item.key]];
+		await insertAnswer(trx, submission.id, item.key, previous[item.key], null);
+	}
+	// The registers may have changed since the draft was saved: submit what they say now.
+	const fromRegister = await registerAnswers(
+		trx,
+		input.pointId,
+		g.round,
+		items.map((i) => i.key)
+	);
+	for (const [key, value] of Object.entries(fromRegister)) {
+		if (key in stored.answers && sameAnswer(stored.answers[key], value)) continue;
+		carried[key] = [stored.answers[key] ?? null, value];
+		stored.answers[key] = value;
+		await replaceAnswer(trx, submission.id, key, value, null);
+	}
+	// Nothing saved, nothing carried, no register: there is nothing to send.
+	if (Object.keys(stored.answers).length === 0) refuse('', 'checklist_empty');
+	const raw = Object.fromEntries(Object.entries(stored.answers).map(([k, v]) => [k, toFormValue(v)]));
+	const parsed = parseAnswers(items, raw, { requireComplete: true });
+	// Nothing half-written: the refusal rolls the carried answers back with it.
+	refuseAnswers({ ...checkNotes(items, parsed.answers, previous, stored.notes), ...parsed.problems });
+	if (Object.keys(carried).length > 0) {
 		await writeAudit(trx, {
 			userId: actorId,
-			action: 'submission.submit',
+			action: 'submission.answers',
 			entityType: 'submission',
 			entityId: submission.id,
-			changes: { status: [submission.status, 'submitted'], late }
+			changes: carried
 		});
-		return { submissionId: submission.id, already: false, late };
+	}
+
+	const at = input.at ?? new Date();
+	// A point that reported on time and corrects after a return is not made late by the correction.
+	const late = submission.submitted_at ? submission.late === 1 : isLate(g.round.due_on, at);
+	await updateSubmission(trx, submission.id, {
+		status: 'submitted',
+		version: submission.version + 1,
+		submitted_at: submission.submitted_at ?? at.toISOString(),
+		submitted_by: actorId,
+		client_token: input.clientToken,
+		late: late ? 1 : 0,
+		updated_at: at.toISOString()
 	});
+	await writeAudit(trx, {
+		userId: actorId,
+		action: 'submission.submit',
+		entityType: 'submission',
+		entityId: submission.id,
+		changes: { status: [submission.status, 'submitted'], late }
+	});
+	return { submissionId: submission.id, already: false, late };
+}
+
+export interface SameAsLastInput extends SubmitInput {
+	/**
+	 * The items answered on the "same as last round" screen (those that do not carry over, or that
+	 * last round left blank), as posted, with any out-of-line reasons.
+	 */
+	typed?: { keys: string[]; raw: Raw; notes: Record<string, string> };
 }
 
 /**
- * Nothing changed: the last accepted answers, saved and submitted in one step. Answers that cannot
- * be submitted as they are stay saved, for the review step to show (`submitted: false`).
+ * "Same as last round": the carrying answers of the last accepted round, the register figures and
+ * what was typed on the same screen, saved and submitted in one transaction. A refusal (a required
+ * item left blank, a bad value, a stale page) is thrown with each problem on its item's key and
+ * leaves nothing written: the draft is never left half-copied, and nothing looks submitted.
  */
-export async function submitSameAsLast(
+export function submitSameAsLast(
 	db: Db,
 	actorId: number | null,
-	input: SubmitInput
-): Promise<{ submitted: boolean }> {
-	let saved: { version: number };
-	try {
-		saved = await saveSameAsLast(db, actorId, input);
-	} catch (e) {
+	input: SameAsLastInput
+): Promise<{ submissionId: number; already: boolean; late: boolean }> {
+	return db.transaction().execute(async (trx) => {
 		// A double tap or a retry finds the first one already submitted: done, as submit answers it.
-		if (isRefusal(e) && isSent((await findSubmission(db, input.roundId, input.pointId))?.status))
-			return { submitted: true };
-		throw e;
-	}
-	try {
-		await submit(db, actorId, { ...input, expectedVersion: saved.version });
-		return { submitted: true };
-	} catch (e) {
-		if (isRefusal(e) && refusesAnswers(e)) return { submitted: false };
-		throw e;
-	}
+		const existing = await findSubmission(trx, input.roundId, input.pointId);
+		if (existing && isSent(existing.status))
+			return { submissionId: existing.id, already: true, late: existing.late === 1 };
+		const saved = await saveIn(trx, actorId, {
+			...input,
+			raw: 'previous',
+			typed: input.typed && { keys: input.typed.keys, raw: input.typed.raw },
+			notes: input.typed?.notes ?? {},
+			requireComplete: true
+		});
+		return submitIn(trx, actorId, { ...input, expectedVersion: saved.version });
+	});
+}
+
+// ---- withdrawing ------------------------------------------------------------------------------
+
+/**
+ * Takes a submitted checklist back, while no reviewer has acted on it and the round is open: the
+ * staff member can change it and submit again. It goes back to what it was before that submit:
+ * a draft (not reported: its submit time and late mark go), or returned when a reviewer had
+ * returned it earlier (its note and first report's time stay). The page's retry token is dropped,
+ * so a replay of the old submit is not taken for done.
+ */
+export function withdrawSubmission(
+	db: Db,
+	actorId: number | null,
+	input: { roundId: number; pointId: number; expectedVersion: number | null }
+): Promise<{ version: number; status: 'draft' | 'returned' }> {
+	return db.transaction().execute(async (trx) => {
+		const round = await findRound(trx, input.roundId);
+		if (!round || round.status !== 'open') refuse('', 'checklist_round_closed', undefined, 409);
+		if (!(await isTarget(trx, input.roundId, input.pointId))) refuseNotFound();
+		const s = await findSubmission(trx, input.roundId, input.pointId);
+		if (!s || !isSent(s.status)) refuse('', 'withdraw_not_submitted', undefined, 409);
+		if (s.status !== 'submitted') refuse('', 'withdraw_reviewed', undefined, 409);
+		if (s.version !== input.expectedVersion) refuse('', 'withdraw_stale', undefined, 409);
+		const to = s.reviewed_at ? 'returned' : 'draft';
+		const at = now();
+		await updateSubmission(trx, s.id, {
+			status: to,
+			version: s.version + 1,
+			client_token: null,
+			updated_at: at,
+			...(to === 'draft' ? { submitted_at: null, submitted_by: null, late: 0 } : {})
+		});
+		await writeAudit(trx, {
+			userId: actorId,
+			action: 'submission.withdraw',
+			entityType: 'submission',
+			entityId: s.id,
+			changes: { status: ['submitted', to] }
+		});
+		return { version: s.version + 1, status: to };
+	});
 }
 
 // ---- reviewing --------------------------------------------------------------------------------

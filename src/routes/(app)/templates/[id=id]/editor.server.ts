@@ -13,12 +13,14 @@ import { definitionSchema } from '$lib/domain/checklist-schema';
 import { m } from '$lib/paraglide/messages.js';
 import type { TemplateVersion } from '$lib/server/checklists/templates.service';
 import {
+	carriesValues,
 	fieldId,
 	itemName,
 	kindUses,
 	ruleOps,
 	sectionName,
 	showEqualsValues,
+	type Carries,
 	type EditorItem,
 	type EditorSection,
 	type EditorState,
@@ -86,6 +88,7 @@ function toEditorItem(item: ChecklistItem, ctx: EditorContext): EditorItem {
 		label: item.label,
 		help: item.help ?? '',
 		required: item.required,
+		carries: item.carriesOver === undefined ? '' : item.carriesOver ? 'yes' : 'no',
 		min: item.min === undefined ? '' : String(item.min),
 		max: item.max === undefined ? '' : String(item.max),
 		options: (item.options ?? []).map((o) => `${o.value}=${o.label}`).join('\n'),
@@ -122,6 +125,7 @@ export function readEditor(form: FormData, ctx: EditorContext): EditorState {
 				label: f('label'),
 				help: f('help'),
 				required: form.has(itemName(si, ii, 'required')),
+				carries: oneOf<Carries>(carriesValues, f('carries'), ''),
 				min: f('min'),
 				max: f('max'),
 				options: f('options'),
@@ -174,6 +178,7 @@ function newItem(key: string): EditorItem {
 		label: m.template_new_item_label(),
 		help: '',
 		required: true,
+		carries: '',
 		min: '',
 		max: '',
 		options: '',
@@ -317,6 +322,7 @@ function checkItem(
 		required: item.required
 	};
 	const uses = kindUses(item.kind);
+	if (item.carries) out.carriesOver = item.carries === 'yes';
 
 	if (!KEY.test(item.key)) set(name('key'), m.template_err_key());
 	else if (earlier.has(item.key)) set(name('key'), m.template_err_key_duplicate({ key: item.key }));

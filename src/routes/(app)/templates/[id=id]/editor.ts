@@ -7,6 +7,10 @@ export const ruleOps = ['', 'eq_false', 'eq_true', 'lte', 'gte', 'custom'] as co
 export type RuleOp = (typeof ruleOps)[number];
 
 export const showEqualsValues = ['', 'yes', 'no', 'custom'] as const;
+
+/** Whether the answer carries into the next round: '' leaves it to the item's kind. */
+export const carriesValues = ['', 'yes', 'no'] as const;
+export type Carries = (typeof carriesValues)[number];
 export type ShowEquals = (typeof showEqualsValues)[number];
 
 export interface EditorItem {
@@ -17,6 +21,7 @@ export interface EditorItem {
 	label: string;
 	help: string;
 	required: boolean;
+	carries: Carries;
 	min: string;
 	max: string;
 	/** One option a line: `value=标签`, or just `标签`. */
@@ -47,6 +52,7 @@ export type ItemField =
 	| 'label'
 	| 'help'
 	| 'required'
+	| 'carries'
 	| 'min'
 	| 'max'
 	| 'options'

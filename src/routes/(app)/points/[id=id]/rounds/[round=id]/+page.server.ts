@@ -2,9 +2,22 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { superValidate, type SuperValidated } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { allItems, toFormValue, type Answers } from '$lib/domain/checklist';
+import {
+	allItems,
+	completeSections,
+	nextAskable,
+	sameAsLastPlan,
+	toFormValue,
+	type Answers
+} from '$lib/domain/checklist';
 import { isLocked } from '$lib/domain/submission-state';
-import { checklistSectionSchema, sameSectionSchema, submitSchema } from '$lib/forms/checklist';
+import {
+	checklistSectionSchema,
+	sameAllSchema,
+	sameSectionSchema,
+	submitSchema,
+	withdrawSchema
+} from '$lib/forms/checklist';
 import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';
 import {
 	answerFields,
@@ -20,7 +33,8 @@ import {
 	saveAnswers,
 	saveSameAsLast,
 	submit,
-	submitSameAsLast
+	submitSameAsLast,
+	withdrawSubmission
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
 import { refusedForm } from '$lib/server/forms/refused';
@@ -44,11 +58,19 @@ async function access(event: Pick<RequestEvent, 'url' | 'locals' | 'params'>) {
 	return { user, point: point!, frame, target };
 }
 
-function sectionParam(url: URL, count: number): number | 'review' {
+/** The step asked for: a section, the review, or "same as last round" (`same`) where it is offered. */
+function sectionParam(
+	url: URL,
+	count: number,
+	sameOffered: boolean,
+	first: number | 'review'
+): number | 'review' | 'same' {
 	const s = url.searchParams.get('section');
 	if (s === 'review') return 'review';
+	if (s === 'same') return sameOffered ? 'same' : first;
+	if (s === null) return first;
 	const n = Number(s);
-	return Number.isInteger(n) && n >= 0 && n < count ? n : 0;
+	return Number.isInteger(n) && n >= 0 && n < count ? n : first;
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -57,6 +79,7 @@ export const load: PageServerLoad = async (event) => {
 	const state = (await loadChecklist(db(), frame.round.id, point.id, frame))!;
 	const { definition, submission } = state;
 	const locked = isLocked(submission?.status, state.round.status === 'open');
+	const sameOffered = !locked && !!state.previousRound;
 	return {
 		point: { id: point.id, name: point.name },
 		round: {
@@ -69,16 +92,46 @@ export const load: PageServerLoad = async (event) => {
 		},
 		definition,
 		templateVersion: state.templateVersion,
-		section: locked ? 'review' : sectionParam(event.url, definition.sections.length),
+		section: locked
+			? 'review'
+			: sectionParam(
+					event.url,
+					definition.sections.length,
+					sameOffered,
+					// Register-only sections cost no tap: a checklist opens on the first that asks something.
+					nextAskable(definition, -1, state.answers)
+				),
 		values: Object.fromEntries(allItems(definition).map((i) => [i.key, toFormValue(state.answers[i.key])])),
+		/** `{ ...carried, ...savedAnswers, ...register }`: what the form shows and submit sends. */
 		answers: state.answers,
-		// Progress counts what is saved, not what was prefilled.
 		savedAnswers: state.saved,
+		/** Last round's answers to the items that carry over (the others are asked afresh). */
+		carried: state.carried,
+		/** The register figures while the submission can change. */
+		register: state.register,
+		/**
+		 * By section index: complete counting what is saved, what is carried and the register
+		 * figures (a register-only section is complete untouched). Recompute on the phone with
+		 * `completeSections(definition, savedAnswers, carried, register)` as answers change.
+		 */
+		complete: completeSections(definition, state.saved, state.carried, state.register),
 		notes: state.notes,
 		previous: state.previous,
 		previousRound: state.previousRound,
 		registerKeys: state.registerKeys,
-		prefilled: !!state.previousRound && !locked,
+		prefilled: !!state.previousRound && !locked && Object.keys(state.carried).length > 0,
+		/** What "same as last round" would submit, item by item (for `SameAllStep`); null where not offered. */
+		same: sameOffered
+			? sameAsLastPlan(definition, {
+					previous: state.previous,
+					register: state.register,
+					saved: state.saved
+				})
+			: null,
+		/** A submit no reviewer has acted on, in an open round: it can be taken back (`WithdrawForm`). */
+		canWithdraw: submission?.status === 'submitted' && state.round.status === 'open',
+		/** Just withdrawn (the redirect after ?/withdraw says so). */
+		withdrawn: event.url.searchParams.has('withdrawn'),
 		submission: submission && {
 			id: submission.id,
 			status: submission.status,
@@ -132,7 +185,7 @@ export const actions: Actions = {
 		} catch (e) {
 			return refusedAnswers(form, e);
 		}
-		redirect(303, nextHref(form.data.goto ?? (at.last ? 'review' : String(at.index + 1))));
+		redirect(303, nextHref(form.data.goto ?? String(nextAskable(frame.definition, at.index))));
 	},
 
 	/** Takes the last accepted answers for one section and moves on. */
@@ -151,25 +204,51 @@ export const actions: Actions = {
 		} catch (e) {
 			return refusedAnswers(form, e);
 		}
-		redirect(303, nextHref(at.last ? 'review' : String(at.index + 1)));
+		redirect(303, nextHref(String(nextAskable(frame.definition, at.index))));
 	},
 
-	/** Nothing changed: the last accepted answers, submitted in one step. */
+	/**
+	 * "Same as last round", confirmed on its one screen: the carrying answers, the register figures
+	 * and what was typed there, submitted together. A refusal submits nothing and comes back with
+	 * each problem on its item's key (400), or the whole form's (409 stale, locked, closed), so the
+	 * same screen shows what to answer; it never lands on the review step as if submitted.
+	 */
 	sameAll: async (event) => {
-		const { user, target } = await access(event);
-		const form = await superValidate(event.request, zod4(submitSchema()), { id: 'sameAll' });
+		const { user, frame, target } = await access(event);
+		const form = await superValidate(event.request, zod4(sameAllSchema(frame.definition)), {
+			id: 'sameAll'
+		});
 		if (!form.valid) return fail(400, { form });
+		const asked = allItems(frame.definition).filter((i) => form.data.asked.includes(i.key));
+		const { raw, notes } = answerFields(form.data, asked);
 		try {
-			// Answers that cannot be submitted as they are stay saved; the review step shows them.
 			await submitSameAsLast(db(), user.id, {
 				...target,
 				expectedVersion: expectedVersion(form.data.version),
-				clientToken: clientToken(form.data.clientToken)
+				clientToken: clientToken(form.data.clientToken),
+				typed: { keys: itemKeys(asked), raw, notes }
 			});
 		} catch (e) {
 			return refusedAnswers(form, e);
 		}
 		redirect(303, '?section=review');
+	},
+
+	/** Takes a submitted checklist back to change it, until a reviewer acts. */
+	withdraw: async (event) => {
+		const { user, target } = await access(event);
+		const form = await superValidate(event.request, zod4(withdrawSchema()), { id: 'withdraw' });
+		if (!form.valid) return fail(400, { form });
+		try {
+			await withdrawSubmission(db(), user.id, {
+				roundId: target.roundId,
+				pointId: target.pointId,
+				expectedVersion: expectedVersion(form.data.version)
+			});
+		} catch (e) {
+			return refusedForm(form, e);
+		}
+		redirect(303, '?section=review&withdrawn=1');
 	},
 
 	submit: async (event) => {
