@@ -10,6 +10,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		interface PageState {
+			/** The checklist step moved to on the phone, without asking the server. */
+			section?: number | 'review' | 'same';
+		}
 	}
 }
 

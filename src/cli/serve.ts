@@ -4,7 +4,13 @@
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HSTS, SECURITY_HEADERS, servedOverHttps } from '../lib/server/security-headers';
+import {
+	HSTS,
+	SECURITY_HEADERS,
+	SERVICE_WORKER_PATH,
+	servedOverHttps,
+	WORKER_CSP
+} from '../lib/server/security-headers';
 
 /** Longer URLs get 414; Node's own header limit (16 KB by default) answers 431 beyond it. */
 const MAX_URL_LENGTH = 8 * 1024;
@@ -35,6 +41,8 @@ const plain = (status: number, zh: string, en: string) =>
 
 const server = http.createServer((req, res) => {
 	for (const [k, v] of base) res.setHeader(k, v);
+	// A worker's own CSP governs what it may fetch: the closed one would leave it nothing.
+	if (req.url?.split('?')[0] === SERVICE_WORKER_PATH) res.setHeader('Content-Security-Policy', WORKER_CSP);
 	if (servedOverHttps(process.env.ORIGIN, req.headers['x-forwarded-proto'] as string | undefined))
 		res.setHeader('Strict-Transport-Security', HSTS);
 	if ((req.url ?? '').length > MAX_URL_LENGTH) {

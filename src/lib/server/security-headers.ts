@@ -5,6 +5,10 @@
 /** A closed policy for anything that is not a page (pages get SvelteKit's CSP from svelte.config.js). */
 export const CLOSED_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** The service worker fetches this origin (the app shell, the kept pages, the outbox) and nothing else. */
+export const WORKER_CSP = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'";
+export const SERVICE_WORKER_PATH = '/service-worker.js';
+
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -10,3 +10,13 @@ export function formatAnswer(item: ChecklistItem, value: AnswerValue | undefined
 	if (item.kind === 'single') return label(String(value));
 	return String(value);
 }
+
+/** A field's value as the form holds it (text, a choice, a list of choices), for showing side by side. */
+export function formatFieldValue(item: ChecklistItem | undefined, value: string | string[], blank: string): string {
+	const list = Array.isArray(value) ? value : value === '' ? [] : [value];
+	if (list.length === 0) return blank;
+	if (!item) return list.join('、');
+	if (item.kind === 'yes_no') return list[0] === 'yes' ? m.yes() : list[0] === 'no' ? m.no() : list[0]!;
+	const label = (v: string) => item.options?.find((o) => o.value === v)?.label ?? v;
+	return list.map(label).join('、');
+}
