@@ -5,7 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter(),
+		// Every JS, CSS and SVG file is also written as .br and .gz at build time, and sirv sends the one
+		// the browser accepts (the default, said here because the weak-network figures rest on it).
+		adapter: adapter({ precompress: true }),
 		csp: {
 			mode: 'auto',
 			directives: {

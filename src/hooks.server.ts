@@ -11,6 +11,7 @@ import { resumeReports } from '$lib/server/reports/reports.service';
 import { resumeRebuilds } from '$lib/server/trends/indicators.service';
 import { startSweeps } from '$lib/server/sweep';
 import { HSTS, PRIVATE_CACHE, SECURITY_HEADERS, servedOverHttps } from '$lib/server/security-headers';
+import { compression } from '$lib/server/compression';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(db(), bundledMigrations);
@@ -65,7 +66,7 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, i18n, auth);
+export const handle = sequence(compression, securityHeaders, i18n, auth);
 
 // Users see a short message in their language; the stack stays in the server log.
 export const handleError: HandleServerError = ({ error, status }) => {

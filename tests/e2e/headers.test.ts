@@ -64,6 +64,35 @@ describe('the built server', () => {
 		expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-/);
 	});
 
+	it('sends pages, JSON and scripts compressed to a browser that accepts it, each head under 2 KB', async () => {
+		const analyst = await signInCookie('analyst', 'demo-analyst-2026');
+		const staff = await signInCookie('staff', 'demo-staff-2026');
+		const start = await (await fetch(`${baseURL}/`, { headers: { cookie: staff } })).text();
+		const checklist = start.match(/href="(\/points\/\d+\/rounds\/\d+)"/)?.[1];
+		expect(checklist).toBeTruthy();
+		const login = await (await fetch(`${baseURL}/login`)).text();
+		const script = login.match(/\/_app\/immutable\/[^"']+\.js/)?.[0];
+		const asked: [string, string | undefined][] = [
+			['/login', undefined],
+			[checklist!, staff],
+			['/trends/64', analyst],
+			['/api/trends/64', analyst],
+			[script!, undefined]
+		];
+		for (const [path, cookie] of asked) {
+			const res = await fetch(`${baseURL}${path}`, {
+				headers: { 'accept-encoding': 'gzip, deflate, br', ...(cookie ? { cookie } : {}) },
+				redirect: 'manual'
+			});
+			expect(res.status, path).toBe(200);
+			expect(res.headers.get('content-encoding'), path).toMatch(/^(br|gzip)$/);
+			expect(res.headers.get('vary'), path).toMatch(/Accept-Encoding/i);
+			// The head as it goes over the wire, give or take the status line.
+			const head = [...res.headers].reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+			expect(head, path).toBeLessThanOrEqual(2048);
+		}
+	});
+
 	it('answers a body over the limit with 413 in words', async () => {
 		const res = await fetch(`${baseURL}/login`, {
 			method: 'POST',
