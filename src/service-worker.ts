@@ -43,7 +43,9 @@ sw.addEventListener('activate', (event) => {
 			for (const client of await sw.clients.matchAll({ type: 'window' })) {
 				const url = new URL(client.url);
 				if (!CHECKLIST.test(url.pathname) || (await pages.match(url.origin + url.pathname))) continue;
-				const fresh = await fetch(url.origin + url.pathname + url.search, { credentials: 'same-origin' }).catch(() => null);
+				const fresh = await fetch(url.origin + url.pathname + url.search, {
+					credentials: 'same-origin'
+				}).catch(() => null);
 				if (fresh?.ok && !fresh.redirected) await pages.put(url.origin + url.pathname, fresh);
 			}
 		})()
@@ -98,7 +100,7 @@ sw.addEventListener('sync', (event) => {
 	const sync = event as ExtendableEvent & { tag: string };
 	if (sync.tag === SYNC_TAG)
 		sync.waitUntil(
-			flushOutbox().then((due) => {
+			flushOutbox({ now: true }).then((due) => {
 				// Still something to send: have the browser try again later.
 				if (due !== null) throw new Error('outbox not empty');
 			})

@@ -164,7 +164,7 @@ describe('the checklist offline', () => {
 		// A reload with no network: the kept page, with everything typed.
 		await w.page.reload();
 		await w.page.getByLabel(REQUESTS).waitFor();
-		await expect(w.page.getByLabel(REQUESTS).inputValue()).resolves.toBe('7');
+		await expect.poll(() => w.page.getByLabel(REQUESTS).inputValue()).toBe('7');
 		await w.page
 			.locator('.sync-status')
 			.getByText(/项答案尚未送到服务器/)
@@ -174,8 +174,9 @@ describe('the checklist offline', () => {
 		await w.page.close();
 		w.page = await w.context.newPage();
 		await w.page.goto(w.url + '?section=0');
-		await expect(w.page.getByLabel(MEETINGS).inputValue()).resolves.toBe('5');
-		await expect(w.page.getByLabel(NOTE).inputValue()).resolves.toBe('换届选举多开了两次');
+
+		await expect.poll(() => w.page.getByLabel(MEETINGS).inputValue()).toBe('5');
+		await expect.poll(() => w.page.getByLabel(NOTE).inputValue()).toBe('换届选举多开了两次');
 		await w.page.getByRole('button', { name: /保存，下一节/ }).click();
 		await w.page.getByRole('button', { name: /保存，核对并提交/ }).click();
 		await w.page.getByRole('button', { name: '确认提交' }).click();

@@ -367,3 +367,8 @@ export function nextAskable(
 		if (!isRegisterOnly(def.sections[i]!, answers)) return i;
 	return 'review';
 }
+
+// Here, not in forms/checklist.ts (zod), so the checklist page names its fields without bundling zod.
+/** An item's answer is posted as `a.<key>` (a multi choice repeats it), its out-of-line reason as `n.<key>`. */
+export const answerField = (key: string) => `a.${key}`;
+export const noteField = (key: string) => `n.${key}`;

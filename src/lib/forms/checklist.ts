@@ -4,14 +4,12 @@
 // domain/checklist.ts, applied by the service together with what only it knows (last round's
 // answers, the registers).
 import { z } from 'zod';
-import { allItems, type ChecklistDefinition } from '../domain/checklist';
+import { allItems, answerField, noteField, type ChecklistDefinition } from '../domain/checklist';
 import { parseDefinition } from '../domain/checklist-schema';
 import { m } from '../paraglide/messages.js';
 import { text } from './text-rule';
 
-/** An item's answer is posted as `a.<key>` (a multi choice repeats it), its out-of-line reason as `n.<key>`. */
-export const answerField = (key: string) => `a.${key}`;
-export const noteField = (key: string) => `n.${key}`;
+export { answerField, noteField };
 
 /** As posted; the page's version and token, read leniently (a missing one is none). */
 const posted = () => z.string().default('');

@@ -4,13 +4,16 @@
 import { rebase, resolve, unsent, type Conflict, type Fields } from '../domain/draft-merge';
 import { flushOutbox, OUTBOX_CHANNEL, SYNC_TAG } from './outbox';
 import {
+	addEntry,
 	copyFields,
 	draftId,
 	dropDraft,
 	entriesOf,
 	newToken,
 	queue,
+	ensureDraft,
 	readDraft,
+	updateDraft,
 	writeDraft,
 	type Draft,
 	type ServerCopy
@@ -55,7 +58,6 @@ export class ChecklistDraft {
 	readonly #fields: Fields;
 	#draft: Draft;
 	#timer: ReturnType<typeof setTimeout> | null = null;
-	#typing: ReturnType<typeof setTimeout> | null = null;
 	#channel: BroadcastChannel | null = null;
 	#cleanup: (() => void)[] = [];
 
@@ -87,7 +89,7 @@ export class ChecklistDraft {
 	 * to show over the server's (what was typed here), or null when there is nothing.
 	 */
 	async open(): Promise<Fields | null> {
-		const online = () => void this.flush();
+		const online = () => void this.flush(true);
 		addEventListener('online', online);
 		this.#cleanup.push(() => removeEventListener('online', online));
 		if (typeof BroadcastChannel !== 'undefined') {
@@ -123,7 +125,7 @@ export class ChecklistDraft {
 			await writeDraft(stored);
 		}
 		this.#show();
-		void this.flush();
+		void this.flush(true);
 		const shown = this.#draft.conflict ? {} : this.#draft.typed;
 		this.restored = Object.keys(shown).length > 0;
 		return this.restored ? { ...shown } : null;
@@ -133,16 +135,22 @@ export class ChecklistDraft {
 		for (const c of this.#cleanup) c();
 		this.#channel?.close();
 		if (this.#timer) clearTimeout(this.#timer);
-		if (this.#typing) clearTimeout(this.#typing);
 	}
 
-	/** Keeps what is on screen as it is typed (a fraction of a second later, in one write). */
-	typed(fields: Fields) {
+	/** Keeps what is on screen as it is typed: written at once, so a reload or a flat battery loses nothing. */
+	typed(fields: Fields): Promise<void> {
 		this.#draft.typed = unsent(this.#draft.base, { ...this.#draft.typed, ...fields });
 		this.unsent = { ...this.#draft.typed };
-		if (this.#typing) clearTimeout(this.#typing);
-		this.#typing = setTimeout(() => void writeDraft($state.snapshot(this.#draft) as Draft), 250);
+		// In order, and onto the stored copy: the outbox may have moved its base meanwhile.
+		const fresh = $state.snapshot(this.#draft) as Draft;
+		this.#writes = this.#writes
+			.then(() => ensureDraft(fresh))
+			.then(() => updateDraft(this.id, (d) => void (d.typed = unsent(d.base, { ...d.typed, ...fields }))))
+			.then(() => {});
+		return this.#writes;
 	}
+
+	#writes: Promise<void> = Promise.resolve();
 
 	/**
 	 * Queues a save of these fields (a section, all of it) and tries to send it. Resolves with what
@@ -150,15 +158,20 @@ export class ChecklistDraft {
 	 * 'refused' (see `problems`) or 'conflict'.
 	 */
 	async save(fields: Fields): Promise<'saved' | 'queued' | 'refused' | 'conflict'> {
-		this.typed(fields);
-		await queue($state.snapshot(this.#draft) as Draft, { kind: 'save', token: newToken(), fields });
+		await this.typed(fields);
+		await addEntry(this.id, { kind: 'save', token: newToken(), fields });
 		return this.#send();
 	}
 
 	/** Queues the submit (after any queued saves) and tries to send it. */
 	async submit(token: string): Promise<'submitted' | 'queued' | 'refused' | 'conflict'> {
-		this.#draft.landed = null;
-		await queue($state.snapshot(this.#draft) as Draft, { kind: 'submit', token, fields: {} });
+		await this.#writes;
+		await ensureDraft($state.snapshot(this.#draft) as Draft);
+		await updateDraft(this.id, (d) => void (d.landed = null));
+		// Anything typed but never saved goes first, so the submit sends what is on screen.
+		if (Object.keys(this.#draft.typed).length > 0)
+			await addEntry(this.id, { kind: 'save', token: newToken(), fields: { ...this.#draft.typed } });
+		await addEntry(this.id, { kind: 'submit', token, fields: {} });
 		const outcome = await this.#send();
 		return outcome === 'saved' ? 'submitted' : outcome;
 	}
@@ -187,24 +200,19 @@ export class ChecklistDraft {
 	}
 
 	/** Sends what is queued now, and sets the retry timer for what could not go. */
-	async flush(): Promise<void> {
+	async flush(now = false): Promise<void> {
 		if (this.#timer) clearTimeout(this.#timer);
 		this.state = this.queued > 0 ? 'sending' : this.state;
-		const due = await flushOutbox();
+		const due = await flushOutbox({ now });
 		if (due !== null) this.#timer = setTimeout(() => void this.flush(), Math.max(500, due - Date.now()));
 		await this.#reload();
 	}
 
 	async #reload() {
 		const stored = await readDraft(this.id);
-		if (stored) this.#draft = { ...stored, typed: { ...stored.typed, ...this.#unsavedTyping() } };
+		if (stored) this.#draft = stored;
 		this.queued = (await entriesOf(this.id)).length;
 		this.#show();
-	}
-
-	// Typing not yet written to the store is kept over what the store says.
-	#unsavedTyping(): Fields {
-		return this.#typing ? this.unsent : {};
 	}
 
 	#show() {

@@ -10,8 +10,8 @@ import {
 	queuedDraftIds,
 	readDraft,
 	removeEntries,
+	updateDraft,
 	updateEntry,
-	writeDraft,
 	type Draft,
 	type Entry,
 	type ServerCopy
@@ -43,29 +43,35 @@ function announce(id: string) {
 }
 
 type Outcome = 'sent' | 'rebased' | 'wait' | 'stop';
+type Change = (d: Draft) => void;
 
 /**
  * The server copy moved on: carry the phone's changes over where nobody else touched them, and
- * take out of the queued saves any field the server changed that the phone did not.
+ * take out of the queued saves any field the server changed that the phone did not. Returns
+ * whether that worked without a conflict (else the draft keeps the copy for the staff member).
  */
-function moved(draft: Draft, server: ServerCopy, queued: Entry[]): boolean {
+function moved(d: Draft, server: ServerCopy, queued: Entry[]): boolean {
 	const fields = copyFields(server);
-	const r = rebase(draft.base, draft.typed, fields);
+	const r = rebase(d.base, d.typed, fields);
 	if (r.conflicts.length > 0 || !server.editable) {
-		draft.conflict = server;
+		d.conflict = server;
 		return false;
 	}
 	for (const entry of queued)
 		entry.fields = Object.fromEntries(
-			Object.entries(entry.fields).filter(([f]) => f in r.mine || sameField(draft.base[f], fields[f]))
+			Object.entries(entry.fields).filter(([f]) => f in r.mine || sameField(d.base[f], fields[f]))
 		);
-	draft.base = fields;
-	draft.baseVersion = server.version;
-	draft.typed = r.mine;
+	d.base = fields;
+	d.baseVersion = server.version;
+	d.typed = r.mine;
 	return true;
 }
 
-async function sendOne(draft: Draft, queued: Entry[], fetcher: typeof fetch): Promise<Outcome> {
+async function sendOne(
+	draft: Draft,
+	queued: Entry[],
+	fetcher: typeof fetch
+): Promise<{ outcome: Outcome; change?: Change }> {
 	const entry = queued[0]!;
 	let res: Response;
 	try {
@@ -76,37 +82,43 @@ async function sendOne(draft: Draft, queued: Entry[], fetcher: typeof fetch): Pr
 			body: JSON.stringify(body(entry, draft))
 		});
 	} catch {
-		return 'wait';
+		return { outcome: 'wait' };
 	}
-	if (res.status >= 500 || res.status === 429) return 'wait';
-	if (res.status === 401 || res.status === 403) {
-		draft.blocked = 'signin';
-		return 'stop';
-	}
-	if (res.status === 404) {
-		draft.blocked = 'gone';
-		return 'stop';
-	}
+	if (res.status >= 500 || res.status === 429) return { outcome: 'wait' };
+	if (res.status === 401 || res.status === 403)
+		return { outcome: 'stop', change: (d) => void (d.blocked = 'signin') };
+	if (res.status === 404) return { outcome: 'stop', change: (d) => void (d.blocked = 'gone') };
 	const answer = await res.json().catch(() => null);
-	if (!answer) return 'wait';
-	if (res.ok && answer.ok) {
-		draft.base = { ...draft.base, ...entry.fields };
-		draft.baseVersion = answer.version;
-		draft.typed = unsent(draft.base, draft.typed);
-		draft.problems = {};
-		if (entry.kind === 'submit') draft.landed = answer.status;
-		return 'sent';
+	if (!answer) return { outcome: 'wait' };
+	if (res.ok && answer.ok)
+		return {
+			outcome: 'sent',
+			change: (d) => {
+				d.base = { ...d.base, ...entry.fields };
+				d.baseVersion = answer.version;
+				d.typed = unsent(d.base, d.typed);
+				d.problems = {};
+				if (entry.kind === 'submit') d.landed = answer.status;
+			}
+		};
+	if (res.status === 409 && answer.server) {
+		let ok = false;
+		return {
+			get outcome(): Outcome {
+				return ok ? 'rebased' : 'stop';
+			},
+			change: (d) => void (ok = moved(d, answer.server, queued))
+		};
 	}
-	if (res.status === 409 && answer.server) return moved(draft, answer.server, queued) ? 'rebased' : 'stop';
 	// Refused as typed: the answers stay on the phone with their sentences, nothing else goes.
-	draft.problems = answer.problems ?? { '': answer.message ?? '' };
-	return 'stop';
+	const problems = answer.problems ?? { '': answer.message ?? '' };
+	return { outcome: 'stop', change: (d) => void (d.problems = problems) };
 }
 
 /** Sends what one draft has queued; returns when the next try is due (or null: nothing left). */
-async function flushDraft(id: string, fetcher: typeof fetch): Promise<number | null> {
-	const draft = await readDraft(id);
+async function flushDraft(id: string, fetcher: typeof fetch, now: boolean): Promise<number | null> {
 	const entries = await entriesOf(id);
+	let draft = await readDraft(id);
 	if (!draft) {
 		await removeEntries(entries.map((e) => e.seq!));
 		return null;
@@ -115,27 +127,25 @@ async function flushDraft(id: string, fetcher: typeof fetch): Promise<number | n
 	let rebased = 0;
 	for (let i = 0; i < entries.length; i++) {
 		const entry = entries[i]!;
-		if (entry.nextAt > Date.now()) return entry.nextAt;
-		const outcome = await sendOne(draft, entries.slice(i), fetcher);
+		if (!now && entry.nextAt > Date.now()) return entry.nextAt;
+		const sent = await sendOne(draft, entries.slice(i), fetcher);
+		if (sent.change) draft = (await updateDraft(id, sent.change)) ?? draft;
+		const outcome = sent.outcome;
 		if (outcome === 'sent') {
 			await removeEntries([entry.seq!]);
-			await writeDraft(draft);
 			announce(id);
 			continue;
 		}
 		if (outcome === 'stop') {
 			// A refused action takes the rest of its queue with it: a submit must not follow a
 			// save that did not land. Sign-in blocks keep the queue for the next sign-in.
-			if (!draft.blocked || draft.blocked === 'gone')
-				await removeEntries(entries.slice(i).map((e) => e.seq!));
-			await writeDraft(draft);
+			if (draft.blocked !== 'signin') await removeEntries(entries.slice(i).map((e) => e.seq!));
 			announce(id);
 			return null;
 		}
 		if (outcome === 'rebased' && rebased < 2) {
 			// Carried over onto the server copy without a conflict: the same action again at once.
 			rebased++;
-			await writeDraft(draft);
 			for (const e of entries.slice(i)) await updateEntry(e);
 			i--;
 			continue;
@@ -153,15 +163,17 @@ let running: Promise<number | null> | null = null;
 
 /**
  * Sends everything queued, once at a time per browser (a lock shared with the service worker
- * where the browser has one). Returns when the earliest retry is due, or null.
+ * where the browser has one). Returns when the earliest retry is due, or null. `now` (the
+ * network just came back, the page just loaded) tries at once whatever the backoff said.
  */
-export function flushOutbox(fetcher: typeof fetch = fetch): Promise<number | null> {
+export function flushOutbox(options: { now?: boolean; fetcher?: typeof fetch } = {}): Promise<number | null> {
+	const fetcher = options.fetcher ?? fetch;
 	running ??= (async () => {
 		try {
 			const work = async () => {
 				let next: number | null = null;
 				for (const id of await queuedDraftIds()) {
-					const due = await flushDraft(id, fetcher);
+					const due = await flushDraft(id, fetcher, options.now ?? false);
 					if (due !== null) next = next === null ? due : Math.min(next, due);
 				}
 				return next;

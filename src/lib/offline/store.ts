@@ -132,3 +132,32 @@ export function copyFields(copy: Pick<ServerCopy, 'values' | 'notes'>): Fields {
 	}
 	return fields;
 }
+
+/**
+ * Changes a draft in one transaction on its current stored copy, so a change the page wrote
+ * meanwhile (typing while a save was on its way) is not overwritten by an older copy.
+ */
+export async function updateDraft(id: string, change: (d: Draft) => void): Promise<Draft | undefined> {
+	const db = await offlineDb();
+	const tx = db.transaction('drafts', 'readwrite');
+	const draft = await tx.store.get(id);
+	if (draft) {
+		change(draft);
+		draft.updatedAt = Date.now();
+		await tx.store.put(draft);
+	}
+	await tx.done;
+	return draft;
+}
+
+/** Stores the draft unless one is there already (the first keystroke on a checklist). */
+export async function ensureDraft(draft: Draft): Promise<void> {
+	const db = await offlineDb();
+	const tx = db.transaction('drafts', 'readwrite');
+	if (!(await tx.store.getKey(draft.id))) await tx.store.put({ ...draft, updatedAt: Date.now() });
+	await tx.done;
+}
+
+export async function addEntry(draftId: string, entry: Omit<Entry, 'attempts' | 'nextAt' | 'draftId'>) {
+	await (await offlineDb()).add('outbox', { ...entry, draftId, attempts: 0, nextAt: 0 });
+}

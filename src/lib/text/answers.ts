@@ -12,7 +12,11 @@ export function formatAnswer(item: ChecklistItem, value: AnswerValue | undefined
 }
 
 /** A field's value as the form holds it (text, a choice, a list of choices), for showing side by side. */
-export function formatFieldValue(item: ChecklistItem | undefined, value: string | string[], blank: string): string {
+export function formatFieldValue(
+	item: ChecklistItem | undefined,
+	value: string | string[],
+	blank: string
+): string {
 	const list = Array.isArray(value) ? value : value === '' ? [] : [value];
 	if (list.length === 0) return blank;
 	if (!item) return list.join('、');

@@ -11,8 +11,28 @@ import { formatNumber, formatSigned, MONTHS_SHORT_EN, percentChange, punctuation
 type Message = (inputs?: object, options?: { locale?: 'zh' | 'en' }) => string;
 const lang = (locale: string) => ({ locale: locale === 'en' ? ('en' as const) : ('zh' as const) });
 
+// Each indicator's message named, never looked up by a built key (that keeps every message of the
+// app in the dashboard's bundle).
+const indicatorNames: Record<string, Message> = {
+	signboards_exterior: m.indicator_signboards_exterior,
+	signboards_interior: m.indicator_signboards_interior,
+	signboards_cancelled_hung: m.indicator_signboards_cancelled_hung,
+	signboards_removed: m.indicator_signboards_removed,
+	signboards_rehung: m.indicator_signboards_rehung,
+	certificates_cancelled_issued: m.indicator_certificates_cancelled_issued,
+	secondments_active: m.indicator_secondments_active,
+	secondments_unapproved: m.indicator_secondments_unapproved,
+	mechanisms_hosted: m.indicator_mechanisms_hosted,
+	data_requests: m.indicator_data_requests,
+	apps_required: m.indicator_apps_required,
+	work_groups: m.indicator_work_groups,
+	meetings_attended: m.indicator_meetings_attended,
+	inspections_received: m.indicator_inspections_received,
+	compliance_rate: m.indicator_compliance_rate
+};
+
 export function indicatorName(key: string, locale = getLocale()): string {
-	const fn = (m as unknown as Record<string, Message | undefined>)[`indicator_${key}`];
+	const fn = indicatorNames[key];
 	return fn ? fn({}, lang(locale)) : key;
 }
 

@@ -20,11 +20,7 @@ export interface ServerCopy {
 	editable: boolean;
 }
 
-export async function serverCopy(
-	db: Db,
-	frame: ChecklistFrame,
-	pointId: number
-): Promise<ServerCopy> {
+export async function serverCopy(db: Db, frame: ChecklistFrame, pointId: number): Promise<ServerCopy> {
 	const state = (await loadChecklist(db, frame.round.id, pointId, frame))!;
 	const s = state.submission;
 	return {
@@ -77,11 +73,7 @@ export function applyQueuedSave(
 }
 
 /** A queued submit; its token is the submission's client token, so a replay is recognised. */
-export async function applyQueuedSubmit(
-	db: Db,
-	actorId: number | null,
-	input: Queued
-): Promise<Applied> {
+export async function applyQueuedSubmit(db: Db, actorId: number | null, input: Queued): Promise<Applied> {
 	const before = await findSubmission(db, input.roundId, input.pointId);
 	if (before && before.client_token === input.token)
 		return { version: before.version, status: before.status, replay: true };
