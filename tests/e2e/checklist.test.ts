@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DESKTOP, launch, newPage, screenshot, signIn } from './browser';
+import { answerBlanks, DESKTOP, launch, newPage, screenshot, signIn } from './browser';
 
 const baseURL = inject('baseURL');
 const POINT = '丽景社区居委会';
@@ -22,12 +22,21 @@ async function openSubmissionAsReviewer(page: Page, roundName: string) {
 	await page.waitForURL(/\/submissions\/\d+$/);
 }
 
-/** Clicks "save, next" from section `from` through every section to the review step. */
-async function saveThroughSections(page: Page, from = 0) {
-	for (let i = from; i < 6; i++) {
+const atStep = (page: Page, step: string | number) =>
+	expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(new RegExp(`section=${step}$`));
+
+/**
+ * Answers what is still blank and clicks "save, next" through every section left to the review
+ * step (register-only sections are passed over: they cost no tap).
+ */
+async function saveThroughSections(page: Page) {
+	for (let i = 0; i < 6 && !page.url().endsWith('section=review'); i++) {
+		const before = page.url();
+		await answerBlanks(page);
 		await page.getByRole('button', { name: /^保存，(下一节|核对并提交)/ }).click();
-		await page.waitForURL(new RegExp(`section=${i < 5 ? i + 1 : 'review'}$`), { waitUntil: 'commit' });
+		await expect.poll(() => page.url(), { timeout: 15_000 }).not.toBe(before);
 	}
+	await atStep(page, 'review');
 }
 
 describe('the 六必查 at 375 px, from filling to acceptance', () => {
@@ -43,12 +52,16 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 		await round.click();
 		await staff.waitForURL(/\/rounds\/\d+/);
 		await expect(staff.getByText('已按上一轮通过审核的答案预先填好').isVisible()).resolves.toBe(true);
+		// 查牌子 is all register figures, so it costs no tap: the checklist opens on 查机制.
+		await expect(staff.getByRole('heading', { level: 2 }).first().textContent()).resolves.toContain('查机制');
 		await screenshot(staff, 'checklist-form-375');
 
 		// The signboard counts come from the registers: shown, not typed.
+		await staff.getByRole('button', { name: '查牌子' }).click();
+		await atStep(staff, 0);
 		await expect(staff.getByText('数字来自本观测点台账').first().isVisible()).resolves.toBe(true);
 		await staff.getByRole('button', { name: '查机制' }).click();
-		await staff.waitForURL(/section=1$/, { waitUntil: 'commit' });
+		await atStep(staff, 1);
 
 		// A wrong answer is refused next to the field and what was typed stays.
 		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('三块');
@@ -60,15 +73,20 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 		await screenshot(staff, 'checklist-error-375');
 
 		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('4');
-		// Jumping to another section saves this one first.
+		// Jumping to another section saves it first.
 		await staff.getByRole('button', { name: '查证明' }).click();
-		await staff.waitForURL(/section=2$/, { waitUntil: 'commit' });
+		await atStep(staff, 2);
 		await staff.getByRole('button', { name: '查机制' }).click();
-		await staff.waitForURL(/section=1$/, { waitUntil: 'commit' });
+		await atStep(staff, 1);
 		await expect(
 			staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').inputValue()
 		).resolves.toBe('4');
-		await saveThroughSections(staff, 1);
+		// The Go/Enter key in a field saves and moves on, to the next section's first question.
+		await answerBlanks(staff);
+		await staff.getByLabel('其中本期新要求设立的有几个？').press('Enter');
+		await atStep(staff, 2);
+		await expect(staff.evaluate(() => document.activeElement?.getAttribute('name'))).resolves.toMatch(/^a\./);
+		await saveThroughSections(staff);
 		await staff.getByRole('button', { name: '确认提交' }).click();
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 	});
@@ -92,9 +110,9 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 	});
 
 	it('lets staff correct and resubmit, and the reviewer accept', async () => {
-		await staff.getByRole('link', { name: '查机制' }).click();
+		await staff.locator('.steps').getByRole('link', { name: '查机制' }).click();
 		await staff.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('5');
-		await saveThroughSections(staff, 1);
+		await saveThroughSections(staff);
 		await staff.getByRole('button', { name: '确认提交' }).click();
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 
@@ -129,9 +147,14 @@ describe('the 六必查 at 375 px, from filling to acceptance', () => {
 			taps++;
 			await p;
 		};
-		await tap(staff.getByRole('link', { name: '下一季度“六必查”' }).click());
+		await tap(staff.locator('.round-card').getByRole('link', { name: '下一季度“六必查”' }).first().click());
 		await staff.waitForURL(/\/rounds\/\d+/);
-		await tap(staff.getByRole('button', { name: '与上轮相同，直接提交' }).click());
+		await tap(staff.getByRole('link', { name: '与上轮相同，直接提交' }).click());
+		// One screen: what carries over and what the registers say, and the period's own questions.
+		await staff.locator('.same-all-step').waitFor();
+		await answerBlanks(staff, '.same-all-step');
+		await screenshot(staff, 'checklist-same-step-375');
+		await tap(staff.locator('.same-all-step').getByRole('button', { name: '确认提交' }).click());
 		await staff.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();
 		expect(taps).toBeLessThanOrEqual(3);
 		// The unchanged answers are last round's accepted ones.
@@ -160,14 +183,14 @@ describe('the 六必查 without JavaScript', () => {
 
 		const page = await newPage(browser, baseURL, { javaScriptEnabled: false });
 		await signIn(page, 'staff', 'demo-staff-2026');
-		await page.getByRole('link', { name: '无脚本测试轮次' }).click();
+		await page.locator('.round-card').getByRole('link', { name: '无脚本测试轮次' }).first().click();
 		// A value far from last round's asks for a reason; without JS it comes back from the server.
 		await page.getByRole('button', { name: '查机制' }).click();
 		await page.getByLabel('要求本村（社区）承接的委员会、领导小组等工作机制有几个？').fill('60');
 		await page.getByRole('button', { name: '保存，下一节 →' }).click();
 		await expect(page.locator('.field-error').first().textContent()).resolves.toContain('相差很大');
 		await page.getByLabel(/相差较大，请说明原因/).fill('县里新设多个专项工作组，均要求村里承接');
-		await saveThroughSections(page, 1);
+		await saveThroughSections(page);
 		await expect(page.getByText('县里新设多个专项工作组，均要求村里承接').isVisible()).resolves.toBe(true);
 		await page.getByRole('button', { name: '确认提交' }).click();
 		await page.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor();

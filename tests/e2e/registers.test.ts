@@ -97,7 +97,7 @@ describe('the registers at 375 px', () => {
 		await staff.goto(registersUrl);
 		const exterior = await stat(staff, '在挂外挂标牌');
 		await staff.goto('/');
-		await staff.getByRole('link', { name: '台账核对轮次' }).click();
+		await staff.locator('.round-card').getByRole('link', { name: '台账核对轮次' }).first().click();
 		const question = (label: string) => staff.locator('.question', { hasText: label });
 		await expect(
 			question('办公场所外挂的牌子有几块？').locator('.register-value').textContent()
@@ -106,7 +106,7 @@ describe('the registers at 375 px', () => {
 			question('本期有没有已取消类别的牌子重新挂出？').locator('.register-value').textContent()
 		).resolves.toContain('是');
 		await staff.getByRole('button', { name: '查借调' }).click();
-		await staff.waitForURL(/section=3$/, { waitUntil: 'commit' });
+		await expect.poll(() => staff.url()).toMatch(/section=3$/);
 		await screenshot(staff, 'checklist-from-registers-375');
 		await staff.context().close();
 	});

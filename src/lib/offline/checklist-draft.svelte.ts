@@ -120,6 +120,8 @@ export class ChecklistDraft {
 					stored.typed = r.mine;
 				}
 			}
+			// The page shows the server's status now; a submit that landed before is history.
+			stored.landed = null;
 			// A blocked sign-in is retried now the page loaded with a session.
 			if (stored.blocked === 'signin') stored.blocked = null;
 			await writeDraft(stored);
