@@ -204,6 +204,37 @@ describe('the checklist offline', () => {
 		await w.context.close();
 	});
 
+	it('submits an unchanged round with no network, and it lands when the network returns', async () => {
+		w = await world();
+		await openOnline(w.page, w.url);
+		await w.context.setOffline(true);
+		await w.page.getByRole('link', { name: '与上轮相同，直接提交' }).click();
+		const step = w.page.locator('.same-all-step');
+		await step.waitFor();
+		await screenshot(w.page, 'offline-same-step-375');
+		await step.getByRole('button', { name: '确认提交' }).click();
+		await statusLine(w.page, '已保存在本机，联网后自动提交');
+		await expect(w.page.getByText('已提交，等待审核').count()).resolves.toBe(0);
+		expect(await submission(w.round, w.point.id)).toBeUndefined();
+
+		await w.context.setOffline(false);
+		await w.page.getByRole('status').filter({ hasText: '已提交，等待审核' }).waitFor({ timeout: 20_000 });
+		const sent = (await submission(w.round, w.point.id))!;
+		expect(sent.status).toBe('submitted');
+		expect(await auditCount('submission.submit', sent.id)).toBe(1);
+		const answers = await db
+			.selectFrom('answers')
+			.select(['item_key', 'value'])
+			.where('submission_id', '=', sent.id)
+			.execute();
+		// Last round's answers to what carries over; the note, a period's own, is not copied.
+		expect(Object.fromEntries(answers.map((a) => [a.item_key, a.value]))).toMatchObject({
+			meetings_attended: '3',
+			data_requests: '2'
+		});
+		await w.context.close();
+	});
+
 	it('applies a save once when its answer was lost and the phone sends it again', async () => {
 		w = await world();
 		await openOnline(w.page, w.url);
