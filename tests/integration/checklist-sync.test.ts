@@ -100,7 +100,9 @@ describe('the checklist outbox endpoint', () => {
 		expect((await call('GET', s.users.reviewer)).status).toBe(404);
 		expect((await call('POST', s.users.staff, {}, String(s.points.far.id))).status).toBe(404);
 		expect((await call('POST', s.users.staff, 'not json')).status).toBe(400);
-		expect((await call('POST', s.users.staff, { kind: 'save', token: 'x', expectedVersion: null })).status).toBe(400);
+		expect(
+			(await call('POST', s.users.staff, { kind: 'save', token: 'x', expectedVersion: null })).status
+		).toBe(400);
 		const copy = await call('GET', s.users.staff);
 		expect(copy.status).toBe(200);
 		// Nothing saved yet: the form shows last round's answers.

@@ -10,7 +10,10 @@ describe('setting what a phone typed against the server copy', () => {
 	});
 
 	it('drops a change the server already holds (a replay that landed, or the same typed twice)', () => {
-		expect(rebase(base, { 'a.meetings': '5' }, { ...base, 'a.meetings': '5' })).toEqual({ mine: {}, conflicts: [] });
+		expect(rebase(base, { 'a.meetings': '5' }, { ...base, 'a.meetings': '5' })).toEqual({
+			mine: {},
+			conflicts: []
+		});
 	});
 
 	it('shows both values where the server changed the same field differently', () => {
