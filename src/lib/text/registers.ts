@@ -2,6 +2,13 @@
 // the one map in refusals.ts.
 import { m } from '$lib/paraglide/messages.js';
 
+/** What happened to a plate, as its history lists it. */
+export const signboardEventLabels = {
+	hung: m.register_event_hung,
+	removed: m.register_event_removed,
+	rehung: m.register_event_rehung
+} as const;
+
 export const placementLabels = {
 	exterior: m.register_placement_exterior,
 	interior: m.register_placement_interior,
