@@ -20,6 +20,15 @@ import {
 export const OUTBOX_CHANNEL = 'jianfu-outbox';
 export const SYNC_TAG = 'jianfu-outbox';
 
+/**
+ * A send that has not answered by then is given up and tried again later: only one flush runs at
+ * a time, so one request left hanging (a network that drops packets rather than refusing) would
+ * otherwise hold back every later save.
+ */
+export const SEND_TIMEOUT_MS = 20_000;
+/** How long a flush waits for another one (the service worker's) to let go. */
+const LOCK_WAIT_MS = 30_000;
+
 /** 2 s, 4 s, 8 s … at most two minutes between tries. */
 export const backoff = (attempts: number) => Math.min(120_000, 2_000 * 2 ** Math.max(0, attempts - 1));
 
@@ -79,7 +88,8 @@ async function sendOne(
 			method: 'POST',
 			headers: { 'content-type': 'application/json', accept: 'application/json' },
 			credentials: 'same-origin',
-			body: JSON.stringify(body(entry, draft))
+			body: JSON.stringify(body(entry, draft)),
+			signal: AbortSignal.timeout(SEND_TIMEOUT_MS)
 		});
 	} catch {
 		return { outcome: 'wait' };
@@ -88,6 +98,7 @@ async function sendOne(
 	if (res.status === 401 || res.status === 403)
 		return { outcome: 'stop', change: (d) => void (d.blocked = 'signin') };
 	if (res.status === 404) return { outcome: 'stop', change: (d) => void (d.blocked = 'gone') };
+	// The body can stall too; the same signal ends it, and an unread answer is a retry.
 	const answer = await res.json().catch(() => null);
 	if (!answer) return { outcome: 'wait' };
 	if (res.ok && answer.ok)
@@ -168,6 +179,9 @@ let running: Promise<number | null> | null = null;
  */
 export function flushOutbox(options: { now?: boolean; fetcher?: typeof fetch } = {}): Promise<number | null> {
 	const fetcher = options.fetcher ?? fetch;
+	// One at a time; a flush asked for "now" while another runs goes again after it, since the
+	// running one may be a timer's that found nothing due or a try that just failed offline.
+	if (running && options.now) return running.then(() => flushOutbox(options));
 	running ??= (async () => {
 		try {
 			const work = async () => {
@@ -179,7 +193,11 @@ export function flushOutbox(options: { now?: boolean; fetcher?: typeof fetch } =
 				return next;
 			};
 			const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-			return locks ? await locks.request(OUTBOX_CHANNEL, work) : await work();
+			if (!locks) return await work();
+			// Another flush holding on past the wait: try again a little later.
+			return await locks
+				.request(OUTBOX_CHANNEL, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, work)
+				.catch(() => Date.now() + backoff(1));
 		} finally {
 			running = null;
 		}
