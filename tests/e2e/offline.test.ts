@@ -132,6 +132,18 @@ const submission = (roundId: number, pointId: number) =>
 		.where('point_id', '=', pointId)
 		.executeTakeFirst();
 
+/** A submission's stored answers (JSON text) by item. */
+const storedAnswers = async (submissionId: number) =>
+	Object.fromEntries(
+		(
+			await db
+				.selectFrom('answers')
+				.select(['item_key', 'value'])
+				.where('submission_id', '=', submissionId)
+				.execute()
+		).map((a) => [a.item_key, a.value])
+	);
+
 const auditCount = async (action: string, entityId: number) =>
 	(
 		await db
@@ -196,13 +208,7 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 		const sent = (await submission(w.round, w.point.id))!;
 		expect(sent.status).toBe('submitted');
 		expect(await auditCount('submission.submit', sent.id)).toBe(1);
-		const answers = await db
-			.selectFrom('answers')
-			.select(['item_key', 'value', 'note'])
-			.where('submission_id', '=', sent.id)
-			.execute();
-		const by = Object.fromEntries(answers.map((a) => [a.item_key, a.value]));
-		expect(by).toMatchObject({
+		expect(await storedAnswers(sent.id)).toMatchObject({
 			meetings_attended: '5',
 			data_requests: '7',
 			meeting_note: '"换届选举多开了两次"'
@@ -228,13 +234,8 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 		const sent = (await submission(w.round, w.point.id))!;
 		expect(sent.status).toBe('submitted');
 		expect(await auditCount('submission.submit', sent.id)).toBe(1);
-		const answers = await db
-			.selectFrom('answers')
-			.select(['item_key', 'value'])
-			.where('submission_id', '=', sent.id)
-			.execute();
 		// Last round's answers to what carries over; the note, a period's own, is not copied.
-		expect(Object.fromEntries(answers.map((a) => [a.item_key, a.value]))).toMatchObject({
+		expect(await storedAnswers(sent.id)).toMatchObject({
 			meetings_attended: '3',
 			data_requests: '2'
 		});
@@ -300,19 +301,7 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 		await panel.getByRole('radio').first().check();
 		await panel.getByRole('button', { name: '按所选继续' }).click();
 		await panel.waitFor({ state: 'detached' });
-		await expect
-			.poll(
-				async () =>
-					(
-						await db
-							.selectFrom('answers')
-							.select('value')
-							.where('submission_id', '=', done.submissionId)
-							.where('item_key', '=', 'meetings_attended')
-							.executeTakeFirst()
-					)?.value
-			)
-			.toBe('8');
+		await expect.poll(async () => (await storedAnswers(done.submissionId)).meetings_attended).toBe('8');
 		await w.context.close();
 	});
 });

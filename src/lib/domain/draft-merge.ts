@@ -6,6 +6,20 @@
 export type FieldValue = string | string[];
 export type Fields = Record<string, FieldValue>;
 
+/** The server copy of a checklist, as the outbox endpoint sends it and a conflict shows it. */
+export interface ServerCopy {
+	version: number | null;
+	status: string | null;
+	reviewNote: string | null;
+	/** Every item as the form shows it (saved, else prefilled, register items as the register says). */
+	values: Record<string, string | string[]>;
+	notes: Record<string, string>;
+	/** Items the server holds an answer for. */
+	saved: string[];
+	/** The round is open and the submission can still change. */
+	editable: boolean;
+}
+
 export interface Conflict {
 	field: string;
 	mine: FieldValue;

@@ -2,7 +2,7 @@
 // each change as it is typed, queues saves and the submit, and says in the page's words what is
 // happening. The sending itself is the outbox's (shared with the service worker).
 import { rebase, resolve, unsent, type Conflict, type Fields } from '../domain/draft-merge';
-import { flushOutbox, OUTBOX_CHANNEL, SYNC_TAG } from './outbox';
+import { flushOutbox, moved, OUTBOX_CHANNEL, SYNC_TAG } from './outbox';
 import {
 	addEntry,
 	copyFields,
@@ -14,6 +14,7 @@ import {
 	ensureDraft,
 	readDraft,
 	updateDraft,
+	updateEntry,
 	writeDraft,
 	type Draft,
 	type ServerCopy
@@ -111,14 +112,9 @@ export class ChecklistDraft {
 				stored.base = { ...this.#fields };
 				stored.baseVersion = copy.version;
 			} else if (!stored.conflict && (stored.baseVersion !== copy.version || !copy.editable)) {
-				// The server moved on since this phone last heard from it.
-				const r = rebase(stored.base, stored.typed, this.#fields);
-				if (r.conflicts.length > 0 || !copy.editable) stored.conflict = copy;
-				else {
-					stored.base = { ...this.#fields };
-					stored.baseVersion = copy.version;
-					stored.typed = r.mine;
-				}
+				// The server moved on since this phone last heard from it: as the outbox does on a 409.
+				const queued = await entriesOf(this.id);
+				if (moved(stored, copy, queued)) for (const e of queued) await updateEntry(e);
 			}
 			// The page shows the server's status now; a submit that landed before is history.
 			stored.landed = null;

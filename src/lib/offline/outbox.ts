@@ -59,7 +59,7 @@ type Change = (d: Draft) => void;
  * take out of the queued saves any field the server changed that the phone did not. Returns
  * whether that worked without a conflict (else the draft keeps the copy for the staff member).
  */
-function moved(d: Draft, server: ServerCopy, queued: Entry[]): boolean {
+export function moved(d: Draft, server: ServerCopy, queued: Entry[] = []): boolean {
 	const fields = copyFields(server);
 	const r = rebase(d.base, d.typed, fields);
 	if (r.conflicts.length > 0 || !server.editable) {

@@ -2,18 +2,9 @@
 // the fields as the server had them then, and what was typed since), and the outbox of actions
 // waiting for a connection. IndexedDB through `idb`; used by the page and the service worker.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Fields } from '../domain/draft-merge';
+import type { Fields, ServerCopy } from '../domain/draft-merge';
 
-/** The server copy, as the outbox endpoint sends it. */
-export interface ServerCopy {
-	version: number | null;
-	status: string | null;
-	reviewNote: string | null;
-	values: Record<string, string | string[]>;
-	notes: Record<string, string>;
-	saved: string[];
-	editable: boolean;
-}
+export type { ServerCopy };
 
 export interface Draft {
 	/** `${userId}:${pointId}:${roundId}` */

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { ChecklistDefinition } from '$lib/domain/checklist';
+import type { ChecklistDefinition, ChecklistItem } from '$lib/domain/checklist';
 
 export interface ItemProblem {
 	section: number;
@@ -33,3 +33,15 @@ export const statusLabels = {
 	returned: m.state_returned,
 	accepted: m.state_accepted
 } as const;
+
+// Some templates say "optional" themselves, at the end of the label ("…几份？（可不填）") or at the
+// start of the help ("可不填。写清…"). Published templates never change, so the page drops their
+// words and marks an optional item once, with its own （选填） in the reader's language.
+const SAYS_OPTIONAL_AT_END = /\s*[（(]\s*(?:可不填|选填|非必填|可选填|optional)\s*[)）]\s*$/i;
+const SAYS_OPTIONAL_AT_START = /^\s*(?:可不填|选填|非必填|可选填|optional)\s*[。.，,；;：:]\s*/i;
+
+export const shownLabel = (item: ChecklistItem): string =>
+	item.required ? item.label : item.label.replace(SAYS_OPTIONAL_AT_END, '');
+
+export const shownHelp = (item: ChecklistItem): string | undefined =>
+	item.required || !item.help ? item.help : item.help.replace(SAYS_OPTIONAL_AT_START, '') || undefined;

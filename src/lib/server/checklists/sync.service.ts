@@ -4,21 +4,10 @@
 // copy to show side by side with what was typed.
 import type { Db } from '../db';
 import { allItems, toFormValue } from '../../domain/checklist';
+import type { ServerCopy } from '../../domain/draft-merge';
 import { isEditable } from '../../domain/submission-state';
 import { findSubmission, updateSubmission } from './submissions.repository';
 import { loadChecklist, saveIn, submit, type ChecklistFrame } from './submissions.service';
-
-export interface ServerCopy {
-	version: number | null;
-	status: string | null;
-	reviewNote: string | null;
-	/** Every item as the form shows it (saved, else prefilled, register items as the register says). */
-	values: Record<string, string | string[]>;
-	notes: Record<string, string>;
-	/** Items the server holds an answer for. */
-	saved: string[];
-	editable: boolean;
-}
 
 export async function serverCopy(db: Db, frame: ChecklistFrame, pointId: number): Promise<ServerCopy> {
 	const state = (await loadChecklist(db, frame.round.id, pointId, frame))!;

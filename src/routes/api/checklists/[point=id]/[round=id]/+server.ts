@@ -4,11 +4,10 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { allItems } from '$lib/domain/checklist';
 import { queuedActionSchema } from '$lib/forms/checklist-sync';
-import { canEditPointRecords } from '$lib/server/auth/access';
-import { findChecklistFrame, isTarget } from '$lib/server/checklists/submissions.service';
+import { findOwnChecklist } from '$lib/server/checklists/checklist-access';
+import { isTarget } from '$lib/server/checklists/submissions.service';
 import { applyQueuedSave, applyQueuedSubmit, serverCopy } from '$lib/server/checklists/sync.service';
 import { db } from '$lib/server/db';
-import { findPointView } from '$lib/server/points/points.repository';
 import { isRefusal } from '$lib/server/refusal';
 import { refusalMessage } from '$lib/text/refusals';
 import { m } from '$lib/paraglide/messages.js';
@@ -20,18 +19,14 @@ const noStore = { 'cache-control': 'private, no-store' };
 async function checklist(event: RequestEvent<{ point: string; round: string }>) {
 	const user = signedIn(event);
 	if (user instanceof Response) return user;
-	const point = await findPointView(db(), Number(event.params.point));
-	if (!point || !canEditPointRecords(user, { id: point.id, regionCode: point.regionCode }))
-		return notFoundJson();
-	const frame = await findChecklistFrame(db(), Number(event.params.round));
-	if (!frame || frame.round.status === 'draft' || !(await isTarget(db(), frame.round.id, point.id)))
-		return notFoundJson();
-	return { user, point, frame };
+	const found = await findOwnChecklist(db(), user, Number(event.params.point), Number(event.params.round));
+	return found ? { user, ...found } : notFoundJson();
 }
 
 export const GET: RequestHandler = async (event) => {
 	const c = await checklist(event);
 	if (c instanceof Response) return c;
+	if (!(await isTarget(db(), c.frame.round.id, c.point.id))) return notFoundJson();
 	return json(await serverCopy(db(), c.frame, c.point.id), { headers: noStore });
 };
 
@@ -43,9 +38,7 @@ export const POST: RequestHandler = async (event) => {
 	const action = body.data;
 	const known = new Set(allItems(c.frame.definition).map((i) => i.key));
 	const target = {
-		roundId: c.frame.round.id,
-		pointId: c.point.id,
-		definition: c.frame.definition,
+		...c.target,
 		token: action.token,
 		expectedVersion: action.expectedVersion
 	};

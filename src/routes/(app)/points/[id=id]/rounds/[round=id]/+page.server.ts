@@ -18,7 +18,8 @@ import {
 	submitSchema,
 	withdrawSchema
 } from '$lib/forms/checklist';
-import { canEditPointRecords, notFound, requirePoint } from '$lib/server/auth/access';
+import { notFound, requireUser } from '$lib/server/auth/access';
+import { findOwnChecklist } from '$lib/server/checklists/checklist-access';
 import {
 	answerFields,
 	clientToken,
@@ -27,7 +28,6 @@ import {
 	sectionAt
 } from '$lib/server/checklists/form-data';
 import {
-	findChecklistFrame,
 	isTarget,
 	loadChecklist,
 	saveAnswers,
@@ -38,24 +38,16 @@ import {
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
 import { refusedForm } from '$lib/server/forms/refused';
-import { findPointView } from '$lib/server/points/points.repository';
 import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
-/**
- * Only the point's own staff fill its checklist; anyone else gets the same 404 as a missing page.
- * Reads the round and its items once; whether the round asks the point, the page checks here and
- * each write checks in its own transaction.
- */
+/** The checklist, when it is the user's own to fill; anyone else gets the same 404 as a missing page. */
 async function access(event: Pick<RequestEvent, 'url' | 'locals' | 'params'>) {
 	const params = event.params as { id: string; round: string };
-	const point = await findPointView(db(), Number(params.id));
-	const { user } = requirePoint(event, point);
-	if (!canEditPointRecords(user, { id: point!.id, regionCode: point!.regionCode })) notFound();
-	const frame = await findChecklistFrame(db(), Number(params.round));
-	if (!frame || frame.round.status === 'draft') notFound();
-	const target = { roundId: frame.round.id, pointId: point!.id, definition: frame.definition };
-	return { user, point: point!, frame, target };
+	const user = requireUser(event);
+	const found = await findOwnChecklist(db(), user, Number(params.id), Number(params.round));
+	if (!found) notFound();
+	return { user, ...found };
 }
 
 /** The step asked for: a section, the review, or "same as last round" (`same`) where it is offered. */
