@@ -12,7 +12,7 @@ declare global {
 		}
 		interface PageState {
 			/** The checklist step moved to on the phone, without asking the server. */
-			section?: number | 'review' | 'same';
+			section?: number | 'review';
 		}
 	}
 }

@@ -15,8 +15,8 @@ const SHELL = `shell-${version}`;
 const PAGES = `pages-${version}`;
 const shell = new Set([...build, ...files]);
 
-/** A checklist page or its data, the only pages kept for offline use. */
-const CHECKLIST = /^\/points\/\d+\/rounds\/\d+\/?(__data\.json)?$/;
+/** A checklist page (or its "same as last round" screen) or its data, the only pages kept for offline use. */
+const CHECKLIST = /^\/points\/\d+\/rounds\/\d+(\/same)?\/?(__data\.json)?$/;
 /** A weak network gets this long before the kept copy is shown. */
 const NETWORK_WAIT_MS = 4_000;
 
@@ -107,7 +107,23 @@ sw.addEventListener('sync', (event) => {
 		);
 });
 
+/** Fetches a checklist page and its data into the kept pages, unless it sends the phone elsewhere. */
+async function keep(path: string) {
+	const pages = await caches.open(PAGES);
+	for (const url of [sw.location.origin + path, `${sw.location.origin + path}/__data.json`]) {
+		const fresh = await fetch(url, { credentials: 'same-origin' }).catch(() => null);
+		if (!fresh?.ok || fresh.redirected) continue;
+		// A load's redirect comes as data, not as an HTTP redirect.
+		if (url.endsWith('__data.json') && (await fresh.clone().text()).startsWith('{"type":"redirect"'))
+			continue;
+		await pages.put(url, fresh);
+	}
+}
+
 sw.addEventListener('message', (event) => {
 	// Signing out: the kept pages belong to the one who signed out.
 	if (event.data === 'forget-pages') event.waitUntil(caches.delete(PAGES));
+	// A page the open checklist leads to (its "same as last round" screen), kept for offline use.
+	const path = (event.data as { keep?: unknown } | null)?.keep;
+	if (typeof path === 'string' && CHECKLIST.test(path)) event.waitUntil(keep(path));
 });

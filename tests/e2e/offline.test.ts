@@ -124,6 +124,17 @@ async function openOnline(page: Page, url: string) {
 	});
 }
 
+/** Waits until the worker keeps a page (or its data) whose address ends in `tail`. */
+async function kept(page: Page, tail: string) {
+	await page.waitForFunction(async (tail) => {
+		for (const name of await caches.keys())
+			if (name.startsWith('pages-'))
+				for (const r of await (await caches.open(name)).keys())
+					if (new URL(r.url).pathname.endsWith(tail)) return true;
+		return false;
+	}, tail);
+}
+
 const submission = (roundId: number, pointId: number) =>
 	db
 		.selectFrom('submissions')
@@ -219,6 +230,8 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 	it('submits an unchanged round with no network, and it lands when the network returns', async () => {
 		w = await world();
 		await openOnline(w.page, w.url);
+		// Its own page: the checklist fetched it while online, for the phone to keep.
+		await kept(w.page, '/same/__data.json');
 		await w.context.setOffline(true);
 		await w.page.getByRole('link', { name: '与上轮相同，直接提交' }).click();
 		const step = w.page.locator('.same-all-step');

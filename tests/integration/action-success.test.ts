@@ -23,6 +23,7 @@ import * as adminUsers from '../../src/routes/(app)/admin/users/+page.server';
 import * as adminUser from '../../src/routes/(app)/admin/users/[id=id]/+page.server';
 import * as registersPage from '../../src/routes/(app)/points/[id=id]/registers/+page.server';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
+import * as samePage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/same/+page.server';
 import * as reportsPage from '../../src/routes/(app)/reports/+page.server';
 import * as roundPage from '../../src/routes/(app)/rounds/[id=id]/+page.server';
 import * as newRoundPage from '../../src/routes/(app)/rounds/new/+page.server';
@@ -236,15 +237,16 @@ async function secondment(p: { id: number; staff: PublicUser }): Promise<number>
 	return added.id;
 }
 
+/** A checklist action; `sameAll` is the default action of its "same as last round" page. */
 const checklist = (
-	action: keyof typeof formPage.actions,
+	action: keyof typeof formPage.actions | 'sameAll',
 	p: { id: number; staff: PublicUser },
 	form: Record<string, string>
 ) =>
-	call(formPage.actions[action], {
+	call(action === 'sameAll' ? samePage.actions.default : formPage.actions[action], {
 		user: p.staff,
 		params: { id: String(p.id), round: String(round) },
-		url: `/points/${p.id}/rounds/${round}`,
+		url: `/points/${p.id}/rounds/${round}${action === 'sameAll' ? '/same' : ''}`,
 		form
 	});
 
@@ -470,7 +472,7 @@ const successPaths: Record<string, () => Promise<unknown>> = {
 	'/(app)/points/[id=id]/rounds/[round=id]?/sameSection': () =>
 		checklist('sameSection', withHistory.sameSection, { section: '0', version: '' }),
 	// The single choice does not carry over: the one screen asks it.
-	'/(app)/points/[id=id]/rounds/[round=id]?/sameAll': () =>
+	'/(app)/points/[id=id]/rounds/[round=id]/same?/default': () =>
 		checklist('sameAll', withHistory.sameAll, {
 			version: '',
 			clientToken: 'walk-same-all',

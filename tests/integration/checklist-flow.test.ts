@@ -26,6 +26,7 @@ import {
 } from '../../src/lib/server/registers/signboards.service';
 import * as pointPage from '../../src/routes/(app)/points/[id=id]/+page.server';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
+import * as samePage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/same/+page.server';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { auditRows, newSubmission, type TestUser } from '../helpers/factories';
 import { quarter, useScenario } from '../helpers/scenario';
@@ -92,20 +93,24 @@ beforeEach(() => {
 
 type Fields = Record<string, string | string[]>;
 
-function formEvent(options: { form?: Fields; user?: TestUser; search?: string } = {}) {
+function formEvent(options: { form?: Fields; user?: TestUser; search?: string; page?: '/same' } = {}) {
 	return makeEvent({
 		user: options.user ?? s.users.staff,
 		params: { id: String(pointId), round: String(roundId) },
-		url: `/points/${pointId}/rounds/${roundId}${options.search ?? ''}`,
+		url: `/points/${pointId}/rounds/${roundId}${options.page ?? ''}${options.search ?? ''}`,
 		form: options.form
 	});
 }
 
 const loadForm = (search = '', user?: TestUser) => callLoad(formPage.load, formEvent({ search, user }));
 
-type ActionName = keyof typeof formPage.actions;
+type ActionName = keyof typeof formPage.actions | 'sameAll';
 const act = (name: ActionName, form: Fields, user?: TestUser) =>
-	callAction(formPage.actions[name], formEvent({ form, user }));
+	name === 'sameAll'
+		? callAction(samePage.actions.default, formEvent({ form, user, page: '/same' }))
+		: callAction(formPage.actions[name], formEvent({ form, user }));
+/** The "same as last round" screen, a page of its own. */
+const loadSame = (user?: TestUser) => callLoad(samePage.load, formEvent({ user, page: '/same' }));
 
 async function done(name: ActionName, form: Fields): Promise<string> {
 	const e = await thrownBy(() => act(name, form));
@@ -154,7 +159,7 @@ function sectionFields(index: number, v: string): Fields {
 
 /** The "same as last round" screen's post: what it asked, typed as `typed` says. */
 async function sameAllFields(typed: Fields): Promise<Fields> {
-	const data = await loadForm('?section=same');
+	const data = await loadSame();
 	const asked = (data.same as SameEntry[]).filter((e) => e.source === 'asked').map((e) => e.item.key);
 	const fields: Fields = {
 		version: data.submission ? String(data.submission.version) : '',
@@ -231,8 +236,7 @@ describe('what carries over from last round', () => {
 
 describe('"same as last round" on one screen', () => {
 	it('shows what it will submit: carried answers, register figures, and what must be answered', async () => {
-		const data = await loadForm('?section=same');
-		expect(data.section).toBe('same');
+		const data = await loadSame();
 		const by = (source: string) =>
 			(data.same as SameEntry[]).filter((e) => e.source === source).map((e) => [e.item.key, e.value]);
 		expect(Object.fromEntries(by('carried'))).toMatchObject({
@@ -273,7 +277,7 @@ describe('"same as last round" on one screen', () => {
 	});
 
 	it('refuses a bare tap (nothing typed) with each question that must be answered', async () => {
-		const data = await loadForm();
+		const data = await loadSame();
 		const f = failure(await act('sameAll', { version: '', clientToken: data.clientToken }), 400);
 		expect(Object.keys(f.form.errors).sort()).toEqual(
 			[
@@ -291,8 +295,9 @@ describe('"same as last round" on one screen', () => {
 	it('submits once what it asked is answered, and a second tap is answered as done', async () => {
 		await rehangPlate();
 		const fields = await sameAllFields({ ...freshAnswers, signboards_rehung_detail: '老龄委，县民政局要求' });
-		expect(await done('sameAll', fields)).toBe('?section=review');
-		expect(await done('sameAll', fields)).toBe('?section=review');
+		const review = `/points/${pointId}/rounds/${roundId}?section=review`;
+		expect(await done('sameAll', fields)).toBe(review);
+		expect(await done('sameAll', fields)).toBe(review);
 		const r = (await row())!;
 		expect(r.status).toBe('submitted');
 		expect(await auditRows(s.db, { action: 'submission.submit', entityId: r.id })).toHaveLength(1);
@@ -306,6 +311,19 @@ describe('"same as last round" on one screen', () => {
 			signboards_rehung_detail: '老龄委，县民政局要求'
 		});
 		expect((await loadForm('?section=review')).locked).toBe(true);
+		// Nothing to take over any more: the screen sends the staff member to the checklist.
+		const away = await thrownBy(() => loadSame());
+		expect(isRedirect(away) && away.location).toBe(`/points/${pointId}/rounds/${roundId}`);
+	});
+
+	it('is a page of its own: the old ?section=same address leads there', async () => {
+		const e = await thrownBy(() => loadForm('?section=same'));
+		expect(isRedirect(e) && e.status === 303 && e.location).toBe(`/points/${pointId}/rounds/${roundId}/same`);
+	});
+
+	it("is the point's own staff's only, like the checklist", async () => {
+		const e = await thrownBy(() => loadSame(s.users.reviewer));
+		expect(isHttpError(e) && e.status).toBe(404);
 	});
 });
 

@@ -17,6 +17,7 @@ import {
 import type { Db } from '../../src/lib/server/db';
 import { problemsBySection } from '../../src/lib/text/checklist';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
+import * as samePage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/same/+page.server';
 import * as reviewPage from '../../src/routes/(app)/submissions/[id=id]/+page.server';
 import { freshDatabase } from '../helpers/db';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
@@ -118,13 +119,18 @@ function formEvent(pt: Staffed, options: { form?: Fields; user?: PublicUser; rou
 const loadForm = (pt: Staffed, options: { user?: PublicUser; roundId?: number } = {}) =>
 	callLoad(formPage.load, formEvent(pt, options));
 
-type ActionName = keyof typeof formPage.actions;
+/** The checklist's actions, and `sameAll`: the default action of its "same as last round" page. */
+type ActionName = keyof typeof formPage.actions | 'sameAll';
 const act = (
 	name: ActionName,
 	pt: Staffed,
 	form: Fields,
 	options: { user?: PublicUser; roundId?: number } = {}
-) => callAction(formPage.actions[name], formEvent(pt, { ...options, form }));
+) =>
+	callAction(
+		name === 'sameAll' ? samePage.actions.default : formPage.actions[name],
+		formEvent(pt, { ...options, form })
+	);
 
 /** Runs an action that should succeed: it answers with a 303 to the next step. */
 async function done(name: ActionName, pt: Staffed, form: Fields): Promise<string> {
@@ -444,9 +450,10 @@ describe('"same as last round"', () => {
 			asked: ['trend', 'visited_on', 'remark', 'story'],
 			'a.trend': 'same'
 		};
-		expect(await done('sameAll', p.sameAll, form)).toBe('?section=review');
+		const review = `/points/${p.sameAll.id}/rounds/${round}?section=review`;
+		expect(await done('sameAll', p.sameAll, form)).toBe(review);
 		// The second tap carries the page's old version; it must still be answered as done.
-		expect(await done('sameAll', p.sameAll, form)).toBe('?section=review');
+		expect(await done('sameAll', p.sameAll, form)).toBe(review);
 
 		const row = (await submissionRow(p.sameAll))!;
 		expect(row.status).toBe('submitted');
@@ -800,6 +807,7 @@ describe('who may fill the form', () => {
 		const is404 = (e: unknown) => isHttpError(e, 404);
 		const before = await snapshot(p.draft);
 		expect(is404(await thrownBy(() => loadForm(p.draft, other)))).toBe(true);
+		expect(is404(await thrownBy(() => callLoad(samePage.load, formEvent(p.draft, other))))).toBe(true);
 		for (const name of ['save', 'sameSection', 'sameAll', 'submit'] as const) {
 			const e = await thrownBy(() => act(name, p.draft, sectionForm(0, before.submission?.version), other));
 			expect(is404(e), name).toBe(true);

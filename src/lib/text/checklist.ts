@@ -26,14 +26,6 @@ export function problemsBySection(
 	);
 }
 
-export const statusLabels = {
-	not_started: m.state_not_started,
-	draft: m.state_draft,
-	submitted: m.state_submitted,
-	returned: m.state_returned,
-	accepted: m.state_accepted
-} as const;
-
 // Some templates say "optional" themselves, at the end of the label ("…几份？（可不填）") or at the
 // start of the help ("可不填。写清…"). Published templates never change, so the page drops their
 // words and marks an optional item once, with its own （选填） in the reader's language.
@@ -45,3 +37,23 @@ export const shownLabel = (item: ChecklistItem): string =>
 
 export const shownHelp = (item: ChecklistItem): string | undefined =>
 	item.required || !item.help ? item.help : item.help.replace(SAYS_OPTIONAL_AT_START, '') || undefined;
+
+/** What became of this phone's saves, in the page's words; null where nothing needs saying. */
+export function syncMessage(state: string | undefined): string | null {
+	switch (state) {
+		case 'local':
+			return m.offline_saved_local();
+		case 'sending':
+			return m.offline_sending();
+		case 'saved':
+			return m.offline_saved();
+		case 'submitted':
+			return m.offline_submitted();
+		case 'signin':
+			return m.offline_signin();
+		case 'gone':
+			return m.offline_gone();
+		default:
+			return null;
+	}
+}

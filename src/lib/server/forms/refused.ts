@@ -19,3 +19,12 @@ export function refusedForm<F extends AnyForm>(form: F, e: unknown) {
 	}
 	return fail(e.status, { form });
 }
+
+/** A refused checklist save: as `refusedForm`, plus the items whose far-off number asks for a reason. */
+export function refusedAnswers(form: AnyForm, e: unknown) {
+	const failure = refusedForm(form, e);
+	const confirm = Object.entries((e as Refusal).problems)
+		.filter(([, p]) => p.code === 'answer_needs_confirmation')
+		.map(([key]) => key);
+	return fail(failure.status, { ...failure.data, confirm });
+}

@@ -1,25 +1,17 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { superValidate, type SuperValidated } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import {
-	allItems,
-	completeSections,
-	nextAskable,
-	sameAsLastPlan,
-	toFormValue,
-	type Answers
-} from '$lib/domain/checklist';
+import { allItems, completeSections, nextAskable, toFormValue, type Answers } from '$lib/domain/checklist';
 import { isLocked } from '$lib/domain/submission-state';
 import {
 	checklistSectionSchema,
-	sameAllSchema,
 	sameSectionSchema,
 	submitSchema,
 	withdrawSchema
 } from '$lib/forms/checklist';
-import { notFound, requireUser } from '$lib/server/auth/access';
-import { findOwnChecklist } from '$lib/server/checklists/checklist-access';
+import { notFound } from '$lib/server/auth/access';
+import { requireOwnChecklist, samePath } from '$lib/server/checklists/checklist-access';
 import {
 	answerFields,
 	clientToken,
@@ -33,33 +25,19 @@ import {
 	saveAnswers,
 	saveSameAsLast,
 	submit,
-	submitSameAsLast,
 	withdrawSubmission
 } from '$lib/server/checklists/submissions.service';
 import { db } from '$lib/server/db';
-import { refusedForm } from '$lib/server/forms/refused';
+import { refusedAnswers, refusedForm } from '$lib/server/forms/refused';
 import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The checklist, when it is the user's own to fill; anyone else gets the same 404 as a missing page. */
-async function access(event: Pick<RequestEvent, 'url' | 'locals' | 'params'>) {
-	const params = event.params as { id: string; round: string };
-	const user = requireUser(event);
-	const found = await findOwnChecklist(db(), user, Number(params.id), Number(params.round));
-	if (!found) notFound();
-	return { user, ...found };
-}
+const access = requireOwnChecklist;
 
-/** The step asked for: a section, the review, or "same as last round" (`same`) where it is offered. */
-function sectionParam(
-	url: URL,
-	count: number,
-	sameOffered: boolean,
-	first: number | 'review'
-): number | 'review' | 'same' {
+/** The step asked for: a section or the review. */
+function sectionParam(url: URL, count: number, first: number | 'review'): number | 'review' {
 	const s = url.searchParams.get('section');
 	if (s === 'review') return 'review';
-	if (s === 'same') return sameOffered ? 'same' : first;
 	if (s === null) return first;
 	const n = Number(s);
 	return Number.isInteger(n) && n >= 0 && n < count ? n : first;
@@ -67,11 +45,12 @@ function sectionParam(
 
 export const load: PageServerLoad = async (event) => {
 	const { point, frame } = await access(event);
+	// "Same as last round" has its own page now; a link or a kept page from before goes there.
+	if (event.url.searchParams.get('section') === 'same') redirect(303, samePath(point.id, frame.round.id));
 	if (!(await isTarget(db(), frame.round.id, point.id))) notFound();
 	const state = (await loadChecklist(db(), frame.round.id, point.id, frame))!;
 	const { definition, submission } = state;
 	const locked = isLocked(submission?.status, state.round.status === 'open');
-	const sameOffered = !locked && !!state.previousRound;
 	return {
 		point: { id: point.id, name: point.name },
 		round: {
@@ -89,7 +68,6 @@ export const load: PageServerLoad = async (event) => {
 			: sectionParam(
 					event.url,
 					definition.sections.length,
-					sameOffered,
 					// Register-only sections cost no tap: a checklist opens on the first that asks something.
 					nextAskable(definition, -1, state.answers)
 				),
@@ -112,14 +90,6 @@ export const load: PageServerLoad = async (event) => {
 		previousRound: state.previousRound,
 		registerKeys: state.registerKeys,
 		prefilled: !!state.previousRound && !locked && Object.keys(state.carried).length > 0,
-		/** What "same as last round" would submit, item by item (for `SameAllStep`); null where not offered. */
-		same: sameOffered
-			? sameAsLastPlan(definition, {
-					previous: state.previous,
-					register: state.register,
-					saved: state.saved
-				})
-			: null,
 		/** A submit no reviewer has acted on, in an open round: it can be taken back (`WithdrawForm`). */
 		canWithdraw: submission?.status === 'submitted' && state.round.status === 'open',
 		/** Just withdrawn (the redirect after ?/withdraw says so). */
@@ -140,15 +110,6 @@ export const load: PageServerLoad = async (event) => {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyForm = SuperValidated<Record<string, any>, any>;
-
-/** A refused save: each answer's sentence on its item, and the items that ask for a reason. */
-function refusedAnswers(form: AnyForm, e: unknown) {
-	const failure = refusedForm(form, e);
-	const confirm = Object.entries((e as Refusal).problems)
-		.filter(([, p]) => p.code === 'answer_needs_confirmation')
-		.map(([key]) => key);
-	return fail(failure.status, { ...failure.data, confirm });
-}
 
 const badSection = (form: AnyForm) =>
 	refusedForm(form, new Refusal({ '': { code: 'checklist_bad_section' } }));
@@ -197,33 +158,6 @@ export const actions: Actions = {
 			return refusedAnswers(form, e);
 		}
 		redirect(303, nextHref(String(nextAskable(frame.definition, at.index))));
-	},
-
-	/**
-	 * "Same as last round", confirmed on its one screen: the carrying answers, the register figures
-	 * and what was typed there, submitted together. A refusal submits nothing and comes back with
-	 * each problem on its item's key (400), or the whole form's (409 stale, locked, closed), so the
-	 * same screen shows what to answer; it never lands on the review step as if submitted.
-	 */
-	sameAll: async (event) => {
-		const { user, frame, target } = await access(event);
-		const form = await superValidate(event.request, zod4(sameAllSchema(frame.definition)), {
-			id: 'sameAll'
-		});
-		if (!form.valid) return fail(400, { form });
-		const asked = allItems(frame.definition).filter((i) => form.data.asked.includes(i.key));
-		const { raw, notes } = answerFields(form.data, asked);
-		try {
-			await submitSameAsLast(db(), user.id, {
-				...target,
-				expectedVersion: expectedVersion(form.data.version),
-				clientToken: clientToken(form.data.clientToken),
-				typed: { keys: itemKeys(asked), raw, notes }
-			});
-		} catch (e) {
-			return refusedAnswers(form, e);
-		}
-		redirect(303, '?section=review');
 	},
 
 	/** Takes a submitted checklist back to change it, until a reviewer acts. */
