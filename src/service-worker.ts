@@ -19,6 +19,14 @@ const shell = new Set([...build, ...files]);
 const CHECKLIST = /^\/points\/\d+\/rounds\/\d+(\/same)?\/?(__data\.json)?$/;
 /** A weak network gets this long before the kept copy is shown. */
 const NETWORK_WAIT_MS = 4_000;
+/** A page fetched in the background (to keep it) is given up after this long. */
+const BACKGROUND_FETCH_MS = 15_000;
+
+/** Fetches a page to keep, or null: never waits forever, so activation always completes. */
+const fetchToKeep = (url: string) =>
+	fetch(url, { credentials: 'same-origin', signal: AbortSignal.timeout(BACKGROUND_FETCH_MS) }).catch(
+		() => null
+	);
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(caches.open(SHELL).then((c) => c.addAll([...shell])));
@@ -27,25 +35,24 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		(async () => {
+			// Control the open pages first: what follows fetches over a network that may be slow.
+			await sw.clients.claim();
 			const names = await caches.keys();
 			// The pages a staff member kept are fetched again with this build, then the old caches go.
 			const pages = await caches.open(PAGES);
 			for (const name of names.filter((n) => n.startsWith('pages-') && n !== PAGES)) {
 				const old = await caches.open(name);
 				for (const request of await old.keys()) {
-					const fresh = await fetch(request.url, { credentials: 'same-origin' }).catch(() => null);
+					const fresh = await fetchToKeep(request.url);
 					if (fresh?.ok && !fresh.redirected) await pages.put(request.url, fresh);
 				}
 			}
 			for (const name of names) if (name !== SHELL && name !== PAGES) await caches.delete(name);
-			await sw.clients.claim();
 			// The checklist open while this worker installed was fetched before it: keep it too.
 			for (const client of await sw.clients.matchAll({ type: 'window' })) {
 				const url = new URL(client.url);
 				if (!CHECKLIST.test(url.pathname) || (await pages.match(url.origin + url.pathname))) continue;
-				const fresh = await fetch(url.origin + url.pathname + url.search, {
-					credentials: 'same-origin'
-				}).catch(() => null);
+				const fresh = await fetchToKeep(url.origin + url.pathname + url.search);
 				if (fresh?.ok && !fresh.redirected) await pages.put(url.origin + url.pathname, fresh);
 			}
 		})()
@@ -111,7 +118,7 @@ sw.addEventListener('sync', (event) => {
 async function keep(path: string) {
 	const pages = await caches.open(PAGES);
 	for (const url of [sw.location.origin + path, `${sw.location.origin + path}/__data.json`]) {
-		const fresh = await fetch(url, { credentials: 'same-origin' }).catch(() => null);
+		const fresh = await fetchToKeep(url);
 		if (!fresh?.ok || fresh.redirected) continue;
 		// A load's redirect comes as data, not as an HTTP redirect.
 		if (url.endsWith('__data.json') && (await fresh.clone().text()).startsWith('{"type":"redirect"'))

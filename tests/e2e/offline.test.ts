@@ -106,12 +106,27 @@ async function world() {
 /** Opens the checklist online and waits until the service worker controls it (and kept the page). */
 async function openOnline(page: Page, url: string) {
 	await page.goto(url);
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller)
-			await new Promise((r) =>
-				navigator.serviceWorker.addEventListener('controllerchange', r, { once: true })
-			);
+	// Bounded, and saying how far the worker got: an unbounded wait here once hung a cold CI run.
+	// A worker that is not in control after 30 s gets one reload, as a person would give it.
+	const controlled = () =>
+		page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 30_000 });
+	const workerState = () =>
+		page.evaluate(async () => {
+			const r = await navigator.serviceWorker.getRegistration();
+			return JSON.stringify({
+				installing: r?.installing?.state,
+				waiting: r?.waiting?.state,
+				active: r?.active?.state
+			});
+		});
+	await controlled().catch(async () => {
+		console.warn(`offline e2e: no service worker in control after 30 s (${await workerState()}); reloading`);
+		await page.reload();
+		await controlled().catch(async (e) => {
+			throw new Error(`the service worker never controlled the checklist: ${await workerState()}`, {
+				cause: e
+			});
+		});
 	});
 	// Once more through the worker, which keeps it (it also fetches the page it found open when it
 	// installed, but only once it has finished activating).
@@ -133,6 +148,21 @@ async function kept(page: Page, tail: string) {
 					if (new URL(r.url).pathname.endsWith(tail)) return true;
 		return false;
 	}, tail);
+}
+
+/** Closing a context with a service worker can stall: bounded, since it is only clean-up. */
+async function closeContext(context: BrowserContext) {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	await Promise.race([
+		context.close(),
+		new Promise<void>((resolve) => {
+			timer = setTimeout(() => {
+				console.warn('offline e2e: a browser context took over 10 s to close; going on');
+				resolve();
+			}, 10_000);
+		})
+	]);
+	clearTimeout(timer);
 }
 
 const submission = (roundId: number, pointId: number) =>
@@ -224,7 +254,7 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 			data_requests: '7',
 			meeting_note: '"换届选举多开了两次"'
 		});
-		await w.context.close();
+		await closeContext(w.context);
 	});
 
 	it('submits an unchanged round with no network, and it lands when the network returns', async () => {
@@ -252,7 +282,7 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 			meetings_attended: '3',
 			data_requests: '2'
 		});
-		await w.context.close();
+		await closeContext(w.context);
 	});
 
 	it('applies a save once when its answer was lost and the phone sends it again', async () => {
@@ -275,7 +305,7 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 		expect(saved.version).toBe(1);
 		expect(await auditCount('submission.answers', saved.id)).toBe(1);
 		await expect(w.page.locator('.conflict').count()).resolves.toBe(0);
-		await w.context.close();
+		await closeContext(w.context);
 	});
 
 	it('shows both values when a reviewer returned a copy that changed meanwhile, and keeps the choice', async () => {
@@ -315,8 +345,6 @@ describe('the checklist offline', { timeout: 120_000 }, () => {
 		await panel.getByRole('button', { name: '按所选继续' }).click();
 		await panel.waitFor({ state: 'detached' });
 		await expect.poll(async () => (await storedAnswers(done.submissionId)).meetings_attended).toBe('8');
-		await w.context.close();
+		await closeContext(w.context);
 	});
 });
-
-export type { BrowserContext };
