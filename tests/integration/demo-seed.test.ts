@@ -12,6 +12,7 @@ import {
 import { DEMO_MARKER, REVIEWER_COUNTY, seedDemo, type DemoAccount } from '../../src/lib/server/demo/seed';
 import { registerFigures, type RegisterFigures } from '../../src/lib/server/registers/registers.queries';
 import { countRegionsByLevel } from '../../src/lib/server/regions/regions.repository';
+import { getTrendRule, rebuildIndicators } from '../../src/lib/server/trends/indicators.service';
 import { freshDatabase } from '../helpers/db';
 import { auditRows } from '../helpers/factories';
 
@@ -294,6 +295,35 @@ describe('the demo history', () => {
 		const rebounding = (code: string, indicator: string) =>
 			flagged.some((f) => f.code === code && f.indicator === indicator && f.status === 'rebounding');
 		expect(DEMO_REBOUND_POINTS.filter((r) => !rebounding(r.code, r.indicator))).toEqual([]);
+	});
+
+	it("judges by each counted indicator's spread over all its points, read when it was rebuilt", async () => {
+		const rule = await getTrendRule(db);
+		const meetings = rule.spreads?.['meetings_attended:quarter'];
+		// Every point's quarters that held, step by step: far more than one point's own few.
+		expect(meetings?.steps).toBeGreaterThan(100);
+		expect(meetings?.dispersion).toBeGreaterThanOrEqual(1);
+		// Cancelled things are events and percentages have their own spread: never pooled.
+		expect(
+			Object.keys(rule.spreads ?? {}).filter((k) => /cancelled|unapproved|rehung|compliance/.test(k))
+		).toEqual([]);
+		// The kept figures were made by that rule: rebuilding again changes nothing.
+		const before = await db
+			.selectFrom('point_indicators')
+			.selectAll()
+			.orderBy('point_id')
+			.orderBy('period_key')
+			.orderBy('indicator')
+			.execute();
+		await rebuildIndicators(db);
+		const after = await db
+			.selectFrom('point_indicators')
+			.selectAll()
+			.orderBy('point_id')
+			.orderBy('period_key')
+			.orderBy('indicator')
+			.execute();
+		expect(after).toEqual(before);
 	});
 
 	it('shows register rebounds in the last closed quarter at exactly the named points', async () => {

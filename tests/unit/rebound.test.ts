@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { explainFlag } from '../../src/lib/text/trends';
 import { indicatorDef } from '../../src/lib/domain/indicators';
-import { judgeSeries, normalTail, type SeriesPoint, type Sensitivity } from '../../src/lib/domain/rebound';
+import {
+	addSpreadSteps,
+	judgeSeries,
+	normalTail,
+	pooledSpread,
+	type SeriesPoint,
+	type Sensitivity
+} from '../../src/lib/domain/rebound';
 
 const meetings = indicatorDef('meetings_attended')!;
 const rehung = indicatorDef('signboards_rehung')!;
@@ -168,5 +175,33 @@ describe('the rebound rule', () => {
 		expect(normalTail(1.96)).toBeCloseTo(0.025, 4);
 		expect(normalTail(2.1)).toBeCloseTo(0.0179, 4);
 		expect(normalTail(-1)).toBeCloseTo(0.8413, 4);
+	});
+});
+
+describe('the spread pooled over all points', () => {
+	it('reads a Poisson-like spread as about 1 and a wider one as wider, from the steps between periods', () => {
+		const calm = addSpreadSteps({ squares: 0, totals: 0, steps: 0 }, [6, 5, 7, 6, 4, 8, 6, 5, 7, 6, 6, 5]);
+		// (1+4+1+4+16+4+1+4+1+0+1) = 37 over a total of 120 pairs: below Poisson, so Poisson.
+		expect(calm.steps).toBe(11);
+		expect(pooledSpread({ ...calm, steps: 40 })).toEqual({ dispersion: 1, steps: 40 });
+		const wide = addSpreadSteps({ squares: 0, totals: 0, steps: 0 }, [6, 1, 11, 2, 10, 3, 9, 6, 12, 1, 8]);
+		expect(pooledSpread({ ...wide, steps: 40 })!.dispersion).toBeGreaterThan(4);
+	});
+
+	it('says nothing from too few steps, or from counts that are all zero', () => {
+		expect(pooledSpread({ squares: 50, totals: 60, steps: 29 })).toBeNull();
+		expect(pooledSpread({ squares: 0, totals: 0, steps: 500 })).toBeNull();
+	});
+
+	it("judges a point with three periods of its own by its indicator's spread everywhere", () => {
+		// Three calm quarters around 12, then 20, 20, 21: the rise is three periods old.
+		const values = [20, 12, 11, 13, 20, 20, 21];
+		const judged = (pooled?: { dispersion: number; steps: number }) =>
+			judgeSeries(meetings, series(values), 'standard', pooled).map((j) => j.status);
+		// Assumed 1.5 on its own: not yet proven. Counts this indicator has everywhere are Poisson: caught.
+		expect(judged().slice(4)).not.toContain('rebounding');
+		expect(judged({ dispersion: 1, steps: 2000 }).at(-1)).toBe('rebounding');
+		// …and where the indicator swings widely everywhere, the same figures are ordinary.
+		expect(judged({ dispersion: 4, steps: 2000 }).slice(4)).not.toContain('rebounding');
 	});
 });

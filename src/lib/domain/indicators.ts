@@ -6,6 +6,7 @@ import {
 	judgeSeries,
 	SENSITIVITIES,
 	type Judgement,
+	type PooledSpread,
 	type Reason,
 	type SeriesPoint,
 	type Sensitivity,
@@ -71,19 +72,44 @@ export interface TrendRule {
 	baselinePeriod: string | null;
 	/** How readily a rise counts as a rebound (see rebound.ts). */
 	sensitivity: Sensitivity;
+	/**
+	 * Each counted indicator's spread over all points, by `spreadKey`: read from the figures in
+	 * force when a rebuild starts, not chosen by anyone. Missing: each point's own, as before.
+	 */
+	spreads?: Record<string, PooledSpread>;
 }
 
 export const DEFAULT_TREND_RULE: TrendRule = { baselinePeriod: null, sensitivity: 'standard' };
+
+/** The indicators whose spread is pooled: counts that are judged as statistics, not events. */
+export const POOLED_INDICATORS: readonly IndicatorKey[] = INDICATORS.filter(
+	(d) => !d.cancelled && d.unit !== 'percent'
+).map((d) => d.key);
+
+export const spreadKey = (indicator: string, kind: PeriodKind) => `${indicator}:${kind}`;
+
+function spreadsOf(raw: unknown): Record<string, PooledSpread> | undefined {
+	if (raw === null || typeof raw !== 'object') return undefined;
+	const out: Record<string, PooledSpread> = {};
+	for (const [key, v] of Object.entries(raw as Record<string, unknown>)) {
+		const s = v as Partial<PooledSpread> | null;
+		if (s && Number.isFinite(s.dispersion) && s.dispersion! >= 1 && Number.isFinite(s.steps) && s.steps! > 0)
+			out[key] = { dispersion: s.dispersion!, steps: s.steps! };
+	}
+	return Object.keys(out).length ? out : undefined;
+}
 
 /** A stored rule as the rule it means: anything unknown or missing falls back to the default. */
 export function trendRuleOf(raw: unknown): TrendRule {
 	if (raw === null || typeof raw !== 'object') return { ...DEFAULT_TREND_RULE };
 	const r = raw as Partial<Record<keyof TrendRule, unknown>>;
+	const spreads = spreadsOf(r.spreads);
 	return {
 		baselinePeriod: typeof r.baselinePeriod === 'string' ? r.baselinePeriod : null,
 		sensitivity: SENSITIVITIES.includes(r.sensitivity as Sensitivity)
 			? (r.sensitivity as Sensitivity)
-			: DEFAULT_TREND_RULE.sensitivity
+			: DEFAULT_TREND_RULE.sensitivity,
+		...(spreads ? { spreads } : {})
 	};
 }
 
@@ -252,7 +278,8 @@ export function pointIndicatorRows(
 							? answerValue(def.key, p.submission.answers, p.submission.definition)
 							: null
 			}));
-			const judged = SENSITIVITIES.map((s) => judgeSeries(def, series, s));
+			const pooled = rule.spreads?.[spreadKey(def.key, kind)];
+			const judged = SENSITIVITIES.map((s) => judgeSeries(def, series, s, pooled));
 			judged[current].forEach((r: Judgement, i) => {
 				judged.forEach((j, k) => standing[i][k].push(j[i].status));
 				if (r.value === null) return;

@@ -119,7 +119,50 @@ interface Usual {
 	n: number;
 }
 
-function usualLevel(def: JudgedIndicator, reference: number[]): Usual {
+/**
+ * The spread a count has at the points around this one: variance over mean, and how many
+ * period-to-period steps it was read from. A point's own few periods say little about its spread;
+ * the points of the same indicator and kind of period say much more.
+ */
+export interface PooledSpread {
+	dispersion: number;
+	steps: number;
+}
+
+/** The pooled spread counts for at most this many of a point's own periods. */
+const MAX_POOLED_WEIGHT = 40;
+/** Fewer steps than this across all points say too little: the assumed 1.5 stands. */
+const MIN_POOLED_STEPS = 30;
+
+/**
+ * Sums over many points' series of one indicator and kind of period, each step from one reported
+ * period to the next it reported: the squared change and the two counts' total. For a Poisson
+ * count the change squared is on average the pair's total, so their ratio is the spread.
+ */
+export interface SpreadSums {
+	squares: number;
+	totals: number;
+	steps: number;
+}
+
+/** The pooled spread from those sums: never below Poisson, null while the steps are too few. */
+export function pooledSpread(sums: SpreadSums): PooledSpread | null {
+	if (sums.steps < MIN_POOLED_STEPS || sums.totals <= 0) return null;
+	return { dispersion: Math.round(Math.max(1, sums.squares / sums.totals) * 100) / 100, steps: sums.steps };
+}
+
+/** Adds one series' steps to the sums (the benchmark; the server sums in SQL). */
+export function addSpreadSteps(sums: SpreadSums, values: number[]): SpreadSums {
+	let { squares, totals, steps } = sums;
+	for (let i = 1; i < values.length; i++) {
+		squares += (values[i] - values[i - 1]) ** 2;
+		totals += values[i] + values[i - 1];
+		steps++;
+	}
+	return { squares, totals, steps };
+}
+
+function usualLevel(def: JudgedIndicator, reference: number[], pooled?: PooledSpread): Usual {
 	const n = reference.length;
 	const mean = reference.reduce((a, b) => a + b, 0) / n;
 	// The spread from successive differences, as a control chart's moving range: the slow fall of
@@ -133,10 +176,12 @@ function usualLevel(def: JudgedIndicator, reference: number[]): Usual {
 		return { level: mean, variance: Math.max(v, MIN_PERCENT_SD ** 2), n };
 	}
 	const lambda = Math.max(mean, MIN_COUNT_LEVEL);
-	// Over-dispersion seen in the history, pulled towards the prior while the history is short.
-	if (n < MIN_SPREAD_HISTORY) return { level: mean, variance: PRIOR_DISPERSION * lambda, n };
-	const w = PRIOR_WEIGHT;
-	const shrunk = ((n - 1) * (sampleVar / lambda) + w * PRIOR_DISPERSION) / (n - 1 + w);
+	// Over-dispersion seen in the history, pulled towards the prior (the points around it, or an
+	// assumed 1.5) while the history is short.
+	const prior = pooled ? pooled.dispersion : PRIOR_DISPERSION;
+	const w = pooled ? Math.max(PRIOR_WEIGHT, Math.min(MAX_POOLED_WEIGHT, pooled.steps)) : PRIOR_WEIGHT;
+	if (n < MIN_SPREAD_HISTORY) return { level: mean, variance: prior * lambda, n };
+	const shrunk = ((n - 1) * (sampleVar / lambda) + w * prior) / (n - 1 + w);
 	const phi = Math.max(1, shrunk * (1 + SPREAD_UPPER * Math.sqrt(2 / (n - 1 + w))));
 	return { level: mean, variance: phi * lambda, n };
 }
@@ -218,13 +263,19 @@ const beyond = (def: JudgedIndicator, value: number, limit: number) =>
 export function judgeSeries(
 	def: JudgedIndicator,
 	series: SeriesPoint[],
-	sensitivity: Sensitivity = 'standard'
+	sensitivity: Sensitivity = 'standard',
+	pooled?: PooledSpread
 ): Judgement[] {
-	return judgeSeriesWith(def, series, RULE_PARAMS[sensitivity]);
+	return judgeSeriesWith(def, series, RULE_PARAMS[sensitivity], pooled);
 }
 
 /** The same with explicit parameters (the benchmark tunes them). */
-export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: RuleParams): Judgement[] {
+export function judgeSeriesWith(
+	def: JudgedIndicator,
+	series: SeriesPoint[],
+	p: RuleParams,
+	pooled?: PooledSpread
+): Judgement[] {
 	const out: Judgement[] = [];
 	// Reported periods after the baseline, in order, with whether each was flagged.
 	const seen: { value: number; flagged: boolean }[] = [];
@@ -287,7 +338,7 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 		};
 
 		// One period against the level before it.
-		const single = usualLevel(def, referenceBefore(0));
+		const single = usualLevel(def, referenceBefore(0), pooled);
 		const watchLimit = limitFor(def, single, 1, p.zWatch, p);
 		let judged: Judgement | null = null;
 
@@ -297,7 +348,7 @@ export function judgeSeriesWith(def: JudgedIndicator, series: SeriesPoint[], p: 
 		const span = Math.min(RUN, seen.length + 1);
 		if (span >= 2) {
 			const run = [...seen.slice(seen.length - (span - 1)).map((x) => x.value), value];
-			const u = usualLevel(def, referenceBefore(span - 1));
+			const u = usualLevel(def, referenceBefore(span - 1), pooled);
 			const cap = spikeCap(def, u, p);
 			const mean = run.reduce((a, v) => a + (beyond(def, v, cap) ? cap : v), 0) / span;
 			const limit = limitFor(def, u, span, p.zRebound, p);

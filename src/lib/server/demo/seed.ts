@@ -6,6 +6,7 @@ import { importDivisionRows } from '../regions/division-import';
 import { createUser } from '../users/users.service';
 import { ensureDefaultTemplate } from '../checklists/templates.service';
 import { ensureStarterCatalogues } from '../registers/catalogues.service';
+import { rebuildIndicators } from '../trends/indicators.service';
 import { DEMO_LATE_POINTS, LATE_JOIN_QUARTER } from './demo-facts';
 import { findFirstPublishedVersionId, insertDemoMarker } from './demo.repository';
 import { seedDemoRegisters, type DemoPoint } from './demo-registers';
@@ -116,6 +117,9 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
 		await seedDemoRegisters(db, late.map(demoPoint));
 		return late.map(demoPoint);
 	});
+	// The figures were kept as each quarter was accepted; one rebuild reads every counted
+	// indicator's spread over all points, as an office's first rebuild would.
+	await rebuildIndicators(db);
 	await insertDemoMarker(db, DEMO_MARKER, new Date().toISOString());
 	return accounts;
 }

@@ -8,10 +8,13 @@
 import type { ChecklistDefinition } from '../../domain/checklist';
 import {
 	pointIndicatorRows,
+	POOLED_INDICATORS,
+	spreadKey,
 	type PeriodInput,
 	type PointIndicatorRow,
 	type TrendRule
 } from '../../domain/indicators';
+import { pooledSpread, type PooledSpread, type SpreadSums } from '../../domain/rebound';
 import { lineageOf } from '../../domain/regions';
 import { writeAudit } from '../audit/audit.repository';
 import type { Db } from '../db';
@@ -29,6 +32,7 @@ import {
 	pointRowsOf,
 	readTrendRule,
 	rememberPeriods,
+	spreadSums,
 	swapKeptTables,
 	writePointRows,
 	writeTrendRule,
@@ -174,15 +178,48 @@ async function drainRebuilds(db: Db): Promise<number> {
 		const job = await findQueuedRebuild(db);
 		if (!job) return written;
 		const total = await countPoints(db);
-		if (!(await claimRebuild(db, job.id, total))) continue;
+		const rule = await withPooledSpreads(db, job.rule);
+		if (!(await claimRebuild(db, job.id, total, rule))) continue;
 		try {
-			written += await runRebuild(db, job.id, job.rule);
+			written += await runRebuild(db, job.id, rule);
 		} catch (e) {
 			rebuilds.log(e);
 			await markRebuildFailed(db, job.id, String(e));
 			await clearNext(db);
 		}
 	}
+}
+
+/**
+ * The rule with each counted indicator's spread over all points, read from the figures in force
+ * (the periods that held or were watched), so a point with few periods of its own is judged by
+ * the spread its indicator has everywhere. The first rebuild has no figures to read: none.
+ */
+async function withPooledSpreads(db: Db, rule: TrendRule): Promise<TrendRule> {
+	const { spreads: _old, ...chosen } = rule;
+	const sums = new Map<string, SpreadSums>();
+	let through = 0;
+	for (;;) {
+		const ids = await pointIdsAfter(db, through, CHUNK);
+		if (ids.length === 0) break;
+		for (const row of await spreadSums(db, POOLED_INDICATORS, { from: ids[0], through: ids.at(-1)! })) {
+			const key = spreadKey(row.indicator, row.kind);
+			const sum = sums.get(key) ?? { squares: 0, totals: 0, steps: 0 };
+			sums.set(key, {
+				squares: sum.squares + row.squares,
+				totals: sum.totals + row.totals,
+				steps: sum.steps + row.steps
+			});
+		}
+		through = ids.at(-1)!;
+		await yieldToRequests();
+	}
+	const spreads: Record<string, PooledSpread> = {};
+	for (const [key, sum] of sums) {
+		const pooled = pooledSpread(sum);
+		if (pooled) spreads[key] = pooled;
+	}
+	return Object.keys(spreads).length ? { ...chosen, spreads } : chosen;
 }
 
 async function runRebuild(db: Db, id: number, rule: TrendRule): Promise<number> {

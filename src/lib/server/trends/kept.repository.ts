@@ -4,6 +4,8 @@
 // indicators.service.ts.
 import { PostgresAdapter, sql } from 'kysely';
 import { DEFAULT_TREND_RULE, trendRuleOf, type TrendRule } from '../../domain/indicators';
+import type { PeriodKind } from '../../domain/periods';
+import type { SpreadSums } from '../../domain/rebound';
 import type { PeriodView } from '../../domain/trend-view';
 import type { Db } from '../db';
 import { jsonFromColumn, toJsonColumn } from '../db/json-columns';
@@ -224,4 +226,49 @@ export async function swapKeptTables(db: Db): Promise<void> {
 		await db.schema.alterTable(next).renameTo(live).execute();
 		await db.schema.alterTable(`${live}_swap`).renameTo(next).execute();
 	}
+}
+
+// ---- The spread across points ------------------------------------------------------------------
+
+export interface SpreadSumsRow extends SpreadSums {
+	indicator: string;
+	kind: PeriodKind;
+}
+
+/**
+ * For each indicator and kind of period, over every point's periods in force that held or were
+ * watched: the steps from one such period to the point's next, their squared changes and totals.
+ * Over a range of points, so that no one query holds the (synchronous) database for long.
+ */
+export async function spreadSums(
+	db: Db,
+	indicators: readonly string[],
+	points: { from: number; through: number }
+): Promise<SpreadSumsRow[]> {
+	if (!indicators.length) return [];
+	const { rows } = await sql<{
+		indicator: string;
+		kind: PeriodKind;
+		squares: number;
+		totals: number;
+		steps: number;
+	}>`
+		select indicator, kind,
+			sum((value - prev) * (value - prev)) as squares, sum(value + prev) as totals, count(*) as steps
+		from (
+			select pi.indicator, ip.kind, pi.value,
+				lag(pi.value) over (partition by pi.point_id, pi.indicator, ip.kind order by ip.end_date) as prev
+			from point_indicators pi join indicator_periods ip on ip.key = pi.period_key
+			where pi.point_id between ${points.from} and ${points.through}
+				and pi.indicator in (${sql.join(indicators)}) and pi.status in ('holding', 'watch')
+		) steps
+		where prev is not null
+		group by indicator, kind`.execute(db);
+	return rows.map((r) => ({
+		indicator: r.indicator,
+		kind: r.kind,
+		squares: Number(r.squares),
+		totals: Number(r.totals),
+		steps: Number(r.steps)
+	}));
 }

@@ -84,11 +84,26 @@ export async function insertRebuild(
 	return row.id;
 }
 
-/** Marks a queued rebuild running from its first point; false when another took it first. */
-export async function claimRebuild(db: Db, id: number, totalPoints: number): Promise<boolean> {
+/**
+ * Marks a queued rebuild running from its first point, with the rule it runs by (the pooled
+ * spreads read at its start added); false when another took it first.
+ */
+export async function claimRebuild(
+	db: Db,
+	id: number,
+	totalPoints: number,
+	rule: TrendRule
+): Promise<boolean> {
 	const claimed = await db
 		.updateTable('rebuilds')
-		.set({ status: 'running', started_at: now(), total_points: totalPoints, done_through: 0, done_points: 0 })
+		.set({
+			status: 'running',
+			started_at: now(),
+			total_points: totalPoints,
+			done_through: 0,
+			done_points: 0,
+			rule: ruleToColumn(rule)
+		})
 		.where('id', '=', id)
 		.where('status', '=', 'queued')
 		.executeTakeFirst();
