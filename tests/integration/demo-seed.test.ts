@@ -308,21 +308,17 @@ describe('the demo history', () => {
 			Object.keys(rule.spreads ?? {}).filter((k) => /cancelled|unapproved|rehung|compliance/.test(k))
 		).toEqual([]);
 		// The kept figures were made by that rule: rebuilding again changes nothing.
-		const before = await db
-			.selectFrom('point_indicators')
-			.selectAll()
-			.orderBy('point_id')
-			.orderBy('period_key')
-			.orderBy('indicator')
-			.execute();
+		const kept = () =>
+			db
+				.selectFrom('point_indicators')
+				.selectAll()
+				.orderBy('point_id')
+				.orderBy('period_key')
+				.orderBy('indicator')
+				.execute();
+		const before = await kept();
 		await rebuildIndicators(db);
-		const after = await db
-			.selectFrom('point_indicators')
-			.selectAll()
-			.orderBy('point_id')
-			.orderBy('period_key')
-			.orderBy('indicator')
-			.execute();
+		const after = await kept();
 		expect(after).toEqual(before);
 	});
 
