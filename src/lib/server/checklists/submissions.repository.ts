@@ -58,33 +58,32 @@ export async function readAnswers(db: Db, submissionId: number): Promise<StoredA
 	return { answers, notes };
 }
 
-export async function insertAnswer(
-	db: Db,
-	submissionId: number,
-	itemKey: string,
-	value: AnswerValue,
-	note: string | null
-): Promise<void> {
-	await db
-		.insertInto('answers')
-		.values({ submission_id: submissionId, item_key: itemKey, value: toJsonColumn(value), note })
-		.execute();
+export interface AnswerWrite {
+	itemKey: string;
+	value: AnswerValue;
+	note: string | null;
 }
 
-/** Writes one item's answer over whatever was stored for it. */
-export async function replaceAnswer(
-	db: Db,
-	submissionId: number,
-	itemKey: string,
-	value: AnswerValue,
-	note: string | null
-): Promise<void> {
+/** Writes these items' answers over whatever was stored for them, in one statement. */
+export async function writeAnswers(db: Db, submissionId: number, rows: AnswerWrite[]): Promise<void> {
+	if (rows.length === 0) return;
 	await db
-		.deleteFrom('answers')
-		.where('submission_id', '=', submissionId)
-		.where('item_key', '=', itemKey)
+		.insertInto('answers')
+		.values(
+			rows.map((r) => ({
+				submission_id: submissionId,
+				item_key: r.itemKey,
+				value: toJsonColumn(r.value),
+				note: r.note
+			}))
+		)
+		.onConflict((oc) =>
+			oc.columns(['submission_id', 'item_key']).doUpdateSet((eb) => ({
+				value: eb.ref('excluded.value'),
+				note: eb.ref('excluded.note')
+			}))
+		)
 		.execute();
-	await insertAnswer(db, submissionId, itemKey, value, note);
 }
 
 /** The point's latest accepted submission of a round no later than `beforeRound`, other than it. */

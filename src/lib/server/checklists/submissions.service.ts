@@ -38,11 +38,11 @@ import {
 	findPreviousAccepted,
 	findSubmission,
 	findSubmissionById,
-	insertAnswer,
 	insertSubmission,
 	isTarget,
 	readAnswers,
-	replaceAnswer,
+	writeAnswers,
+	type AnswerWrite,
 	updateSubmission,
 	type StoredAnswers
 } from './submissions.repository';
@@ -294,6 +294,7 @@ export async function saveIn(
 	}
 
 	const changes: Record<string, [AnswerValue, AnswerValue]> = {};
+	const writes: AnswerWrite[] = [];
 	for (const item of items) {
 		// Hidden items are cleared, so an answer behind a changed condition does not linger.
 		const value = item.key in parsed.answers ? parsed.answers[item.key] : null;
@@ -304,8 +305,9 @@ export async function saveIn(
 		// it from last round, bringing back an answer the staff member cleared.
 		if (item.key in stored.answers && sameAnswer(before, value) && (stored.notes[item.key] ?? null) === note)
 			continue;
-		await replaceAnswer(trx, submissionId, item.key, value, note);
+		writes.push({ itemKey: item.key, value, note });
 	}
+	await writeAnswers(trx, submissionId, writes);
 	if (Object.keys(changes).length > 0) {
 		await writeAudit(trx, {
 			userId: actorId,
@@ -409,12 +411,13 @@ export async function submitIn(
 	// Sections never saved were shown prefilled with last round's carrying answers: those are
 	// submitted. An item that does not carry is never filled in for the staff member.
 	const carried: Record<string, [AnswerValue, AnswerValue]> = {};
+	const writes: AnswerWrite[] = [];
 	for (const item of items) {
 		if (item.key in stored.answers || previous[item.key] == null || isRegisterItem(item.key)) continue;
 		if (!itemCarriesOver(item)) continue;
 		stored.answers[item.key] = previous[item.key];
 		carried[item.key] = [null, previous[item.key]];
-		await insertAnswer(trx, submission.id, item.key, previous[item.key], null);
+		writes.push({ itemKey: item.key, value: previous[item.key], note: null });
 	}
 	// The registers may have changed since the draft was saved: submit what they say now.
 	const fromRegister = await registerAnswers(
@@ -427,8 +430,9 @@ export async function submitIn(
 		if (key in stored.answers && sameAnswer(stored.answers[key], value)) continue;
 		carried[key] = [stored.answers[key] ?? null, value];
 		stored.answers[key] = value;
-		await replaceAnswer(trx, submission.id, key, value, null);
+		writes.push({ itemKey: key, value, note: null });
 	}
+	await writeAnswers(trx, submission.id, writes);
 	// Nothing saved, nothing carried, no register: there is nothing to send.
 	if (Object.keys(stored.answers).length === 0) refuse('', 'checklist_empty');
 	const raw = Object.fromEntries(Object.entries(stored.answers).map(([k, v]) => [k, toFormValue(v)]));
