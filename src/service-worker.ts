@@ -49,7 +49,7 @@ sw.addEventListener('activate', (event) => {
 			}
 			for (const name of names) if (name !== SHELL && name !== PAGES) await caches.delete(name);
 			// The checklist open while this worker installed was fetched before it: keep it too.
-			for (const client of await sw.clients.matchAll({ type: 'window' })) {
+			for (const client of await sw.clients.matchAll({ type: 'window', includeUncontrolled: true })) {
 				const url = new URL(client.url);
 				if (!CHECKLIST.test(url.pathname) || (await pages.match(url.origin + url.pathname))) continue;
 				const fresh = await fetchToKeep(url.origin + url.pathname + url.search);
