@@ -206,7 +206,15 @@ export function newRule(params: RuleParams, pooled?: PooledSpread | null): Judge
  * (judged without it), a quarter of them rising.
  */
 const POOL_SERIES = 200;
+const pooled = new Map<string, PooledSpread | null>();
 export function pooledFor(s: RuleScenario, seed: number): PooledSpread | null {
+	const key = `${s.name}\u0000${seed}`;
+	if (!pooled.has(key)) pooled.set(key, readPool(s, seed));
+	return pooled.get(key)!;
+}
+
+/** Read once per scenario: every sensitivity is judged against the same points around it. */
+function readPool(s: RuleScenario, seed: number): PooledSpread | null {
 	const r = rng(seed + 2);
 	let sums: SpreadSums = { squares: 0, totals: 0, steps: 0 };
 	for (let i = 0; i < POOL_SERIES; i++) {
@@ -242,9 +250,11 @@ export function scoreRule(
 	seed: number,
 	judge: Judge = rule === 'old'
 		? oldRule
-		: rule === 'ceiling' || rule === 'cusum'
+		: rule === 'ceiling'
 			? ceilingRule(s)
-			: newRule(RULE_PARAMS[rule], pooledFor(s, seed))
+			: rule === 'cusum'
+				? cusumRule(s, Infinity) // tunedCusum passes its own threshold
+				: newRule(RULE_PARAMS[rule], pooledFor(s, seed))
 ): RuleScore {
 	let r = rng(seed);
 	let calmPeriods = 0;

@@ -21,3 +21,13 @@ export async function freshDatabase(): Promise<{ db: Db; file: string; close: ()
 		}
 	};
 }
+
+/** Every point's kept rows, in one order: to compare the figures before and after a rebuild. */
+export const keptPointRows = (db: Db) =>
+	db
+		.selectFrom('point_indicators')
+		.selectAll()
+		.orderBy('point_id')
+		.orderBy('period_key')
+		.orderBy('indicator')
+		.execute();

@@ -29,41 +29,13 @@ import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=i
 import * as samePage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/same/+page.server';
 import { callAction, callLoad, makeEvent, thrownBy, useLocale } from '../helpers/event';
 import { auditRows, newSubmission, type TestUser } from '../helpers/factories';
+import { freshAnswers, lastAnswers, sectionFields, type Fields } from '../helpers/checklist-answers';
 import { quarter, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
 const TODAY = '2026-11-20';
 const REQUIRED = '此题必答。';
-
-/** Last quarter's accepted answers (the register items come from the registers: none then). */
-const lastAnswers: Answers = {
-	mechanisms_hosted: 3,
-	mechanisms_new: 0,
-	certificates_total: 12,
-	data_requests: 5,
-	data_requests_duplicate: false,
-	apps_required: 4,
-	work_groups: 6,
-	meetings_attended: 2,
-	inspections_received: 1,
-	inspection_kinds: ['supervision'],
-	burden_trend: 'lighter',
-	heaviest_burden: '迎检材料多'
-};
-
-/** This quarter's answers to what does not carry over, as the form posts them. */
-const freshAnswers: Record<string, string | string[]> = {
-	mechanisms_new: '1',
-	certificates_total: '9',
-	data_requests: '7',
-	data_requests_duplicate: 'yes',
-	meetings_attended: '3',
-	inspections_received: '2',
-	inspection_kinds: ['inspection'],
-	burden_trend: 'same',
-	heaviest_burden: '新增两个工作群'
-};
 
 const s = useScenario(
 	{
@@ -90,8 +62,6 @@ beforeEach(() => {
 });
 
 // ---- driving the pages as the point's staff member -----------------------------------------
-
-type Fields = Record<string, string | string[]>;
 
 function formEvent(options: { form?: Fields; user?: TestUser; search?: string; page?: '/same' } = {}) {
 	return makeEvent({
@@ -144,18 +114,6 @@ const version = async () => {
 	const v = (await loadForm()).submission?.version;
 	return v == null ? '' : String(v);
 };
-
-/** A section's fields as the form posts them, every item answered as `fresh` or last round. */
-function sectionFields(index: number, v: string): Fields {
-	const fields: Fields = { section: String(index), version: v };
-	for (const item of defaultDefinition.sections[index].items) {
-		const answer = freshAnswers[item.key] ?? lastAnswers[item.key];
-		if (answer === undefined) continue;
-		fields[`a.${item.key}`] =
-			typeof answer === 'boolean' ? (answer ? 'yes' : 'no') : Array.isArray(answer) ? answer : String(answer);
-	}
-	return fields;
-}
 
 /** The "same as last round" screen's post: what it asked, typed as `typed` says. */
 async function sameAllFields(typed: Fields): Promise<Fields> {

@@ -13,7 +13,7 @@ import { DEMO_MARKER, REVIEWER_COUNTY, seedDemo, type DemoAccount } from '../../
 import { registerFigures, type RegisterFigures } from '../../src/lib/server/registers/registers.queries';
 import { countRegionsByLevel } from '../../src/lib/server/regions/regions.repository';
 import { getTrendRule, rebuildIndicators } from '../../src/lib/server/trends/indicators.service';
-import { freshDatabase } from '../helpers/db';
+import { freshDatabase, keptPointRows } from '../helpers/db';
 import { auditRows } from '../helpers/factories';
 
 let db: Db;
@@ -308,17 +308,9 @@ describe('the demo history', () => {
 			Object.keys(rule.spreads ?? {}).filter((k) => /cancelled|unapproved|rehung|compliance/.test(k))
 		).toEqual([]);
 		// The kept figures were made by that rule: rebuilding again changes nothing.
-		const kept = () =>
-			db
-				.selectFrom('point_indicators')
-				.selectAll()
-				.orderBy('point_id')
-				.orderBy('period_key')
-				.orderBy('indicator')
-				.execute();
-		const before = await kept();
+		const before = await keptPointRows(db);
 		await rebuildIndicators(db);
-		const after = await kept();
+		const after = await keptPointRows(db);
 		expect(after).toEqual(before);
 	});
 

@@ -4,33 +4,18 @@
 // ≤ 15 and a page ≤ 6 per request (these count the handler alone, not the session check).
 import { isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import type { Answers } from '../../src/lib/domain/checklist';
 import { defaultDefinition } from '../../src/lib/domain/default-template';
 import { sqliteStatements } from '../../src/lib/server/db/sqlite';
 import * as formPage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/+page.server';
 import * as samePage from '../../src/routes/(app)/points/[id=id]/rounds/[round=id]/same/+page.server';
 import { callAction, callLoad, makeEvent, useLocale } from '../helpers/event';
+import { freshAnswers, lastAnswers, sectionFields, type Fields } from '../helpers/checklist-answers';
 import { quarter, useScenario } from '../helpers/scenario';
 
 useLocale('zh');
 
 /** Today's counts (2026-12-02, statement cache in): lower them as issue 14 lands, never raise. */
 const BOUNDS = { page: 10, save: 17, submit: 17, same: 30 };
-
-const lastAnswers: Answers = {
-	mechanisms_hosted: 3,
-	mechanisms_new: 0,
-	certificates_total: 12,
-	data_requests: 5,
-	data_requests_duplicate: false,
-	apps_required: 4,
-	work_groups: 6,
-	meetings_attended: 2,
-	inspections_received: 1,
-	inspection_kinds: ['supervision'],
-	burden_trend: 'lighter',
-	heaviest_burden: '迎检材料多'
-};
 
 const s = useScenario(
 	{
@@ -44,7 +29,6 @@ const s = useScenario(
 	{ fresh: 'each' }
 );
 
-type Fields = Record<string, string | string[]>;
 const event = (form?: Fields, page = '') =>
 	makeEvent({
 		user: s.users.staff,
@@ -67,31 +51,6 @@ async function counted(run: () => Promise<unknown>): Promise<{ statements: numbe
 
 const load = () => callLoad(formPage.load, event());
 
-/** This quarter's answers to what does not carry over, as the form posts them. */
-const fresh: Fields = {
-	mechanisms_new: '1',
-	certificates_total: '9',
-	data_requests: '7',
-	data_requests_duplicate: 'yes',
-	meetings_attended: '3',
-	inspections_received: '2',
-	inspection_kinds: ['inspection'],
-	burden_trend: 'same',
-	heaviest_burden: '新增两个工作群'
-};
-
-/** A section as its form posts it: this quarter's answers, or last round's. */
-function section(index: number, version: string): Fields {
-	const fields: Fields = { section: String(index), version };
-	for (const item of defaultDefinition.sections[index].items) {
-		const answer = fresh[item.key] ?? lastAnswers[item.key];
-		if (answer === undefined) continue;
-		fields[`a.${item.key}`] =
-			typeof answer === 'boolean' ? (answer ? 'yes' : 'no') : Array.isArray(answer) ? answer : String(answer);
-	}
-	return fields;
-}
-
 const report: Record<string, number> = {};
 
 describe('statements per checklist request', () => {
@@ -103,7 +62,7 @@ describe('statements per checklist request', () => {
 
 	it('a section save', async () => {
 		const { statements, outcome } = await counted(() =>
-			callAction(formPage.actions.save, event(section(0, '')))
+			callAction(formPage.actions.save, event(sectionFields(0, '')))
 		);
 		expect(isRedirect(outcome)).toBe(true);
 		report.save = statements;
@@ -114,7 +73,7 @@ describe('statements per checklist request', () => {
 		// Every section saved first, as the staff member would.
 		let version = '';
 		for (let i = 0; i < defaultDefinition.sections.length; i++) {
-			await callAction(formPage.actions.save, event(section(i, version))).catch((e) => e);
+			await callAction(formPage.actions.save, event(sectionFields(i, version))).catch((e) => e);
 			version = String((await load()).submission?.version ?? '');
 		}
 		const data = await load();
@@ -132,7 +91,7 @@ describe('statements per checklist request', () => {
 			.filter((e) => e.source === 'asked')
 			.map((e) => e.item.key);
 		const fields: Fields = { version: '', clientToken: data.clientToken, asked };
-		for (const key of asked) if (fresh[key] !== undefined) fields[`a.${key}`] = fresh[key];
+		for (const key of asked) if (freshAnswers[key] !== undefined) fields[`a.${key}`] = freshAnswers[key];
 		const { statements, outcome } = await counted(() =>
 			callAction(samePage.actions.default, event(fields, '/same'))
 		);

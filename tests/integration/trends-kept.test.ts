@@ -29,6 +29,7 @@ import {
 	setTrendRule
 } from '../../src/lib/server/trends/indicators.service';
 import { regionTrend } from '../../src/lib/server/trends/trends.queries';
+import { keptPointRows } from '../helpers/db';
 import { newPoint, newSubmission, type RegionTree } from '../helpers/factories';
 import { newCertificateItem, newSignboardCategory } from '../helpers/registers';
 import { buildScenario, meetingsDefinition, QUARTERS_2025, STANDARD_POINTS } from '../helpers/scenario';
@@ -420,23 +421,9 @@ describe('kept totals (property)', () => {
 				totals.changes += changes;
 				const kept = await regionRows(db);
 				expectSame(kept, await sumsOverPoints(db, tree));
-				const pointRows = await db
-					.selectFrom('point_indicators')
-					.selectAll()
-					.orderBy('point_id')
-					.orderBy('period_key')
-					.orderBy('indicator')
-					.execute();
+				const pointRows = await keptPointRows(db);
 				await rebuildIndicators(db);
-				expect(
-					await db
-						.selectFrom('point_indicators')
-						.selectAll()
-						.orderBy('point_id')
-						.orderBy('period_key')
-						.orderBy('indicator')
-						.execute()
-				).toEqual(pointRows);
+				expect(await keptPointRows(db)).toEqual(pointRows);
 				expectSame(await regionRows(db), kept);
 				await close?.();
 				close = undefined;
@@ -502,12 +489,7 @@ describe('a rebuild in the background', () => {
 		expect((await getTrendRule(db)).sensitivity).toBe('sensitive');
 		expect(await q2()).toMatchObject({ points: 1, total: 7 });
 		// …which are exactly what a rebuild from scratch gives.
-		const snapshot = () =>
-			db
-				.selectFrom('point_indicators')
-				.selectAll()
-				.orderBy(['point_id', 'period_key', 'indicator'])
-				.execute();
+		const snapshot = () => keptPointRows(db);
 		const regions = () =>
 			db
 				.selectFrom('region_indicators')

@@ -7,10 +7,16 @@ import { allItems, toFormValue } from '../../domain/checklist';
 import type { ServerCopy } from '../../domain/draft-merge';
 import { isEditable } from '../../domain/submission-state';
 import { findSubmission, updateSubmission } from './submissions.repository';
-import { loadChecklist, saveIn, submit, type ChecklistFrame } from './submissions.service';
+import {
+	loadChecklist,
+	saveIn,
+	submit,
+	type ChecklistFrame,
+	type ChecklistState
+} from './submissions.service';
 
-export async function serverCopy(db: Db, frame: ChecklistFrame, pointId: number): Promise<ServerCopy> {
-	const state = (await loadChecklist(db, frame.round.id, pointId, frame))!;
+/** The server copy a phone's draft starts from, or is shown beside, from a loaded checklist. */
+export function copyOf(state: ChecklistState): ServerCopy {
 	const s = state.submission;
 	return {
 		version: s?.version ?? null,
@@ -23,6 +29,10 @@ export async function serverCopy(db: Db, frame: ChecklistFrame, pointId: number)
 		saved: Object.keys(state.saved),
 		editable: isEditable(s?.status) && state.round.status === 'open'
 	};
+}
+
+export async function serverCopy(db: Db, frame: ChecklistFrame, pointId: number): Promise<ServerCopy> {
+	return copyOf((await loadChecklist(db, frame.round.id, pointId, frame))!);
 }
 
 interface Queued {

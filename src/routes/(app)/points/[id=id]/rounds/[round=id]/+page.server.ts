@@ -32,8 +32,6 @@ import { refusedAnswers, refusedForm } from '$lib/server/forms/refused';
 import { Refusal } from '$lib/server/refusal';
 import type { Actions, PageServerLoad } from './$types';
 
-const access = requireOwnChecklist;
-
 /** The step asked for: a section or the review. */
 function sectionParam(url: URL, count: number, first: number | 'review'): number | 'review' {
 	const s = url.searchParams.get('section');
@@ -44,7 +42,7 @@ function sectionParam(url: URL, count: number, first: number | 'review'): number
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { point, frame } = await access(event);
+	const { point, frame } = await requireOwnChecklist(event);
 	// "Same as last round" has its own page now; a link or a kept page from before goes there.
 	if (event.url.searchParams.get('section') === 'same') redirect(303, samePath(point.id, frame.round.id));
 	if (!(await isTarget(db(), frame.round.id, point.id))) notFound();
@@ -90,6 +88,8 @@ export const load: PageServerLoad = async (event) => {
 		previousRound: state.previousRound,
 		registerKeys: state.registerKeys,
 		prefilled: !!state.previousRound && !locked && Object.keys(state.carried).length > 0,
+		/** "Same as last round", a page of its own, where it is offered. */
+		sameHref: !locked && state.previousRound ? samePath(point.id, state.round.id) : null,
 		/** A submit no reviewer has acted on, in an open round: it can be taken back (`WithdrawForm`). */
 		canWithdraw: submission?.status === 'submitted' && state.round.status === 'open',
 		/** Just withdrawn (the redirect after ?/withdraw says so). */
@@ -119,7 +119,7 @@ const nextHref = (goto: string) => `?section=${goto === 'review' || /^\d+$/.test
 export const actions: Actions = {
 	/** Saves the section on screen and moves to the one asked for. */
 	save: async (event) => {
-		const { user, frame, target } = await access(event);
+		const { user, frame, target } = await requireOwnChecklist(event);
 		const form = await superValidate(event.request, zod4(checklistSectionSchema(frame.definition)), {
 			id: 'section'
 		});
@@ -143,7 +143,7 @@ export const actions: Actions = {
 
 	/** Takes the last accepted answers for one section and moves on. */
 	sameSection: async (event) => {
-		const { user, frame, target } = await access(event);
+		const { user, frame, target } = await requireOwnChecklist(event);
 		const form = await superValidate(event.request, zod4(sameSectionSchema()), { id: 'sameSection' });
 		if (!form.valid) return fail(400, { form });
 		const at = sectionAt(frame.definition, form.data.section);
@@ -162,7 +162,7 @@ export const actions: Actions = {
 
 	/** Takes a submitted checklist back to change it, until a reviewer acts. */
 	withdraw: async (event) => {
-		const { user, target } = await access(event);
+		const { user, target } = await requireOwnChecklist(event);
 		const form = await superValidate(event.request, zod4(withdrawSchema()), { id: 'withdraw' });
 		if (!form.valid) return fail(400, { form });
 		try {
@@ -178,7 +178,7 @@ export const actions: Actions = {
 	},
 
 	submit: async (event) => {
-		const { user, target } = await access(event);
+		const { user, target } = await requireOwnChecklist(event);
 		const form = await superValidate(event.request, zod4(submitSchema()), { id: 'submit' });
 		if (!form.valid) return fail(400, { form });
 		try {

@@ -5,13 +5,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { superValidate } from 'sveltekit-superforms';
 import { zod4 } from 'sveltekit-superforms/adapters';
-import { allItems, sameAsLastPlan, toFormValue } from '$lib/domain/checklist';
+import { allItems, sameAsLastPlan } from '$lib/domain/checklist';
 import { isLocked } from '$lib/domain/submission-state';
 import { sameAllSchema } from '$lib/forms/checklist';
 import { notFound } from '$lib/server/auth/access';
 import { checklistPath, requireOwnChecklist } from '$lib/server/checklists/checklist-access';
 import { answerFields, clientToken, expectedVersion, itemKeys } from '$lib/server/checklists/form-data';
 import { isTarget, loadChecklist, submitSameAsLast } from '$lib/server/checklists/submissions.service';
+import { copyOf } from '$lib/server/checklists/sync.service';
 import { db } from '$lib/server/db';
 import { refusedAnswers } from '$lib/server/forms/refused';
 import type { Actions, PageServerLoad } from './$types';
@@ -43,9 +44,8 @@ export const load: PageServerLoad = async (event) => {
 		previous: state.previous,
 		previousRound: state.previousRound,
 		/** The server copy, as the phone's draft starts from it. */
-		values: Object.fromEntries(allItems(definition).map((i) => [i.key, toFormValue(state.answers[i.key])])),
-		notes: state.notes,
-		savedKeys: Object.keys(state.saved),
+		copy: copyOf(state),
+		checklistHref: checklistPath(point.id, state.round.id),
 		submission: submission && {
 			status: submission.status,
 			version: submission.version,
